@@ -1,0 +1,324 @@
+"""The network layer: a VPC whose private subnets reach the internet only through NAT (or not at all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from troposphere import (
+    AWSObject,
+    Cidr,
+    GetAtt,
+    GetAZs,
+    Join,
+    Parameter,
+    Ref,
+    Select,
+    Sub,
+    Template,
+    ec2,
+    ecs,
+    iam,
+    logs,
+)
+
+from . import contract
+from . import iam as policies
+from .contract import NetworkExport
+from .network_config import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
+from .parameters import add_parameter_group
+from .tagging import apply_tags
+from .validators import LOG_RETENTION_DAYS
+
+ANYWHERE = "0.0.0.0/0"
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+
+
+def vpc_cidr_pattern(prefix: int) -> str:
+    """Only networks of the configured prefix: the subnet plan's ``Fn::Cidr`` bits are fixed for it."""
+    return rf"^({_OCTET}\.){{3}}{_OCTET}/{prefix}$"
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The resources of one availability zone, for the layers that wire them together."""
+
+    public_subnet: ec2.Subnet
+    private_subnet: ec2.Subnet
+    private_route_table: ec2.RouteTable
+
+
+def build_network(config: NetworkConfig | None = None) -> Template:
+    """The network stack: VPC, subnets, gateways, flow logs and the shared ECS cluster, with its exports."""
+    config = config or NetworkConfig()
+    template = Template(Description=_description(config))
+    template.set_version()
+    vpc_cidr = _add_vpc_cidr_parameter(template, config)
+    vpc = _add_vpc(template, vpc_cidr)
+    internet_gateway, attachment = _add_internet_gateway(template, vpc)
+    public_route_table = _add_public_route_table(template, vpc, internet_gateway, attachment)
+    zones = _add_zones(template, config, vpc, public_route_table, attachment)
+    if config.flow_logs:
+        _add_flow_logs(template, config, vpc)
+    cluster = _add_cluster(template)
+    _add_exports(template, config, vpc, zones, cluster)
+    apply_tags(template, config.tags)
+    return template
+
+
+def _description(config: NetworkConfig) -> str:
+    egress = {
+        NAT_PER_AZ: "one NAT gateway per AZ",
+        NAT_SINGLE: "a single NAT gateway",
+        NAT_REGIONAL: "a regional NAT gateway",
+    }.get(config.nat_mode, "no NAT (isolated private subnets)")
+    return (
+        f"fargate-private-templates network: VPC with {config.az_count} public and {config.az_count} private "
+        f"subnets, {egress}, and the shared ECS cluster for Fargate tasks with only private IPs"
+    )
+
+
+def _add_vpc_cidr_parameter(template: Template, config: NetworkConfig) -> Parameter:
+    parameter = template.add_parameter(
+        Parameter(
+            "VpcCidr",
+            Type="String",
+            Default=config.vpc_cidr,
+            Description=f"IPv4 range of the VPC; it is split into {config.subnet_count} equal "
+            f"/{config.subnet_prefix} subnets",
+            AllowedPattern=vpc_cidr_pattern(config.vpc_prefix),
+            ConstraintDescription=f"an IPv4 network with a /{config.vpc_prefix} prefix, "
+            f"for example {config.vpc_cidr}",
+        )
+    )
+    add_parameter_group(template, "Network", {parameter.title: "VPC CIDR range"})
+    return parameter
+
+
+def _add_vpc(template: Template, vpc_cidr: Parameter) -> ec2.VPC:
+    # DNS support and hostnames are what interface endpoints' private DNS and ECR's hostnames need.
+    return template.add_resource(
+        ec2.VPC("VPC", CidrBlock=Ref(vpc_cidr), EnableDnsSupport=True, EnableDnsHostnames=True)
+    )
+
+
+def _add_internet_gateway(template: Template, vpc: ec2.VPC) -> tuple[ec2.InternetGateway, AWSObject]:
+    internet_gateway = template.add_resource(ec2.InternetGateway("InternetGateway"))
+    attachment = template.add_resource(
+        ec2.VPCGatewayAttachment("GatewayAttachment", VpcId=Ref(vpc), InternetGatewayId=Ref(internet_gateway))
+    )
+    return internet_gateway, attachment
+
+
+def _add_public_route_table(
+    template: Template, vpc: ec2.VPC, internet_gateway: ec2.InternetGateway, attachment: AWSObject
+) -> ec2.RouteTable:
+    public_route_table = template.add_resource(ec2.RouteTable("PublicRouteTable", VpcId=Ref(vpc)))
+    template.add_resource(
+        ec2.Route(
+            "PublicDefaultRoute",
+            DependsOn=attachment.title,
+            RouteTableId=Ref(public_route_table),
+            DestinationCidrBlock=ANYWHERE,
+            GatewayId=Ref(internet_gateway),
+        )
+    )
+    return public_route_table
+
+
+def _subnet_cidr(config: NetworkConfig, vpc: ec2.VPC, index: int) -> Select:
+    # Equal blocks from the VPC's own range: subnets can neither overlap nor leave the VPC.
+    host_bits = 32 - config.subnet_prefix
+    return Select(index, Cidr(GetAtt(vpc, "CidrBlock"), config.subnet_count, host_bits))
+
+
+def _add_subnet(
+    template: Template,
+    config: NetworkConfig,
+    vpc: ec2.VPC,
+    tier: str,
+    zone_index: int,
+    route_table: ec2.RouteTable,
+) -> ec2.Subnet:
+    block_index = zone_index if tier == "public" else config.az_count + zone_index
+    title = f"{tier.capitalize()}Subnet{zone_index + 1}"
+    subnet = template.add_resource(
+        ec2.Subnet(
+            title,
+            VpcId=Ref(vpc),
+            AvailabilityZone=Select(zone_index, GetAZs("")),
+            CidrBlock=_subnet_cidr(config, vpc, block_index),
+            # Public subnets too: the load balancer and NAT gateways bring their own addresses.
+            MapPublicIpOnLaunch=False,
+        )
+    )
+    template.add_resource(
+        ec2.SubnetRouteTableAssociation(
+            f"{title}RouteTableAssociation", SubnetId=Ref(subnet), RouteTableId=Ref(route_table)
+        )
+    )
+    return subnet
+
+
+def _add_zonal_nat_gateway(
+    template: Template, title: str, public_subnet: ec2.Subnet, attachment: AWSObject
+) -> ec2.NatGateway:
+    # An EIP can only be associated once the VPC has its internet gateway.
+    eip = template.add_resource(ec2.EIP(f"{title}Eip", Domain="vpc", DependsOn=attachment.title))
+    return template.add_resource(
+        ec2.NatGateway(title, AllocationId=GetAtt(eip, "AllocationId"), SubnetId=Ref(public_subnet))
+    )
+
+
+def _add_regional_nat_gateway(template: Template, vpc: ec2.VPC, attachment: AWSObject) -> ec2.NatGateway:
+    # Regional mode allocates its own addresses in each AZ where the VPC has workloads.
+    return template.add_resource(
+        ec2.NatGateway(
+            "RegionalNatGateway",
+            DependsOn=attachment.title,
+            AvailabilityMode="regional",
+            ConnectivityType="public",
+            VpcId=Ref(vpc),
+        )
+    )
+
+
+def _add_zones(
+    template: Template,
+    config: NetworkConfig,
+    vpc: ec2.VPC,
+    public_route_table: ec2.RouteTable,
+    attachment: AWSObject,
+) -> list[Zone]:
+    shared_nat = (
+        _add_regional_nat_gateway(template, vpc, attachment) if config.nat_mode == NAT_REGIONAL else None
+    )
+    zones = []
+    for index in range(config.az_count):
+        number = index + 1
+        public_subnet = _add_subnet(template, config, vpc, "public", index, public_route_table)
+        if config.nat_mode == NAT_PER_AZ:
+            nat = _add_zonal_nat_gateway(template, f"NatGateway{number}", public_subnet, attachment)
+        elif config.nat_mode == NAT_SINGLE and shared_nat is None:
+            shared_nat = _add_zonal_nat_gateway(template, "NatGateway", public_subnet, attachment)
+            nat = shared_nat
+        else:
+            nat = shared_nat
+        private_route_table = template.add_resource(
+            ec2.RouteTable(f"PrivateRouteTable{number}", VpcId=Ref(vpc))
+        )
+        private_subnet = _add_subnet(template, config, vpc, "private", index, private_route_table)
+        if nat is not None:
+            template.add_resource(
+                ec2.Route(
+                    f"PrivateDefaultRoute{number}",
+                    RouteTableId=Ref(private_route_table),
+                    DestinationCidrBlock=ANYWHERE,
+                    NatGatewayId=Ref(nat),
+                )
+            )
+        zones.append(Zone(public_subnet, private_subnet, private_route_table))
+    return zones
+
+
+def _add_flow_logs(template: Template, config: NetworkConfig, vpc: ec2.VPC) -> None:
+    retention = template.add_parameter(
+        Parameter(
+            "FlowLogRetentionInDays",
+            Type="Number",
+            Default=config.flow_log_retention_days,
+            AllowedValues=list(LOG_RETENTION_DAYS),
+            Description="Days to keep VPC flow logs in CloudWatch Logs",
+        )
+    )
+    add_parameter_group(template, "Flow logs", {retention.title: "Flow log retention (days)"})
+    log_group = template.add_resource(
+        logs.LogGroup(
+            "FlowLogGroup",
+            RetentionInDays=Ref(retention),
+            # Flow logs are audit evidence: keep them when the stack goes.
+            DeletionPolicy="Retain",
+            UpdateReplacePolicy="Retain",
+        )
+    )
+    role = template.add_resource(
+        iam.Role(
+            "FlowLogRole",
+            AssumeRolePolicyDocument=policies.service_trust(
+                "vpc-flow-logs.amazonaws.com", source_account_condition=True
+            ),
+            Policies=[
+                iam.Policy(
+                    PolicyName="deliver-flow-logs",
+                    PolicyDocument=policies.policy(
+                        policies.allow(
+                            policies.FLOW_LOG_DELIVERY_ACTIONS,
+                            GetAtt(log_group, "Arn"),
+                            "WriteToFlowLogGroup",
+                        )
+                    ),
+                )
+            ],
+        )
+    )
+    template.add_resource(
+        ec2.FlowLog(
+            "FlowLog",
+            ResourceId=Ref(vpc),
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogDestinationType="cloud-watch-logs",
+            LogGroupName=Ref(log_group),
+            DeliverLogsPermissionArn=GetAtt(role, "Arn"),
+        )
+    )
+
+
+def _add_cluster(template: Template) -> ecs.Cluster:
+    # Unnamed: CloudFormation names it, so no rename ever forces a replacement.
+    return template.add_resource(
+        ecs.Cluster(
+            "Cluster", ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")]
+        )
+    )
+
+
+def _add_exports(
+    template: Template, config: NetworkConfig, vpc: ec2.VPC, zones: list[Zone], cluster: ecs.Cluster
+) -> None:
+    add = contract.add_export
+    add(template, NetworkExport.VPC_ID, Ref(vpc), "VPC ID")
+    add(template, NetworkExport.VPC_CIDR, GetAtt(vpc, "CidrBlock"), "VPC IPv4 CIDR range")
+    add(
+        template,
+        NetworkExport.PUBLIC_SUBNET_IDS,
+        Join(contract.LIST_SEPARATOR, [Ref(z.public_subnet) for z in zones]),
+        "Public subnet IDs, comma-separated (load balancers)",
+    )
+    add(
+        template,
+        NetworkExport.PRIVATE_SUBNET_IDS,
+        Join(contract.LIST_SEPARATOR, [Ref(z.private_subnet) for z in zones]),
+        "Private subnet IDs, comma-separated (Fargate tasks)",
+    )
+    add(
+        template,
+        NetworkExport.PRIVATE_ROUTE_TABLE_IDS,
+        Join(contract.LIST_SEPARATOR, [Ref(z.private_route_table) for z in zones]),
+        "Private route table IDs, comma-separated",
+    )
+    for number, zone in enumerate(zones, start=1):
+        add(
+            template,
+            contract.subnet_key("public", number),
+            Ref(zone.public_subnet),
+            f"Public subnet {number}",
+        )
+        add(
+            template,
+            contract.subnet_key("private", number),
+            Ref(zone.private_subnet),
+            f"Private subnet {number}",
+        )
+    add(template, NetworkExport.EGRESS_MODE, config.nat_mode, "NAT mode: per_az, single, regional or none")
+    add(template, NetworkExport.CLUSTER_NAME, Ref(cluster), "ECS cluster name")
+    add(template, NetworkExport.CLUSTER_ARN, GetAtt(cluster, "Arn"), "ECS cluster ARN")

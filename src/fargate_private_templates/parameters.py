@@ -1,0 +1,19 @@
+"""Console form metadata: ``AWS::CloudFormation::Interface`` parameter groups and labels."""
+
+from __future__ import annotations
+
+from troposphere import Template
+
+INTERFACE = "AWS::CloudFormation::Interface"
+
+
+def add_parameter_group(template: Template, group: str, labels: dict[str, str]) -> None:
+    """Adds parameters (in order) to a named group, creating the group on first use."""
+    interface = template.metadata.setdefault(INTERFACE, {"ParameterGroups": [], "ParameterLabels": {}})
+    groups = interface["ParameterGroups"]
+    existing = next((g for g in groups if g["Label"]["default"] == group), None)
+    if existing is None:
+        existing = {"Label": {"default": group}, "Parameters": []}
+        groups.append(existing)
+    existing["Parameters"].extend(labels)
+    interface["ParameterLabels"].update({name: {"default": label} for name, label in labels.items()})

@@ -1,0 +1,125 @@
+"""Small pure validators: each returns the cleaned value or raises ConfigError listing what is allowed."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Collection, Iterable
+
+from .errors import ConfigError
+
+# CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+
+def one_of(field: str, value: object, allowed: Collection[object]) -> object:
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise ConfigError(f"{field}: {value!r} is not allowed; choose one of {choices}")
+    return value
+
+
+def int_between(field: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{field}: {value!r} is not an integer; give a whole number from {low} to {high}")
+    if not low <= value <= high:
+        raise ConfigError(f"{field}: {value} is out of range; allowed {low} to {high}")
+    return value
+
+
+def boolean(field: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{field}: {value!r} is not a boolean; give true or false")
+    return value
+
+
+def log_retention(field: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in LOG_RETENTION_DAYS:
+        days = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
+        raise ConfigError(
+            f"{field}: {value!r} is not a CloudWatch Logs retention period; allowed days: {days}"
+        )
+    return value
+
+
+def ipv4_network(field: str, value: object, min_prefix: int, max_prefix: int) -> ipaddress.IPv4Network:
+    """A network address with its prefix, e.g. 10.0.0.0/16; host bits must be zero."""
+    text = value if isinstance(value, str) else repr(value)
+    try:
+        network = ipaddress.IPv4Network(text, strict=True)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{field}: {text!r} is not an IPv4 network ({exc}); give one like 10.0.0.0/16 "
+            f"with a prefix from /{min_prefix} to /{max_prefix}"
+        ) from None
+    if "/" not in text:
+        raise ConfigError(f"{field}: {text!r} has no prefix; give one from /{min_prefix} to /{max_prefix}")
+    if not min_prefix <= network.prefixlen <= max_prefix:
+        raise ConfigError(
+            f"{field}: {text!r} has prefix /{network.prefixlen}; allowed /{min_prefix} to /{max_prefix}"
+        )
+    return network
+
+
+_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
+_RESERVED_TAG_PREFIX = "aws:"
+
+
+def tags(field: str, value: object) -> tuple[tuple[str, str], ...]:
+    """Tags as sorted (key, value) pairs, so rendering does not depend on the caller's dict order."""
+    items: Iterable[object]
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (tuple, list)):
+        items = value
+    else:
+        raise ConfigError(f"{field}: {value!r} is not a mapping of tag keys to values")
+    pairs: dict[str, str] = {}
+    for item in items:
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):
+            raise ConfigError(f"{field}: {item!r} is not a (key, value) pair")
+        key, val = item
+        if (
+            not isinstance(key, str)
+            or not _TAG_KEY.match(key)
+            or key.lower().startswith(_RESERVED_TAG_PREFIX)
+        ):
+            raise ConfigError(
+                f"{field}: tag key {key!r} is not allowed; 1-128 letters, digits, spaces or _.:/=+-@, "
+                f"not starting with 'aws:'"
+            )
+        if key == "Name":
+            raise ConfigError(f"{field}: tag key 'Name' is reserved; each resource gets its own Name tag")
+        if not isinstance(val, str) or len(val) > 256:
+            raise ConfigError(f"{field}: value of tag {key!r} must be a string of at most 256 characters")
+        if key in pairs:
+            raise ConfigError(f"{field}: tag key {key!r} is given twice")
+        pairs[key] = val
+    if len(pairs) > 40:
+        raise ConfigError(
+            f"{field}: {len(pairs)} tags given; at most 40 are allowed (AWS allows 50 with Name)"
+        )
+    return tuple(sorted(pairs.items()))

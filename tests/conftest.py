@@ -1,0 +1,44 @@
+"""Shared helpers: templates as dicts (long-form intrinsics), linting in-process."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+from cfnlint.api import ManualArgs, lint
+
+from fargate_private_templates.catalogue import CATALOGUE, render_catalogue
+from fargate_private_templates.render import ordered_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+
+
+@functools.cache
+def catalogue_yaml() -> dict[str, str]:
+    return render_catalogue()
+
+
+@functools.cache
+def catalogue_dict(filename: str) -> dict:
+    entry = next(e for e in CATALOGUE if e.filename == filename)
+    return ordered_dict(entry.build())
+
+
+def lint_findings(text: str) -> list[str]:
+    matches = lint(text, config=ManualArgs(include_checks=["I"], regions=["us-east-1"]))
+    return [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches]
+
+
+def resources_of_type(template: dict, resource_type: str) -> dict[str, dict]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == resource_type}
+
+
+def ref(value: object) -> str | None:
+    return value.get("Ref") if isinstance(value, dict) else None
+
+
+@pytest.fixture(params=[e.filename for e in CATALOGUE])
+def catalogue_file(request: pytest.FixtureRequest) -> str:
+    return request.param

@@ -1,0 +1,73 @@
+"""The export contract: keys in templates/exports.json are public and may only ever be added to."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import ROOT, TEMPLATES, catalogue_dict
+
+from fargate_private_templates import contract
+from fargate_private_templates.catalogue import CATALOGUE
+
+CONTRACT = json.loads((TEMPLATES / "exports.json").read_text(encoding="utf-8"))
+SHIPPED = [e.filename for e in CATALOGUE]
+
+
+def test_contract_lists_every_shipped_template() -> None:
+    assert sorted(k for k in CONTRACT if not k.startswith("_")) == sorted(SHIPPED)
+
+
+@pytest.mark.parametrize("filename", SHIPPED)
+def test_no_export_key_disappears_or_is_renamed(filename: str) -> None:
+    published = contract.exported_keys(catalogue_dict(filename))
+    promised = CONTRACT[filename].get("exports", [])
+    missing = [k for k in promised if k not in published]
+    assert not missing, f"{filename} no longer exports {missing}: deployed importers would block the update"
+    unrecorded = [k for k in published if k not in promised]
+    assert not unrecorded, f"{filename} exports {unrecorded}: add them to templates/exports.json"
+
+
+@pytest.mark.parametrize("filename", SHIPPED)
+def test_every_export_is_named_after_the_stack(filename: str) -> None:
+    for name, output in catalogue_dict(filename).get("Outputs", {}).items():
+        if "Export" in output:
+            assert output["Export"]["Name"] == {"Fn::Sub": f"${{AWS::StackName}}-{name}"}
+
+
+def test_no_module_but_the_contract_spells_an_export_name() -> None:
+    spelled = re.compile(r"AWS::StackName\}-|NetworkStackName\}-")
+    package = ROOT / "src" / "fargate_private_templates"
+    offenders = [
+        p.name for p in package.rglob("*.py") if p.name != "contract.py" and spelled.search(p.read_text())
+    ]
+    assert offenders == []
+
+
+def test_import_side_reads_from_the_network_stack_parameter() -> None:
+    from troposphere import Template
+
+    template = Template()
+    imports = contract.NetworkImports(template)
+    assert imports.value(contract.NetworkExport.VPC_ID).to_dict() == {
+        "Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcId"}
+    }
+    assert imports.private_subnet_ids.to_dict() == {
+        "Fn::Split": [",", {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-PrivateSubnetIds"}}]
+    }
+    assert template.parameters[contract.NETWORK_STACK_PARAMETER].Type == "String"
+
+
+def test_contract_file_is_valid_json_with_unique_keys() -> None:
+    pairs_seen: list[list] = []
+    json.loads(
+        (TEMPLATES / "exports.json").read_text(), object_pairs_hook=lambda p: pairs_seen.append(p) or dict(p)
+    )
+    for pairs in pairs_seen:
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys))
+    for entry in CONTRACT.values():
+        if isinstance(entry, dict):
+            for keys in entry.values():
+                assert len(keys) == len(set(keys))

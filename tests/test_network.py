@@ -1,0 +1,194 @@
+"""Structure of the network layer, for every NAT mode: the properties the product's privacy rests on."""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import random
+import re
+
+import pytest
+from conftest import lint_findings, ref, resources_of_type
+
+from fargate_private_templates.network import build_network, vpc_cidr_pattern
+from fargate_private_templates.network_config import NAT_MODES, NetworkConfig
+from fargate_private_templates.render import ordered_dict, render_yaml
+
+CASES = list(itertools.product(NAT_MODES, (2, 3, 6)))
+
+
+def _network(nat_mode: str, az_count: int, **kwargs: object) -> dict:
+    return ordered_dict(build_network(NetworkConfig(nat_mode=nat_mode, az_count=az_count, **kwargs)))
+
+
+def _route_table_of(template: dict, subnet: str) -> str:
+    tables = [
+        ref(a["Properties"]["RouteTableId"])
+        for a in resources_of_type(template, "AWS::EC2::SubnetRouteTableAssociation").values()
+        if ref(a["Properties"]["SubnetId"]) == subnet
+    ]
+    assert len(tables) == 1, f"{subnet} has {len(tables)} route table associations"
+    return tables[0]
+
+
+def _default_routes(template: dict, route_table: str) -> list[dict]:
+    return [
+        r["Properties"]
+        for r in resources_of_type(template, "AWS::EC2::Route").values()
+        if ref(r["Properties"]["RouteTableId"]) == route_table
+        and r["Properties"]["DestinationCidrBlock"] == "0.0.0.0/0"
+    ]
+
+
+def _subnets(template: dict, tier: str) -> list[str]:
+    return [k for k in resources_of_type(template, "AWS::EC2::Subnet") if k.startswith(tier)]
+
+
+@pytest.mark.parametrize(("nat_mode", "az_count"), CASES)
+def test_private_subnets_default_route_goes_to_nat_never_to_igw(nat_mode: str, az_count: int) -> None:
+    template = _network(nat_mode, az_count)
+    nat_gateways = resources_of_type(template, "AWS::EC2::NatGateway")
+    private = _subnets(template, "Private")
+    assert len(private) == az_count
+    route_tables = {_route_table_of(template, s) for s in private}
+    assert len(route_tables) == az_count, "one private route table per AZ"
+    for subnet in private:
+        routes = _default_routes(template, _route_table_of(template, subnet))
+        assert all("GatewayId" not in r for r in routes), f"{subnet} routes to the internet gateway"
+        if nat_mode == "none":
+            assert routes == [], f"{subnet} must be isolated without NAT"
+        else:
+            assert len(routes) == 1 and ref(routes[0]["NatGatewayId"]) in nat_gateways
+
+
+@pytest.mark.parametrize(("nat_mode", "az_count"), CASES)
+def test_public_subnets_route_to_the_internet_gateway(nat_mode: str, az_count: int) -> None:
+    template = _network(nat_mode, az_count)
+    (igw,) = resources_of_type(template, "AWS::EC2::InternetGateway")
+    for subnet in _subnets(template, "Public"):
+        routes = _default_routes(template, _route_table_of(template, subnet))
+        assert [ref(r.get("GatewayId")) for r in routes] == [igw]
+
+
+@pytest.mark.parametrize(("nat_mode", "az_count"), CASES)
+def test_nat_gateways_and_eips_per_mode(nat_mode: str, az_count: int) -> None:
+    template = _network(nat_mode, az_count)
+    nat_gateways = resources_of_type(template, "AWS::EC2::NatGateway")
+    eips = resources_of_type(template, "AWS::EC2::EIP")
+    expected_nats = {"per_az": az_count, "single": 1, "regional": 1, "none": 0}[nat_mode]
+    expected_eips = {"per_az": az_count, "single": 1, "regional": 0, "none": 0}[nat_mode]
+    assert (len(nat_gateways), len(eips)) == (expected_nats, expected_eips)
+    public = set(_subnets(template, "Public"))
+    for name, nat in nat_gateways.items():
+        props = nat["Properties"]
+        if nat_mode == "regional":
+            assert props["AvailabilityMode"] == "regional" and ref(props["VpcId"]) == "VPC"
+            assert "SubnetId" not in props and nat["DependsOn"] == "GatewayAttachment"
+        else:
+            assert ref(props["SubnetId"]) in public, f"{name} must sit in a public subnet"
+            eip = props["AllocationId"]["Fn::GetAtt"][0]
+            assert template["Resources"][eip]["DependsOn"] == "GatewayAttachment"
+    if nat_mode == "per_az":
+        zones_with_nat = {ref(n["Properties"]["SubnetId"]) for n in nat_gateways.values()}
+        assert zones_with_nat == public, "each AZ has its own NAT gateway"
+        for number in range(1, az_count + 1):
+            (route,) = _default_routes(template, f"PrivateRouteTable{number}")
+            assert ref(route["NatGatewayId"]) == f"NatGateway{number}", "each AZ routes to its own NAT"
+
+
+@pytest.mark.parametrize(("nat_mode", "az_count"), CASES)
+def test_no_subnet_maps_public_ips_and_no_az_is_hard_coded(nat_mode: str, az_count: int) -> None:
+    template = _network(nat_mode, az_count)
+    subnets = resources_of_type(template, "AWS::EC2::Subnet")
+    assert len(subnets) == 2 * az_count
+    for name, subnet in subnets.items():
+        props = subnet["Properties"]
+        assert props["MapPublicIpOnLaunch"] is False, name
+        index, azs = props["AvailabilityZone"]["Fn::Select"]
+        assert azs == {"Fn::GetAZs": ""} and index == int(re.search(r"\d+$", name).group()) - 1
+    text = render_yaml(build_network(NetworkConfig(nat_mode=nat_mode, az_count=az_count)))
+    assert not re.search(r"\b[a-z]{2}(-gov)?-[a-z]+-\d[a-z]\b", text), "hard-coded availability zone"
+
+
+def _evaluate_cidr_select(select: dict, vpc_cidr: str) -> ipaddress.IPv4Network:
+    """CloudFormation's Fn::Select over Fn::Cidr, for a VPC CIDR the parameter accepts."""
+    index, cidr = select["Fn::Select"]
+    _, count, host_bits = cidr["Fn::Cidr"]
+    vpc = ipaddress.IPv4Network(vpc_cidr, strict=False)
+    blocks = list(vpc.subnets(new_prefix=32 - host_bits))
+    assert count <= len(blocks), f"Fn::Cidr asks for {count} blocks of /{32 - host_bits} in {vpc}"
+    return blocks[:count][index]
+
+
+def _accepted_cidrs(pattern: str, prefix: int, rng: random.Random) -> list[str]:
+    samples = ["0.0.0.0", "255.255.255.255", "10.0.0.0", "172.31.255.0", "192.168.1.77"]
+    samples += [".".join(str(rng.randrange(256)) for _ in range(4)) for _ in range(40)]
+    cidrs = [f"{address}/{prefix}" for address in samples]
+    return [c for c in cidrs if re.match(pattern, c)]
+
+
+@pytest.mark.parametrize("prefix", range(16, 25))
+@pytest.mark.parametrize("az_count", range(2, 7))
+def test_subnets_fit_the_vpc_and_never_overlap_for_every_accepted_cidr(prefix: int, az_count: int) -> None:
+    config = NetworkConfig(vpc_cidr=f"10.0.0.0/{prefix}", az_count=az_count, nat_mode="none", flow_logs=False)
+    template = ordered_dict(build_network(config))
+    pattern = template["Parameters"]["VpcCidr"]["AllowedPattern"]
+    assert pattern == vpc_cidr_pattern(prefix)
+    assert not re.match(pattern, f"10.0.0.0/{prefix - 1}") and not re.match(pattern, "10.0.0.0")
+    accepted = _accepted_cidrs(pattern, prefix, random.Random(prefix * 10 + az_count))
+    assert len(accepted) >= 40
+    for vpc_cidr in accepted:
+        vpc = ipaddress.IPv4Network(vpc_cidr, strict=False)
+        subnets = [
+            _evaluate_cidr_select(s["Properties"]["CidrBlock"], vpc_cidr)
+            for s in resources_of_type(template, "AWS::EC2::Subnet").values()
+        ]
+        assert all(s.subnet_of(vpc) and s.prefixlen <= 28 for s in subnets)
+        assert not any(a.overlaps(b) for a, b in itertools.combinations(subnets, 2))
+
+
+def test_flow_logs_go_to_a_retained_log_group_with_a_scoped_role() -> None:
+    template = _network("per_az", 2)
+    ((log_group_name, log_group),) = resources_of_type(template, "AWS::Logs::LogGroup").items()
+    assert log_group["DeletionPolicy"] == log_group["UpdateReplacePolicy"] == "Retain"
+    assert ref(log_group["Properties"]["RetentionInDays"]) == "FlowLogRetentionInDays"
+    (flow_log,) = resources_of_type(template, "AWS::EC2::FlowLog").values()
+    assert ref(flow_log["Properties"]["ResourceId"]) == "VPC"
+    (role,) = resources_of_type(template, "AWS::IAM::Role").values()
+    trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust[0]["Principal"] == {"Service": ["vpc-flow-logs.amazonaws.com"]}
+    statements = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert [s["Resource"] for s in statements] == [[{"Fn::GetAtt": [log_group_name, "Arn"]}]]
+    assert all(not a.endswith("*") for s in statements for a in s["Action"])
+
+
+def test_flow_logs_can_be_turned_off() -> None:
+    template = _network("per_az", 2, flow_logs=False)
+    for resource_type in ("AWS::EC2::FlowLog", "AWS::Logs::LogGroup", "AWS::IAM::Role"):
+        assert resources_of_type(template, resource_type) == {}
+    assert "FlowLogRetentionInDays" not in template["Parameters"]
+    assert lint_findings(render_yaml(build_network(NetworkConfig(flow_logs=False)))) == []
+
+
+def test_cluster_has_container_insights_and_no_custom_name() -> None:
+    (cluster,) = resources_of_type(_network("per_az", 2), "AWS::ECS::Cluster").values()
+    assert cluster["Properties"]["ClusterSettings"] == [{"Name": "containerInsights", "Value": "enabled"}]
+    assert "ClusterName" not in cluster["Properties"]
+
+
+def test_tags_reach_every_taggable_resource() -> None:
+    template = build_network(NetworkConfig(tags={"team": "platform"}))
+    taggable = [r for r in template.resources.values() if "Tags" in r.props]
+    assert len(taggable) >= 15
+    for resource in taggable:
+        tags = {t["Key"]: t["Value"] for t in resource.to_dict()["Properties"]["Tags"]}
+        assert tags["team"] == "platform" and tags["Name"] == {
+            "Fn::Sub": f"${{AWS::StackName}}-{resource.title}"
+        }
+
+
+def test_console_form_groups_every_parameter() -> None:
+    template = _network("per_az", 2)
+    interface = template["Metadata"]["AWS::CloudFormation::Interface"]
+    grouped = [p for g in interface["ParameterGroups"] for p in g["Parameters"]]
+    assert sorted(grouped) == sorted(template["Parameters"]) == sorted(interface["ParameterLabels"])
