@@ -39,9 +39,7 @@ def test_every_export_is_named_after_the_stack(filename: str) -> None:
 def test_no_module_but_the_contract_spells_an_export_name() -> None:
     spelled = re.compile(r"AWS::StackName\}-|NetworkStackName\}-")
     package = ROOT / "src" / "fargate_private_templates"
-    offenders = [
-        p.name for p in package.rglob("*.py") if p.name != "contract.py" and spelled.search(p.read_text())
-    ]
+    offenders = [p.name for p in package.rglob("*.py") if p.name != "contract.py" and spelled.search(p.read_text())]
     assert offenders == []
 
 
@@ -61,9 +59,7 @@ def test_import_side_reads_from_the_network_stack_parameter() -> None:
 
 def test_contract_file_is_valid_json_with_unique_keys() -> None:
     pairs_seen: list[list] = []
-    json.loads(
-        (TEMPLATES / "exports.json").read_text(), object_pairs_hook=lambda p: pairs_seen.append(p) or dict(p)
-    )
+    json.loads((TEMPLATES / "exports.json").read_text(), object_pairs_hook=lambda p: pairs_seen.append(p) or dict(p))
     for pairs in pairs_seen:
         keys = [k for k, _ in pairs]
         assert len(keys) == len(set(keys))

@@ -182,9 +182,7 @@ def test_tags_reach_every_taggable_resource() -> None:
     assert len(taggable) >= 15
     for resource in taggable:
         tags = {t["Key"]: t["Value"] for t in resource.to_dict()["Properties"]["Tags"]}
-        assert tags["team"] == "platform" and tags["Name"] == {
-            "Fn::Sub": f"${{AWS::StackName}}-{resource.title}"
-        }
+        assert tags["team"] == "platform" and tags["Name"] == {"Fn::Sub": f"${{AWS::StackName}}-{resource.title}"}
 
 
 def test_console_form_groups_every_parameter() -> None:

@@ -23,9 +23,7 @@ class CatalogueEntry:
 
 
 CATALOGUE: tuple[CatalogueEntry, ...] = (
-    CatalogueEntry(
-        "network.yaml", "VPC with one NAT gateway per AZ (default)", lambda: build_network(NetworkConfig())
-    ),
+    CatalogueEntry("network.yaml", "VPC with one NAT gateway per AZ (default)", lambda: build_network(NetworkConfig())),
     CatalogueEntry(
         "network-single-nat.yaml",
         "VPC with one NAT gateway shared by all AZs (cheaper, one AZ's NAT is a single point of failure)",

@@ -48,9 +48,7 @@ def export_name(key: str) -> Sub:
 
 def add_export(template: Template, key: str, value: object, description: str) -> Output:
     """An output named after its key, exported as ``${AWS::StackName}-<key>``."""
-    return template.add_output(
-        Output(str(key), Description=description, Value=value, Export=Export(export_name(key)))
-    )
+    return template.add_output(Output(str(key), Description=description, Value=value, Export=Export(export_name(key))))
 
 
 def exported_keys(template_dict: dict) -> list[str]:

@@ -22,9 +22,7 @@ EXEC_CHANNEL_ACTIONS = (
 )
 
 
-def arn(
-    service: str, resource: str, region: str = "${AWS::Region}", account: str = "${AWS::AccountId}"
-) -> Sub:
+def arn(service: str, resource: str, region: str = "${AWS::Region}", account: str = "${AWS::AccountId}") -> Sub:
     """An ARN in the stack's own partition; ``resource`` may hold ``${...}`` references."""
     return Sub(f"arn:${{AWS::Partition}}:{service}:{region}:{account}:{resource}")
 

@@ -13,7 +13,6 @@ from troposphere import (
     Parameter,
     Ref,
     Select,
-    Sub,
     Template,
     ec2,
     ecs,
@@ -86,8 +85,7 @@ def _add_vpc_cidr_parameter(template: Template, config: NetworkConfig) -> Parame
             Description=f"IPv4 range of the VPC; it is split into {config.subnet_count} equal "
             f"/{config.subnet_prefix} subnets",
             AllowedPattern=vpc_cidr_pattern(config.vpc_prefix),
-            ConstraintDescription=f"an IPv4 network with a /{config.vpc_prefix} prefix, "
-            f"for example {config.vpc_cidr}",
+            ConstraintDescription=f"an IPv4 network with a /{config.vpc_prefix} prefix, for example {config.vpc_cidr}",
         )
     )
     add_parameter_group(template, "Network", {parameter.title: "VPC CIDR range"})
@@ -189,9 +187,7 @@ def _add_zones(
     public_route_table: ec2.RouteTable,
     attachment: AWSObject,
 ) -> list[Zone]:
-    shared_nat = (
-        _add_regional_nat_gateway(template, vpc, attachment) if config.nat_mode == NAT_REGIONAL else None
-    )
+    shared_nat = _add_regional_nat_gateway(template, vpc, attachment) if config.nat_mode == NAT_REGIONAL else None
     zones = []
     for index in range(config.az_count):
         number = index + 1
@@ -203,9 +199,7 @@ def _add_zones(
             nat = shared_nat
         else:
             nat = shared_nat
-        private_route_table = template.add_resource(
-            ec2.RouteTable(f"PrivateRouteTable{number}", VpcId=Ref(vpc))
-        )
+        private_route_table = template.add_resource(ec2.RouteTable(f"PrivateRouteTable{number}", VpcId=Ref(vpc)))
         private_subnet = _add_subnet(template, config, vpc, "private", index, private_route_table)
         if nat is not None:
             template.add_resource(
@@ -276,9 +270,7 @@ def _add_flow_logs(template: Template, config: NetworkConfig, vpc: ec2.VPC) -> N
 def _add_cluster(template: Template) -> ecs.Cluster:
     # Unnamed: CloudFormation names it, so no rename ever forces a replacement.
     return template.add_resource(
-        ecs.Cluster(
-            "Cluster", ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")]
-        )
+        ecs.Cluster("Cluster", ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")])
     )
 
 

@@ -87,9 +87,7 @@ def _represent_tagged(dumper: _Dumper, data: _Tagged) -> yaml.Node:
         return dumper.represent_sequence(data.tag, data.value, flow_style=False)
     if isinstance(data.value, dict):
         return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(
-        data.tag, "" if data.value is None else str(data.value), style=_style(data.value)
-    )
+    return dumper.represent_scalar(data.tag, "" if data.value is None else str(data.value), style=_style(data.value))
 
 
 def _style(value: Any) -> str | None:

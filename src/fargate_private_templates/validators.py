@@ -59,9 +59,7 @@ def boolean(field: str, value: object) -> bool:
 def log_retention(field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value not in LOG_RETENTION_DAYS:
         days = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
-        raise ConfigError(
-            f"{field}: {value!r} is not a CloudWatch Logs retention period; allowed days: {days}"
-        )
+        raise ConfigError(f"{field}: {value!r} is not a CloudWatch Logs retention period; allowed days: {days}")
     return value
 
 
@@ -78,9 +76,7 @@ def ipv4_network(field: str, value: object, min_prefix: int, max_prefix: int) ->
     if "/" not in text:
         raise ConfigError(f"{field}: {text!r} has no prefix; give one from /{min_prefix} to /{max_prefix}")
     if not min_prefix <= network.prefixlen <= max_prefix:
-        raise ConfigError(
-            f"{field}: {text!r} has prefix /{network.prefixlen}; allowed /{min_prefix} to /{max_prefix}"
-        )
+        raise ConfigError(f"{field}: {text!r} has prefix /{network.prefixlen}; allowed /{min_prefix} to /{max_prefix}")
     return network
 
 
@@ -102,11 +98,7 @@ def tags(field: str, value: object) -> tuple[tuple[str, str], ...]:
         if not (isinstance(item, (tuple, list)) and len(item) == 2):
             raise ConfigError(f"{field}: {item!r} is not a (key, value) pair")
         key, val = item
-        if (
-            not isinstance(key, str)
-            or not _TAG_KEY.match(key)
-            or key.lower().startswith(_RESERVED_TAG_PREFIX)
-        ):
+        if not isinstance(key, str) or not _TAG_KEY.match(key) or key.lower().startswith(_RESERVED_TAG_PREFIX):
             raise ConfigError(
                 f"{field}: tag key {key!r} is not allowed; 1-128 letters, digits, spaces or _.:/=+-@, "
                 f"not starting with 'aws:'"
@@ -119,7 +111,5 @@ def tags(field: str, value: object) -> tuple[tuple[str, str], ...]:
             raise ConfigError(f"{field}: tag key {key!r} is given twice")
         pairs[key] = val
     if len(pairs) > 40:
-        raise ConfigError(
-            f"{field}: {len(pairs)} tags given; at most 40 are allowed (AWS allows 50 with Name)"
-        )
+        raise ConfigError(f"{field}: {len(pairs)} tags given; at most 40 are allowed (AWS allows 50 with Name)")
     return tuple(sorted(pairs.items()))
