@@ -30,6 +30,24 @@ def test_no_export_key_disappears_or_is_renamed(filename: str) -> None:
 
 
 @pytest.mark.parametrize("filename", SHIPPED)
+def test_imports_are_recorded_in_the_contract(filename: str) -> None:
+    assert contract.imported_keys(catalogue_dict(filename)) == CONTRACT[filename].get("imports", [])
+
+
+NETWORKS = [name for name in SHIPPED if name.startswith("network")]
+SERVICES = [name for name in SHIPPED if name.startswith("service")]
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_import_is_exported_by_every_network(network: str, service: str) -> None:
+    exported = set(contract.exported_keys(catalogue_dict(network)))
+    imported = contract.imported_keys(catalogue_dict(service))
+    assert imported, f"{service} imports nothing from the network stack"
+    assert [k for k in imported if k not in exported] == []
+
+
+@pytest.mark.parametrize("filename", SHIPPED)
 def test_every_export_is_named_after_the_stack(filename: str) -> None:
     for name, output in catalogue_dict(filename).get("Outputs", {}).items():
         if "Export" in output:

@@ -12,7 +12,10 @@ from troposphere import Template
 
 from .network import build_network
 from .network_config import NAT_REGIONAL, NAT_SINGLE, NetworkConfig
+from .registry import build_registry
 from .render import render_yaml
+from .service import build_service
+from .service_config import NLB, ServiceConfig
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,21 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "network-regional-nat.yaml",
         "VPC with one regional NAT gateway that spans the AZs",
         lambda: build_network(NetworkConfig(nat_mode=NAT_REGIONAL)),
+    ),
+    CatalogueEntry(
+        "service-alb.yaml",
+        "Fargate service behind an internet-facing ALB: HTTPS with an ACM certificate, HTTP redirects to HTTPS",
+        lambda: build_service(ServiceConfig()),
+    ),
+    CatalogueEntry(
+        "service-nlb.yaml",
+        "Fargate service behind an internet-facing NLB with a TCP listener",
+        lambda: build_service(ServiceConfig(load_balancer=NLB)),
+    ),
+    CatalogueEntry(
+        "registry.yaml",
+        "Private ECR repository: scan on push, immutable tags, lifecycle policy",
+        lambda: build_registry(),
     ),
 )
 

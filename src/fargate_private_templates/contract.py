@@ -63,6 +63,27 @@ def exported_keys(template_dict: dict) -> list[str]:
     return keys
 
 
+def imported_keys(template_dict: dict) -> list[str]:
+    """Keys a rendered template imports through ``Fn::ImportValue: !Sub ${<Param>}-<Key>``, sorted."""
+    keys: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            sub = node.get("Fn::ImportValue", {})
+            text = sub.get("Fn::Sub") if isinstance(sub, dict) else None
+            if isinstance(text, str) and text.startswith("${") and "}-" in text:
+                keys.add(text.split("}-", 1)[1])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(template_dict.get("Resources", {}))
+    walk(template_dict.get("Outputs", {}))
+    return sorted(keys)
+
+
 class NetworkImports:
     """The import side: adds the ``NetworkStackName`` parameter and builds ``Fn::ImportValue`` from it.
 

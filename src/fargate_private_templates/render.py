@@ -91,10 +91,16 @@ def _represent_tagged(dumper: _Dumper, data: _Tagged) -> yaml.Node:
 
 
 def _style(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    if "\n" in value:
+        return "|"
     # Quote strings that YAML would read as something else (numbers, booleans, empty).
-    if isinstance(value, str) and (value == "" or yaml.safe_load(value) != value):
-        return '"'
-    return None
+    try:
+        reads_back = value != "" and yaml.safe_load(value) == value
+    except yaml.YAMLError:
+        reads_back = False
+    return None if reads_back else '"'
 
 
 def _represent_literal(dumper: _Dumper, data: _Literal) -> yaml.Node:
