@@ -180,7 +180,7 @@ def _add_certificate_parameter(template: Template, config: ServiceConfig) -> Par
         Type="String",
         Description=f"ACM certificate for the {config.listener_protocol.upper()} listener, in this stack's Region",
         AllowedPattern=CERTIFICATE_ARN.pattern,
-        ConstraintDescription="an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>",
+        ConstraintDescription="an ACM certificate ARN: arn:<partition>:acm:<region>:<account>:certificate/<id>",
     )
     if config.certificate_arn is not None:
         certificate.Default = config.certificate_arn
