@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 
@@ -54,11 +55,48 @@ def test_every_export_is_named_after_the_stack(filename: str) -> None:
             assert output["Export"]["Name"] == {"Fn::Sub": f"${{AWS::StackName}}-{name}"}
 
 
+def _string_literals(source: str) -> list[str]:
+    """String constants of a module, docstrings left out (they may show an export name as an example)."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def _troposphere_imports(source: str) -> set[str]:
+    return {
+        alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module == "troposphere"
+        for alias in node.names
+    }
+
+
 def test_no_module_but_the_contract_spells_an_export_name() -> None:
-    spelled = re.compile(r"AWS::StackName\}-|NetworkStackName\}-")
+    keys = "|".join(k.value for k in [*contract.NetworkExport, *contract.RegistryExport])
+    spelled = re.compile(rf"\}}-({keys})\b|Subnet\d+Id")
     package = ROOT / "src" / "fargate_private_templates"
-    offenders = [p.name for p in package.rglob("*.py") if p.name != "contract.py" and spelled.search(p.read_text())]
+    offenders = []
+    for path in package.rglob("*.py"):
+        source = path.read_text()
+        if path.name == "contract.py":
+            continue
+        if {"Export", "ImportValue"} & _troposphere_imports(source) or any(
+            spelled.search(s) for s in _string_literals(source)
+        ):
+            offenders.append(path.name)
     assert offenders == []
+    assert {"Export", "ImportValue"} <= _troposphere_imports((package / "contract.py").read_text())
 
 
 def test_import_side_reads_from_the_network_stack_parameter() -> None:

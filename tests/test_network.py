@@ -190,3 +190,39 @@ def test_console_form_groups_every_parameter() -> None:
     interface = template["Metadata"]["AWS::CloudFormation::Interface"]
     grouped = [p for g in interface["ParameterGroups"] for p in g["Parameters"]]
     assert sorted(grouped) == sorted(template["Parameters"]) == sorted(interface["ParameterLabels"])
+
+
+@pytest.mark.parametrize("az_count", (2, 3))
+def test_endpoints_reach_every_private_subnet_and_route_table(az_count: int) -> None:
+    config = NetworkConfig(nat_mode="none", az_count=az_count, endpoints=("s3", "ecr.api", "ecr.dkr", "logs", "sts"))
+    template = ordered_dict(build_network(config))
+    endpoints = resources_of_type(template, "AWS::EC2::VPCEndpoint")
+    assert sorted(endpoints) == ["EcrApiEndpoint", "EcrDkrEndpoint", "LogsEndpoint", "S3GatewayEndpoint", "StsEndpoint"]
+    private_subnets = [{"Ref": s} for s in _subnets(template, "Private")]
+    private_tables = [{"Ref": f"PrivateRouteTable{n}"} for n in range(1, az_count + 1)]
+    for name, endpoint in endpoints.items():
+        props = endpoint["Properties"]
+        suffix = props["ServiceName"]["Fn::Sub"].removeprefix("com.amazonaws.${AWS::Region}.")
+        assert suffix in {"s3", "ecr.api", "ecr.dkr", "logs", "sts"} and ref(props["VpcId"]) == "VPC"
+        if name == "S3GatewayEndpoint":
+            assert props["VpcEndpointType"] == "Gateway" and props["RouteTableIds"] == private_tables
+        else:
+            assert props["VpcEndpointType"] == "Interface" and props["PrivateDnsEnabled"] is True
+            assert props["SubnetIds"] == private_subnets
+            assert props["SecurityGroupIds"] == [{"Fn::GetAtt": ["EndpointSecurityGroup", "GroupId"]}]
+    (rule,) = template["Resources"]["EndpointSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    assert (rule["FromPort"], rule["ToPort"], rule["CidrIp"]) == (443, 443, {"Fn::GetAtt": ["VPC", "CidrBlock"]})
+    assert rule["Description"]
+    assert template["Outputs"]["VpcEndpoints"]["Value"] == "s3,ecr.api,ecr.dkr,logs,sts"
+
+
+def test_endpoint_presets_and_no_endpoints() -> None:
+    assert NetworkConfig(endpoints="ecr").endpoints == ("s3", "ecr.api", "ecr.dkr", "logs")
+    assert NetworkConfig(endpoints=["logs", "s3", "logs"]).endpoints == ("s3", "logs")
+    template = _network("per_az", 2)
+    assert resources_of_type(template, "AWS::EC2::VPCEndpoint") == {}
+    assert "EndpointSecurityGroup" not in template["Resources"]
+    assert template["Outputs"]["VpcEndpoints"]["Value"] == "none"
+    gateway_only = ordered_dict(build_network(NetworkConfig(endpoints=["s3"])))
+    assert list(resources_of_type(gateway_only, "AWS::EC2::VPCEndpoint")) == ["S3GatewayEndpoint"]
+    assert "EndpointSecurityGroup" not in gateway_only["Resources"]

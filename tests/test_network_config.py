@@ -59,3 +59,13 @@ def test_config_is_frozen_and_tags_are_normalised() -> None:
     assert config.tags == (("a", "1"), ("b", "2"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.az_count = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("endpoints", "mentions"),
+    [("all", "'none', 'ecr'"), (["ecr"], "'s3', 'ecr.api'"), (42, "neither a preset")],
+)
+def test_bad_endpoints_list_what_is_allowed(endpoints: object, mentions: str) -> None:
+    with pytest.raises(ConfigError, match="^endpoints: ") as caught:
+        NetworkConfig(endpoints=endpoints)
+    assert mentions in str(caught.value)

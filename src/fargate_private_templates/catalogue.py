@@ -11,7 +11,7 @@ from pathlib import Path
 from troposphere import Template
 
 from .network import build_network
-from .network_config import NAT_REGIONAL, NAT_SINGLE, NetworkConfig
+from .network_config import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from .registry import build_registry
 from .render import render_yaml
 from .service import build_service
@@ -36,6 +36,16 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "network-regional-nat.yaml",
         "VPC with one regional NAT gateway that spans the AZs",
         lambda: build_network(NetworkConfig(nat_mode=NAT_REGIONAL)),
+    ),
+    CatalogueEntry(
+        "network-endpoints.yaml",
+        "VPC with no NAT: private subnets reach ECR, S3, CloudWatch Logs and Secrets Manager through VPC endpoints",
+        lambda: build_network(NetworkConfig(nat_mode=NAT_NONE, endpoints=(*ENDPOINT_PRESETS["ecr"], "secretsmanager"))),
+    ),
+    CatalogueEntry(
+        "network-nat-endpoints.yaml",
+        "VPC with one NAT gateway per AZ plus the S3 gateway and ECR endpoints, so image layers stay off NAT",
+        lambda: build_network(NetworkConfig(endpoints=ENDPOINT_PRESETS["ecr"])),
     ),
     CatalogueEntry(
         "service-alb.yaml",

@@ -14,6 +14,8 @@ from troposphere import AWSHelperFn, Export, ImportValue, Output, Parameter, Spl
 NETWORK_STACK_PARAMETER = "NetworkStackName"
 # Comma-joined lists, because an export value must be a string.
 LIST_SEPARATOR = ","
+# An export's value cannot be empty.
+NO_ENDPOINTS = "none"
 
 
 class NetworkExport(StrEnum):
@@ -25,6 +27,7 @@ class NetworkExport(StrEnum):
     PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
     PRIVATE_ROUTE_TABLE_IDS = "PrivateRouteTableIds"
     EGRESS_MODE = "EgressMode"
+    VPC_ENDPOINTS = "VpcEndpoints"
     CLUSTER_NAME = "ClusterName"
     CLUSTER_ARN = "ClusterArn"
 

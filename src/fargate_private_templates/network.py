@@ -23,8 +23,10 @@ from troposphere import (
 from . import contract
 from . import iam as policies
 from .contract import NetworkExport
+from .endpoints import add_vpc_endpoints
 from .network_config import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from .parameters import add_parameter_group
+from .scanner_skips import skip_checkov
 from .tagging import apply_tags
 from .validators import LOG_RETENTION_DAYS
 
@@ -56,6 +58,7 @@ def build_network(config: NetworkConfig | None = None) -> Template:
     internet_gateway, attachment = _add_internet_gateway(template, vpc)
     public_route_table = _add_public_route_table(template, vpc, internet_gateway, attachment)
     zones = _add_zones(template, config, vpc, public_route_table, attachment)
+    add_vpc_endpoints(template, config, vpc, [z.private_subnet for z in zones], [z.private_route_table for z in zones])
     if config.flow_logs:
         _add_flow_logs(template, config, vpc)
     cluster = _add_cluster(template)
@@ -70,6 +73,8 @@ def _description(config: NetworkConfig) -> str:
         NAT_SINGLE: "a single NAT gateway",
         NAT_REGIONAL: "a regional NAT gateway",
     }.get(config.nat_mode, "no NAT (isolated private subnets)")
+    if config.endpoints:
+        egress += f", VPC endpoints ({', '.join(config.endpoints)})"
     return (
         f"fargate-private-templates network: VPC with {config.az_count} public and {config.az_count} private "
         f"subnets, {egress}, and the shared ECS cluster for Fargate tasks with only private IPs"
@@ -234,6 +239,12 @@ def _add_flow_logs(template: Template, config: NetworkConfig, vpc: ec2.VPC) -> N
             UpdateReplacePolicy="Retain",
         )
     )
+    skip_checkov(
+        log_group,
+        "CKV_AWS_158",
+        "CloudWatch Logs encrypts flow logs at rest with AWS-owned keys; a customer-managed KMS key would add "
+        "a monthly key charge and a key policy granting the logs service, which flow-log records do not need",
+    )
     role = template.add_resource(
         iam.Role(
             "FlowLogRole",
@@ -312,5 +323,11 @@ def _add_exports(
             f"Private subnet {number}",
         )
     add(template, NetworkExport.EGRESS_MODE, config.nat_mode, "NAT mode: per_az, single, regional or none")
+    add(
+        template,
+        NetworkExport.VPC_ENDPOINTS,
+        contract.LIST_SEPARATOR.join(config.endpoints) or contract.NO_ENDPOINTS,
+        "VPC endpoints in the VPC, comma-separated (none if there are none)",
+    )
     add(template, NetworkExport.CLUSTER_NAME, Ref(cluster), "ECS cluster name")
     add(template, NetworkExport.CLUSTER_ARN, GetAtt(cluster, "Arn"), "ECS cluster ARN")
