@@ -12,7 +12,7 @@ from troposphere import Template
 
 from .network import build_network
 from .network_config import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
-from .registry import build_registry
+from .registry import build_pull_through_cache, build_registry
 from .render import render_yaml
 from .service import build_service
 from .service_config import NLB, ServiceConfig
@@ -61,6 +61,11 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "registry.yaml",
         "Private ECR repository: scan on push, immutable tags, lifecycle policy",
         lambda: build_registry(),
+    ),
+    CatalogueEntry(
+        "registry-pull-through-cache.yaml",
+        "ECR pull-through cache for Docker Hub: third-party images reachable through the ECR endpoints",
+        lambda: build_pull_through_cache(),
     ),
 )
 

@@ -38,6 +38,7 @@ class RegistryExport(StrEnum):
     REPOSITORY_NAME = "RepositoryName"
     REPOSITORY_ARN = "RepositoryArn"
     REPOSITORY_URI = "RepositoryUri"
+    PULL_THROUGH_CACHE_PREFIX = "PullThroughCachePrefix"
 
 
 def subnet_key(tier: str, zone_number: int) -> str:

@@ -9,6 +9,8 @@ from troposphere import AWSHelperFn, Sub
 
 ECR_AUTH_ACTIONS = (ecr.GetAuthorizationToken,)  # account-wide: ECR gives no per-repository token
 ECR_PULL_ACTIONS = (ecr.BatchCheckLayerAvailability, ecr.GetDownloadUrlForLayer, ecr.BatchGetImage)
+# ECR's pull-through cache documentation: importing the upstream image, and creating its repository on first pull.
+ECR_PULL_THROUGH_CACHE_ACTIONS = (*ECR_PULL_ACTIONS, ecr.BatchImportUpstreamImage, ecr.CreateRepository)
 LOG_WRITE_ACTIONS = (logs.CreateLogStream, logs.PutLogEvents)
 FLOW_LOG_DELIVERY_ACTIONS = (logs.CreateLogStream, logs.PutLogEvents, logs.DescribeLogStreams)
 SECRET_READ_ACTIONS = (secretsmanager.GetSecretValue,)

@@ -10,7 +10,9 @@ from troposphere import GetAtt, Parameter, Ref, Sub, Template, ecr
 from . import contract
 from . import validators as v
 from .contract import RegistryExport
+from .errors import ConfigError
 from .parameters import add_parameter_group
+from .service_config import CACHE_PREFIX
 from .tagging import apply_tags
 
 
@@ -84,6 +86,125 @@ def build_registry(config: RegistryConfig | None = None) -> Template:
     contract.add_export(template, RegistryExport.REPOSITORY_ARN, GetAtt(repository, "Arn"), "ECR repository ARN")
     contract.add_export(
         template, RegistryExport.REPOSITORY_URI, GetAtt(repository, "RepositoryUri"), "docker push target"
+    )
+    apply_tags(template, config.tags)
+    return template
+
+
+@dataclass(frozen=True)
+class Upstream:
+    url: str
+    needs_credentials: bool
+
+
+# ECR's supported upstream registries (the UpstreamRegistry values) and whether ECR needs a login for them.
+UPSTREAMS: dict[str, Upstream] = {
+    "docker-hub": Upstream("registry-1.docker.io", True),
+    "github-container-registry": Upstream("ghcr.io", True),
+    "gitlab-container-registry": Upstream("registry.gitlab.com", True),
+    "quay": Upstream("quay.io", False),
+    "ecr-public": Upstream("public.ecr.aws", False),
+    "k8s": Upstream("registry.k8s.io", False),
+}
+# ECR only reads upstream credentials from secrets whose name starts with this prefix.
+CREDENTIAL_SECRET_PREFIX = "ecr-pullthroughcache/"
+
+
+@dataclass(frozen=True)
+class PullThroughCacheConfig:
+    """A pull-through cache rule: third-party images served from this account's ECR, over the ECR endpoints.
+
+    Attributes:
+        upstream: the upstream registry (default ``docker-hub``); one of ``UPSTREAMS``.
+        prefix: default of the ``EcrRepositoryPrefix`` parameter (default ``docker-hub``); cached images live
+            under ``<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<upstream repository>``.
+        keep_images: images each cached repository keeps (default 30, allowed 1-1000).
+        tags: extra tags for every taggable resource (default none).
+    """
+
+    upstream: str = "docker-hub"
+    prefix: str = "docker-hub"
+    keep_images: int = 30
+    tags: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        v.one_of("upstream", self.upstream, tuple(UPSTREAMS))
+        if not isinstance(self.prefix, str) or not CACHE_PREFIX.match(self.prefix) or len(self.prefix) < 2:
+            raise ConfigError(f"prefix: {self.prefix!r} is not allowed; lowercase letters, digits and . _ -, 2-30")
+        v.int_between("keep_images", self.keep_images, 1, 1000)
+        object.__setattr__(self, "tags", v.tags("tags", self.tags))
+
+
+def build_pull_through_cache(config: PullThroughCacheConfig | None = None) -> Template:
+    """A pull-through cache rule, and a creation template so the repositories it creates are scanned and
+    expire old images like the main registry's."""
+    config = config or PullThroughCacheConfig()
+    upstream = UPSTREAMS[config.upstream]
+    template = Template(
+        Description=f"fargate-private-templates pull-through cache: images from {upstream.url} served from this "
+        "account's ECR, so private tasks pull them through the ECR VPC endpoints without NAT"
+    )
+    template.set_version()
+    prefix = template.add_parameter(
+        Parameter(
+            "EcrRepositoryPrefix",
+            Type="String",
+            Default=config.prefix,
+            Description="ECR repository prefix for cached images; service stacks take it as PullThroughCachePrefix",
+            AllowedPattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$",
+            MinLength=2,
+            MaxLength=30,
+            ConstraintDescription="2-30 lowercase letters, digits and . _ - separators",
+        )
+    )
+    keep_images = template.add_parameter(
+        Parameter(
+            "KeepImages",
+            Type="Number",
+            Default=config.keep_images,
+            MinValue=1,
+            MaxValue=1000,
+            Description="How many images each cached repository keeps; older ones expire",
+        )
+    )
+    labels = {prefix.title: "Repository prefix", keep_images.title: "Images to keep"}
+    rule = ecr.PullThroughCacheRule(
+        "PullThroughCacheRule",
+        EcrRepositoryPrefix=Ref(prefix),
+        UpstreamRegistry=config.upstream,
+        UpstreamRegistryUrl=upstream.url,
+    )
+    if upstream.needs_credentials:
+        credential = template.add_parameter(
+            Parameter(
+                "CredentialSecretArn",
+                Type="String",
+                Description=f"Secrets Manager secret named {CREDENTIAL_SECRET_PREFIX}... holding the "
+                f"{config.upstream} username and access token",
+                AllowedPattern=r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:"
+                + CREDENTIAL_SECRET_PREFIX
+                + r"[A-Za-z0-9/_+=.@-]+$",
+                ConstraintDescription=f"a Secrets Manager secret ARN whose name starts with {CREDENTIAL_SECRET_PREFIX}",
+            )
+        )
+        labels[credential.title] = "Upstream credentials secret ARN"
+        rule.CredentialArn = Ref(credential)
+    add_parameter_group(template, "Pull-through cache", labels)
+    template.add_resource(rule)
+    template.add_resource(
+        ecr.RepositoryCreationTemplate(
+            "CacheRepositoryTemplate",
+            Prefix=Ref(prefix),
+            AppliedFor=["PULL_THROUGH_CACHE"],
+            Description="Settings for the repositories the pull-through cache creates",
+            # Upstream tags such as `latest` move; the cache must follow them.
+            ImageTagMutability="MUTABLE",
+            EncryptionConfiguration=ecr.EncryptionConfiguration(EncryptionType="KMS"),
+            LifecyclePolicy=_lifecycle_policy(keep_images),
+        )
+    )
+    contract.add_export(
+        template, RegistryExport.PULL_THROUGH_CACHE_PREFIX, Ref(prefix), "Prefix of the cached repositories"
     )
     apply_tags(template, config.tags)
     return template

@@ -31,8 +31,10 @@ from .contract import NETWORK_STACK_PARAMETER, NetworkImports
 from .parameters import add_parameter_group
 from .service_config import (
     ALB,
+    CACHE_PREFIX,
     CERTIFICATE_ARN,
     IMAGE_ECR_CROSS_ACCOUNT,
+    IMAGE_PULL_THROUGH_CACHE,
     IMAGE_THIRD_PARTY,
     TLS,
     ServiceConfig,
@@ -54,7 +56,8 @@ class ImageSource:
 
     uri: AWSHelperFn
     repository_arn: Sub | None  # ECR only: what the execution role may pull from
-    credentials: Parameter | None  # third-party registries: the Secrets Manager secret parameter
+    pull_actions: tuple = ()  # ECR only: what the execution role may do on that repository
+    credentials: Parameter | None = None  # third-party registries: the Secrets Manager secret parameter
 
 
 def build_service(config: ServiceConfig | None = None) -> Template:
@@ -104,7 +107,11 @@ def _add_image_parameters(template: Template, config: ServiceConfig) -> ImageSou
             "RepositoryName",
             Type="String",
             Default=config.repository_name,
-            Description="ECR repository holding the image (the registry stack's RepositoryName output)",
+            Description=(
+                "Upstream repository to pull through the cache, for example library/nginx"
+                if config.image_source == IMAGE_PULL_THROUGH_CACHE
+                else "ECR repository holding the image (the registry stack's RepositoryName output)"
+            ),
             AllowedPattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$",
             ConstraintDescription="an ECR repository name: lowercase letters, digits, and . _ - / separators",
         )
@@ -112,6 +119,8 @@ def _add_image_parameters(template: Template, config: ServiceConfig) -> ImageSou
     tag = _add_image_tag_parameter(template, config)
     labels = {repository.title: "ECR repository name", tag.title: "Image tag"}
     account = "${AWS::AccountId}"
+    path = f"${{{repository.title}}}"
+    actions = policies.ECR_PULL_ACTIONS
     if config.image_source == IMAGE_ECR_CROSS_ACCOUNT:
         registry_account = template.add_parameter(
             Parameter(
@@ -125,10 +134,25 @@ def _add_image_parameters(template: Template, config: ServiceConfig) -> ImageSou
         )
         labels[registry_account.title] = "Registry account ID"
         account = f"${{{registry_account.title}}}"
+    elif config.image_source == IMAGE_PULL_THROUGH_CACHE:
+        prefix = template.add_parameter(
+            Parameter(
+                "PullThroughCachePrefix",
+                Type="String",
+                Default=config.cache_prefix,
+                Description="ECR repository prefix of the pull-through cache rule (the registry stack's output)",
+                AllowedPattern=CACHE_PREFIX.pattern,
+                ConstraintDescription="lowercase letters, digits and . _ - separators",
+            )
+        )
+        labels = {prefix.title: "Pull-through cache prefix", **labels}
+        path = f"${{{prefix.title}}}/{path}"
+        # The first pull of an image imports it from upstream and creates its cache repository.
+        actions = policies.ECR_PULL_THROUGH_CACHE_ACTIONS
     add_parameter_group(template, "Container image", labels)
-    uri = Sub(f"{account}.dkr.ecr.${{AWS::Region}}.${{AWS::URLSuffix}}/${{{repository.title}}}:${{{tag.title}}}")
-    repository_arn = policies.arn("ecr", f"repository/${{{repository.title}}}", account=account)
-    return ImageSource(uri=uri, repository_arn=repository_arn, credentials=None)
+    uri = Sub(f"{account}.dkr.ecr.${{AWS::Region}}.${{AWS::URLSuffix}}/{path}:${{{tag.title}}}")
+    repository_arn = policies.arn("ecr", f"repository/{path}", account=account)
+    return ImageSource(uri=uri, repository_arn=repository_arn, pull_actions=actions)
 
 
 def _add_image_tag_parameter(template: Template, config: ServiceConfig) -> Parameter:
@@ -250,7 +274,7 @@ def _add_execution_role(
     statements = []
     if image.repository_arn is not None:
         statements.append(policies.allow(policies.ECR_AUTH_ACTIONS, "*", "GetRegistryToken"))
-        statements.append(policies.allow(policies.ECR_PULL_ACTIONS, image.repository_arn, "PullImage"))
+        statements.append(policies.allow(image.pull_actions, image.repository_arn, "PullImage"))
     statements.append(policies.allow(policies.LOG_WRITE_ACTIONS, GetAtt(log_group, "Arn"), "WriteLogs"))
     if config.secrets_manager_arns:
         resources = sorted({_secret_resource(a) for a in config.secrets_manager_arns})

@@ -22,7 +22,11 @@ HEALTH_CHECKS: Final = {ALB: ("http",), NLB: ("tcp", "http")}
 IMAGE_ECR: Final = "ecr"
 IMAGE_ECR_CROSS_ACCOUNT: Final = "ecr_cross_account"
 IMAGE_THIRD_PARTY: Final = "third_party"
-IMAGE_SOURCES: Final = (IMAGE_ECR, IMAGE_ECR_CROSS_ACCOUNT, IMAGE_THIRD_PARTY)
+IMAGE_PULL_THROUGH_CACHE: Final = "pull_through_cache"
+IMAGE_SOURCES: Final = (IMAGE_ECR, IMAGE_ECR_CROSS_ACCOUNT, IMAGE_THIRD_PARTY, IMAGE_PULL_THROUGH_CACHE)
+# Sources served by this Region's ECR: reachable through the ECR VPC endpoints, no NAT needed.
+ECR_IMAGE_SOURCES: Final = (IMAGE_ECR, IMAGE_ECR_CROSS_ACCOUNT, IMAGE_PULL_THROUGH_CACHE)
+DEFAULT_CACHE_PREFIX: Final = "docker-hub"
 
 PLATFORM_VERSIONS: Final = ("1.4.0", "LATEST")
 CPU_ARCHITECTURES: Final = ("X86_64", "ARM64")
@@ -48,6 +52,7 @@ CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
+CACHE_PREFIX = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 _REPOSITORY = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
 _IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _HEALTH_PATH = re.compile(r"^/[A-Za-z0-9/_.~%&=?+-]{0,1023}$")
@@ -108,8 +113,13 @@ class ServiceConfig:
         health_check_protocol: ``http`` (ALB, default) or ``tcp`` (NLB default) / ``http`` (NLB).
         certificate_arn: default of the ``CertificateArn`` parameter for https/tls (default none: asked at
             deploy time).
-        image_source: ``ecr`` (default: this account's ECR), ``ecr_cross_account`` or ``third_party``.
-        repository_name: ECR repository, default of ``RepositoryName`` (default ``app``).
+        image_source: ``ecr`` (default: this account's ECR), ``ecr_cross_account``, ``third_party`` (a private
+            registry outside AWS, needs NAT) or ``pull_through_cache`` (a third-party image cached in this
+            account's ECR by a pull-through cache rule, reachable through the ECR endpoints).
+        repository_name: ECR repository, default of ``RepositoryName`` (default ``app``); with
+            ``pull_through_cache`` the upstream repository, for example ``library/nginx``.
+        cache_prefix: ``pull_through_cache`` only: the cache rule's ECR repository prefix, default of
+            ``PullThroughCachePrefix`` (default ``docker-hub``).
         image_tag: default of the ``ImageTag`` parameter (default ``latest``).
         registry_account_id: account that owns the ECR repository, required for ``ecr_cross_account``.
         image_uri: default of the ``ImageUri`` parameter for ``third_party`` (default none: asked at deploy time).
@@ -149,6 +159,7 @@ class ServiceConfig:
     repository_name: str = "app"
     image_tag: str = "latest"
     registry_account_id: str | None = None
+    cache_prefix: str | None = None
     image_uri: str | None = None
     registry_credentials_secret_arn: str | None = None
     environment: tuple[tuple[str, str], ...] = field(default=())
@@ -225,8 +236,14 @@ class ServiceConfig:
 
     def _validate_image(self) -> None:
         source = v.one_of("image_source", self.image_source, IMAGE_SOURCES)
-        if source in (IMAGE_ECR, IMAGE_ECR_CROSS_ACCOUNT):
+        if source in ECR_IMAGE_SOURCES:
             _pattern("repository_name", self.repository_name, _REPOSITORY, "an ECR repository name (lowercase)")
+        if source == IMAGE_PULL_THROUGH_CACHE:
+            prefix = DEFAULT_CACHE_PREFIX if self.cache_prefix is None else self.cache_prefix
+            _pattern("cache_prefix", prefix, CACHE_PREFIX, "a pull-through cache prefix like docker-hub (lowercase)")
+            object.__setattr__(self, "cache_prefix", prefix)
+        elif self.cache_prefix is not None:
+            raise ConfigError(f"cache_prefix: only used with image_source 'pull_through_cache', not {source!r}")
         _pattern("image_tag", self.image_tag, _IMAGE_TAG, "letters, digits, _ . -, at most 128 characters")
         if source == IMAGE_ECR_CROSS_ACCOUNT:
             if self.registry_account_id is None:

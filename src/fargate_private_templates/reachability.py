@@ -1,0 +1,96 @@
+"""Can the tasks start? How each service reaches its registry, its logs and its secrets on a given network.
+
+Decided when generating, so no stack is rendered whose tasks would stop at ``CannotPullContainerError`` or
+``ResourceInitializationError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import ConfigError
+from .network_config import ECR_PULL_ENDPOINTS, NetworkConfig
+from .service_config import ECR_IMAGE_SOURCES, IMAGE_THIRD_PARTY, ServiceConfig
+
+VIA_NAT = "NAT gateway"
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing a task must reach, and the endpoints that reach it without NAT."""
+
+    what: str
+    endpoints: tuple[str, ...]  # empty: only the internet (NAT) reaches it
+
+
+@dataclass(frozen=True)
+class Route:
+    what: str
+    via: str  # "NAT gateway" or "VPC endpoints (ecr.api, ecr.dkr, s3)"
+
+
+@dataclass(frozen=True)
+class ServiceReachability:
+    service: str
+    routes: tuple[Route, ...]
+
+    def describe(self) -> str:
+        return f"{self.service}: " + "; ".join(f"{r.what} via {r.via}" for r in self.routes)
+
+
+def needs_of(service: ServiceConfig) -> list[Need]:
+    """What the service's tasks reach at start-up (and for ECS Exec), in the order ECS reaches them."""
+    needs = []
+    if service.image_source in ECR_IMAGE_SOURCES:
+        needs.append(Need(f"image ({service.image_source})", ECR_PULL_ENDPOINTS))
+    elif service.image_source == IMAGE_THIRD_PARTY:
+        needs.append(Need("image (third-party registry)", ()))
+        if service.registry_credentials_secret_arn:
+            needs.append(Need("registry credentials (Secrets Manager)", ("secretsmanager",)))
+    if service.secrets_manager_arns:
+        needs.append(Need("secrets (Secrets Manager)", ("secretsmanager",)))
+    if service.ssm_parameter_arns:
+        needs.append(Need("secrets (SSM Parameter Store)", ("ssm",)))
+    needs.append(Need("logs (CloudWatch Logs)", ("logs",)))
+    if service.enable_exec:
+        needs.append(Need("ECS Exec (SSM messages)", ("ssmmessages",)))
+    return needs
+
+
+def _route(need: Need, network: NetworkConfig) -> Route | None:
+    # Endpoints win over NAT when both exist: private DNS sends the traffic to them.
+    if need.endpoints and all(e in network.endpoints for e in need.endpoints):
+        return Route(need.what, f"VPC endpoints ({', '.join(need.endpoints)})")
+    if network.has_nat:
+        return Route(need.what, VIA_NAT)
+    return None
+
+
+def _fixes(need: Need, service: ServiceConfig) -> str:
+    fixes = ["set nat_mode to per_az, single or regional"]
+    if need.endpoints:
+        fixes.append(f"add endpoints {', '.join(need.endpoints)}")
+    if service.image_source == IMAGE_THIRD_PARTY and need.what.startswith("image"):
+        fixes.append(
+            "use image_source 'pull_through_cache' (an ECR pull-through cache) with endpoints s3, ecr.api, ecr.dkr"
+        )
+    return "; or ".join(fixes)
+
+
+def check_reachability(network: NetworkConfig, services: Sequence[ServiceConfig]) -> list[ServiceReachability]:
+    """How each service reaches what it needs; ConfigError naming the first thing one cannot reach and the fixes."""
+    results = []
+    for service in services:
+        routes = []
+        for need in needs_of(service):
+            route = _route(need, network)
+            if route is None:
+                endpoints = ", ".join(network.endpoints) or "none"
+                raise ConfigError(
+                    f"nat_mode, endpoints: service {service.name!r} cannot reach its {need.what}: nat_mode is "
+                    f"{network.nat_mode!r} and endpoints are [{endpoints}]; fix: {_fixes(need, service)}"
+                )
+            routes.append(route)
+        results.append(ServiceReachability(service.name, tuple(routes)))
+    return results
