@@ -1,4 +1,7 @@
-"""The command line: parses arguments, calls the library, prints. No logic of its own."""
+"""The command line: parses arguments, calls the library, prints. No logic of its own.
+
+Exit codes: 0 success, 1 check findings or drift, 2 bad usage or bad input (one line, no traceback).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .catalogue import changed_files, render_catalogue, write_files
+from .configfile import load_config
 from .errors import ConfigError
+from .loader import TemplateLoadError, load_template
+from .render import render_yaml
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+PROG = "fargate-private-templates"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -19,14 +26,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _print(text: str) -> None:
+    print(text, end="" if text.endswith("\n") else "\n")
+
+
 def _render(args: argparse.Namespace) -> int:
-    files = render_catalogue()
-    out_dir = Path(args.out)
+    if args.config:
+        files = {name: render_yaml(template) for name, template in load_config(args.config).items()}
+        out_dir = Path(args.out or ".")
+    else:
+        files = render_catalogue()
+        out_dir = Path(args.out or "templates")
     if args.check:
         stale = changed_files(out_dir, files)
         for name in stale:
             print(f"would change: {out_dir / name}")
-        print(f"{len(files) - len(stale)} of {len(files)} templates up to date")
+        print(f"{len(files) - len(stale)} of {len(files)} templates up to date in {out_dir}")
         return EXIT_FINDINGS if stale else EXIT_OK
     for name in write_files(out_dir, files):
         print(f"wrote {out_dir / name}")
@@ -34,22 +49,103 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="fargate-private-templates",
-        description="CloudFormation for ECS Fargate tasks with only private IPs.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    render = commands.add_parser(
-        "render",
-        help="render the template catalogue",
-        description="Render the committed catalogue into templates/.",
-        epilog="example: fargate-private-templates render --check",
+def _check(args: argparse.Namespace) -> int:
+    from .checks import check_templates
+
+    report = check_templates(args.templates)
+    _print(report.format_json() if args.format == "json" else report.format_text())
+    return report.exit_code
+
+
+def _diagram(args: argparse.Namespace) -> int:
+    from .diagram import embed_diagram, mermaid_for_files
+
+    diagram = mermaid_for_files(args.templates)
+    if args.embed:
+        changed = embed_diagram(Path(args.embed), diagram)
+        print(f"{'updated' if changed else 'up to date'}: {args.embed}")
+    else:
+        _print(diagram)
+    return EXIT_OK
+
+
+def _params(args: argparse.Namespace) -> int:
+    from .params import parameter_overrides
+
+    _print(parameter_overrides(load_template(args.template), args.format))
+    return EXIT_OK
+
+
+def _rules_path(args: argparse.Namespace) -> int:
+    from .checks import cfnlint_rules_path
+
+    print(cfnlint_rules_path())
+    return EXIT_OK
+
+
+def _subcommand(commands: argparse._SubParsersAction, name: str, summary: str, example: str) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=f"example:\n  {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    render.add_argument("--out", default="templates", help="output folder (default: templates)")
-    render.add_argument("--check", action="store_true", help="write nothing; exit 1 if any file would change")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="CloudFormation for ECS Fargate tasks with only private IPs.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    render = _subcommand(
+        commands,
+        "render",
+        "Render the committed catalogue into templates/, or the stacks a config file describes.",
+        f"{PROG} render --config examples/alb-per-az-nat.toml --out build/",
+    )
+    render.add_argument("--config", metavar="FILE", help="TOML file describing a network and its services")
+    render.add_argument("--out", metavar="DIR", help="output folder (default: templates, or . with --config)")
+    render.add_argument("--check", action="store_true", help="write nothing; list files that would change, exit 1")
     render.set_defaults(handler=_render)
+
+    check = _subcommand(
+        commands,
+        "check",
+        "Prove tasks have only private IPs and a path to their registry, across the templates given.",
+        f"{PROG} check templates/network.yaml templates/service-alb.yaml",
+    )
+    check.add_argument("templates", nargs="+", metavar="TEMPLATE", help="YAML or JSON templates, joined by exports")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=_check)
+
+    diagram = _subcommand(
+        commands,
+        "diagram",
+        "Draw the traffic and egress paths of the templates as a Mermaid flowchart.",
+        f"{PROG} diagram templates/network.yaml templates/service-alb.yaml",
+    )
+    diagram.add_argument("templates", nargs="+", metavar="TEMPLATE")
+    diagram.add_argument("--format", choices=("mermaid",), default="mermaid")
+    diagram.add_argument("--embed", metavar="MARKDOWN", help="replace the diagram block of this Markdown file")
+    diagram.set_defaults(handler=_diagram)
+
+    params = _subcommand(
+        commands,
+        "params",
+        "Print every parameter with its default, ready for `aws cloudformation deploy --parameter-overrides`.",
+        f"{PROG} params templates/service-alb.yaml --format json > service-params.json",
+    )
+    params.add_argument("template", metavar="TEMPLATE")
+    params.add_argument("--format", choices=("cli", "json"), default="cli")
+    params.set_defaults(handler=_params)
+
+    rules = _subcommand(
+        commands,
+        "rules-path",
+        "Print the folder of the cfn-lint custom rules, for `cfn-lint -a`.",
+        f'cfn-lint -a "$({PROG} rules-path)" templates/*.yaml',
+    )
+    rules.set_defaults(handler=_rules_path)
     return parser
 
 
@@ -57,6 +153,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ConfigError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ConfigError, TemplateLoadError, OSError) as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
