@@ -4,8 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 BOOTSTRAPPED := $(VENV)/.bootstrapped
 CLI := $(BIN)/fargate-private-templates
+# checkov pins an old boto3, so it gets a virtual environment of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_BOOTSTRAPPED := $(CHECKOV_VENV)/.bootstrapped
+# Scan offline: no platform policy download, no PyPI version check; a template checkov cannot parse fails the scan.
+CHECKOV := CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE CKV_PARSE_ERROR_FAIL=true \
+	$(CHECKOV_VENV)/bin/checkov --skip-download --framework cloudformation --quiet --compact
 
-.PHONY: templates test lint clean bootstrap
+.PHONY: templates test lint clean bootstrap security
 
 bootstrap: $(BOOTSTRAPPED)
 
@@ -16,16 +22,27 @@ $(BOOTSTRAPPED): pyproject.toml
 
 templates: $(BOOTSTRAPPED)
 	$(CLI) render --out templates
+	$(CLI) diagram templates/network.yaml templates/service-alb.yaml --embed README.md
 	$(BIN)/cfn-lint --include-checks I -- templates/*.yaml
 
-test: $(BOOTSTRAPPED)
+$(CHECKOV_BOOTSTRAPPED): requirements-security.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-security.txt
+	touch $@
+
+# Every finding fails: one accepted on purpose is a skip with its reason, written by scanner_skips.skip_checkov.
+security: $(CHECKOV_BOOTSTRAPPED)
+	$(CHECKOV) -d templates
+
+# The scan runs first, so pytest's summary is the run's last line.
+test: $(BOOTSTRAPPED) security
 	$(BIN)/python -m pytest -q
 
 lint: $(BOOTSTRAPPED)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests examples
+	$(BIN)/ruff format --check src tests examples
 	$(BIN)/cfn-lint --include-checks I -- templates/*.yaml
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build dist src/*.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache build dist src/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

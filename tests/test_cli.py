@@ -1,0 +1,171 @@
+"""The three front doors: the CLI (in-process and as the installed script), config files and the examples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TEMPLATES, lint_findings
+
+from fargate_private_templates.checks import check_dicts
+from fargate_private_templates.cli import main
+from fargate_private_templates.diagram import DIAGRAM_BEGIN, embedded, mermaid_for_files
+from fargate_private_templates.loader import load_template
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
+DEFAULT_PAIR = [str(TEMPLATES / "network.yaml"), str(TEMPLATES / "service-alb.yaml")]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse's own exits (--help, usage errors)
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_render_check_passes_on_the_committed_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "render", "--check", "--out", str(TEMPLATES))
+    assert code == 0 and out.strip().endswith("templates up to date in " + str(TEMPLATES))
+
+
+def test_render_check_lists_stale_files_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    shutil.copy(TEMPLATES / "network.yaml", tmp_path / "network.yaml")
+    (tmp_path / "service-alb.yaml").write_text("stale\n")
+    code, out, _ = run(capsys, "render", "--check", "--out", str(tmp_path))
+    assert code == 1
+    assert f"would change: {tmp_path / 'service-alb.yaml'}" in out
+    assert f"would change: {tmp_path / 'network.yaml'}" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["network.yaml", "service-alb.yaml"]
+    assert (tmp_path / "service-alb.yaml").read_text() == "stale\n"
+
+
+def test_bad_config_value_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('[network]\nvpc_cidr = "10.0.0.0/33"\n\n[[services]]\nname = "web"\n')
+    out_dir = tmp_path / "out"
+    code, out, err = run(capsys, "render", "--config", str(config), "--out", str(out_dir))
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and "network.vpc_cidr: '10.0.0.0/33'" in err and str(config) in err
+    assert "Traceback" not in err and not out_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("toml", "mentions"),
+    [
+        ('[network]\ncolour = "blue"\n[[services]]\n', "network.colour: unknown key"),
+        ('[[services]]\ncpu = "256"\n', "services[0].cpu: '256' has the wrong type; expected an integer"),
+        ("[[services]]\nmemory = 4096\n", "services[0].memory: 4096 is not valid with cpu 256"),
+        ('[network]\nnat_mode = "none"\n[[services]]\n', "cannot reach its image (ecr)"),
+        ("[network]\n", "services: describe at least one service"),
+        ("[servics]\n", "servics: unknown section"),
+        ("[[services]\n", "not valid TOML"),
+    ],
+)
+def test_config_errors_name_the_key_and_the_file(tmp_path: Path, capsys, toml: str, mentions: str) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(toml)
+    code, _, err = run(capsys, "render", "--config", str(config), "--out", str(tmp_path / "out"))
+    assert code == 2 and err.count("\n") == 1 and mentions in err and str(config) in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_each_example_config_renders_lints_and_passes_the_checker(example: Path, tmp_path: Path, capsys) -> None:
+    code, _, err = run(capsys, "render", "--config", str(example), "--out", str(tmp_path))
+    assert code == 0, err
+    rendered = sorted(tmp_path.glob("*.yaml"))
+    assert len(rendered) >= 2
+    for path in rendered:
+        assert lint_findings(path.read_text()) == [], path.name
+    report = check_dicts({p.name: load_template(p) for p in rendered})
+    assert report.exit_code == 0 and report.findings == [], report.format_text()
+    assert len(report.paths) >= 2
+
+
+def test_at_least_two_example_configs() -> None:
+    assert len(EXAMPLES) >= 2
+
+
+def test_custom_template_example_lints_and_passes_check(capsys) -> None:
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import scheduled_task
+    finally:
+        sys.path.remove(str(ROOT / "examples"))
+    from fargate_private_templates import render_yaml
+    from fargate_private_templates.render import ordered_dict
+
+    template = scheduled_task.build_scheduled_task()
+    assert lint_findings(render_yaml(template)) == []
+    as_dict = ordered_dict(template)
+    target = as_dict["Resources"]["Schedule"]["Properties"]["Targets"][0]["EcsParameters"]
+    assert target["NetworkConfiguration"]["AwsVpcConfiguration"]["AssignPublicIp"] == "DISABLED"
+    report = check_dicts({"network.yaml": load_template(DEFAULT_PAIR[0]), "scheduled-task.yaml": as_dict})
+    assert report.exit_code == 0 and report.findings == [], report.format_text()
+
+
+def test_check_prints_the_egress_path_and_exits_0(capsys) -> None:
+    code, out, _ = run(capsys, "check", *DEFAULT_PAIR)
+    assert code == 0
+    assert "PrivateSubnet1 -> PrivateRouteTable1 -> NatGateway1 (in PublicSubnet1) -> InternetGateway" in out
+
+
+def test_check_on_endpoints_network_prints_the_endpoints_path(capsys) -> None:
+    code, out, _ = run(capsys, "check", str(TEMPLATES / "network-endpoints.yaml"), DEFAULT_PAIR[1])
+    assert code == 0
+    assert "PrivateSubnet1 -> PrivateRouteTable1 -> VPC endpoints (ecr.api, ecr.dkr, logs, s3, secretsmanager)" in out
+
+
+def test_check_unreadable_input_exits_2(tmp_path: Path, capsys) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("Resources: [\n")
+    code, out, err = run(capsys, "check", str(broken))
+    assert code == 2 and len(err.splitlines()) == 1 and "broken.yaml" in err and "Traceback" not in err
+
+
+def test_diagram_prints_mermaid_and_the_readme_embeds_the_current_one(capsys) -> None:
+    code, out, _ = run(capsys, "diagram", *DEFAULT_PAIR)
+    assert code == 0 and out.startswith("flowchart LR\n")
+    assert "LoadBalancer --> Service" in out
+    readme = (ROOT / "README.md").read_text()
+    assert DIAGRAM_BEGIN in readme
+    assert embedded(readme, mermaid_for_files(DEFAULT_PAIR)) == readme, "README diagram drifted: make templates"
+
+
+def test_params_prints_overrides(capsys) -> None:
+    code, out, _ = run(capsys, "params", DEFAULT_PAIR[1])
+    assert code == 0 and out.startswith("--parameter-overrides NetworkStackName=fargate-network ")
+    assert "CertificateArn=REQUIRED" in out
+    code, out, _ = run(capsys, "params", DEFAULT_PAIR[1], "--format", "json")
+    assert code == 0 and {p["ParameterKey"] for p in json.loads(out)} >= {"NetworkStackName", "ImageTag"}
+
+
+def test_rules_path_is_a_folder_of_rules(capsys) -> None:
+    code, out, _ = run(capsys, "rules-path")
+    assert code == 0 and any(Path(out.strip()).glob("*.py"))
+
+
+@pytest.mark.parametrize("command", ["render", "check", "diagram", "params", "rules-path"])
+def test_every_subcommand_has_help_with_an_example(command: str, capsys) -> None:
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0 and "example:\n  " in out
+
+
+def test_bad_usage_exits_2_with_one_line(capsys) -> None:
+    code, _, err = run(capsys, "check")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "explode")
+    assert code == 2 and "invalid choice" in err
+
+
+def test_installed_script_and_module_entry_points() -> None:
+    script = Path(sys.executable).parent / "fargate-private-templates"
+    for argv in ([str(script)], [sys.executable, "-m", "fargate_private_templates"]):
+        result = subprocess.run([*argv, "render", "--check", "--out", str(TEMPLATES)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
