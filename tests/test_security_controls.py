@@ -1,0 +1,151 @@
+"""The AWS Security Hub FSBP controls these stacks target, asserted on the committed templates' dicts.
+
+checkov has almost no ECS rules for CloudFormation, so each control the README claims is checked here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import catalogue_dict, resources_of_type
+
+NETWORKS = [
+    "network.yaml",
+    "network-single-nat.yaml",
+    "network-regional-nat.yaml",
+    "network-endpoints.yaml",
+    "network-nat-endpoints.yaml",
+]
+SERVICES = ["service-alb.yaml", "service-nlb.yaml"]
+ELB17_POLICIES = {
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+}
+# EC2.18's default authorised ports for unrestricted inbound traffic.
+AUTHORISED_PUBLIC_PORTS = {80, 443}
+# EC2.19's high-risk ports.
+HIGH_RISK_PORTS = {
+    20,
+    21,
+    22,
+    23,
+    25,
+    110,
+    135,
+    143,
+    445,
+    1433,
+    1434,
+    3000,
+    3306,
+    3389,
+    4333,
+    5000,
+    5432,
+    5500,
+    5601,
+    8080,
+    8088,
+    8888,
+    9200,
+    9300,
+}
+
+
+def _one(template: dict, resource_type: str) -> dict:
+    (resource,) = resources_of_type(template, resource_type).values()
+    return resource["Properties"]
+
+
+def _containers(template: dict) -> list[dict]:
+    return [
+        c
+        for t in resources_of_type(template, "AWS::ECS::TaskDefinition").values()
+        for c in t["Properties"]["ContainerDefinitions"]
+    ]
+
+
+@pytest.mark.parametrize("filename", SERVICES)
+def test_ecs_controls(filename: str) -> None:
+    template = catalogue_dict(filename)
+    service = _one(template, "AWS::ECS::Service")
+    assert service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"  # ECS.2
+    assert service["PlatformVersion"] in ("LATEST", "1.4.0")  # ECS.10
+    for container in _containers(template):
+        assert container["Privileged"] is False  # ECS.4
+        assert container["ReadonlyRootFilesystem"] is True  # ECS.5
+        names = {e["Name"] for e in container.get("Environment", [])}
+        assert not names & {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"}  # ECS.8
+        assert container["LogConfiguration"]["LogDriver"] == "awslogs"  # ECS.9
+
+
+@pytest.mark.parametrize("filename", NETWORKS)
+def test_network_controls(filename: str) -> None:
+    template = catalogue_dict(filename)
+    cluster = _one(template, "AWS::ECS::Cluster")
+    assert {"Name": "containerInsights", "Value": "enabled"} in cluster["ClusterSettings"]  # ECS.12
+    flow_log = _one(template, "AWS::EC2::FlowLog")
+    assert flow_log["ResourceType"] == "VPC" and flow_log["TrafficType"] in ("ALL", "REJECT")  # EC2.6
+    assert flow_log["ResourceId"] == {"Ref": "VPC"}
+    for subnet in resources_of_type(template, "AWS::EC2::Subnet").values():
+        assert subnet["Properties"]["MapPublicIpOnLaunch"] is False  # EC2.15
+
+
+def test_alb_controls() -> None:
+    template = catalogue_dict("service-alb.yaml")
+    listeners = {
+        k: v["Properties"] for k, v in resources_of_type(template, "AWS::ElasticLoadBalancingV2::Listener").items()
+    }
+    http = [listener for listener in listeners.values() if listener["Protocol"] == "HTTP"]
+    assert http and all(
+        a["Type"] == "redirect" and a["RedirectConfig"]["Protocol"] == "HTTPS"
+        for listener in http
+        for a in listener["DefaultActions"]
+    )  # ELB.1
+    attributes = {
+        a["Key"]: a["Value"]
+        for a in _one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")["LoadBalancerAttributes"]
+    }
+    assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"  # ELB.4
+    assert attributes["routing.http.desync_mitigation_mode"] in ("defensive", "strictest")  # ELB.12
+
+
+@pytest.mark.parametrize("filename", SERVICES)
+def test_load_balancer_controls(filename: str) -> None:
+    template = catalogue_dict(filename)
+    load_balancer = _one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    # ELB.13: the subnets are every public subnet of the network stack, one per AZ, at least two.
+    subnets_import = load_balancer["Subnets"]["Fn::Split"][1]["Fn::ImportValue"]["Fn::Sub"]
+    assert subnets_import.endswith("-PublicSubnetIds")
+    for network in NETWORKS:
+        exported = catalogue_dict(network)["Outputs"]["PublicSubnetIds"]["Value"]["Fn::Join"][1]
+        assert len(exported) >= 2
+    for listener in resources_of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values():
+        if listener["Properties"]["Protocol"] in ("HTTPS", "TLS"):
+            assert listener["Properties"]["SslPolicy"] in ELB17_POLICIES  # ELB.17
+
+
+@pytest.mark.parametrize("filename", SERVICES + NETWORKS)
+def test_security_group_controls(filename: str) -> None:
+    """EC2.18 / EC2.19: only authorised ports are open to the internet, never a high-risk one."""
+    template = catalogue_dict(filename)
+    rules = [
+        r
+        for g in resources_of_type(template, "AWS::EC2::SecurityGroup").values()
+        for r in g["Properties"].get("SecurityGroupIngress", [])
+    ]
+    rules += [r["Properties"] for r in resources_of_type(template, "AWS::EC2::SecurityGroupIngress").values()]
+    for rule in rules:
+        if rule.get("CidrIp") == "0.0.0.0/0" or rule.get("CidrIpv6") == "::/0":
+            ports = set(range(rule["FromPort"], rule["ToPort"] + 1))
+            assert rule["IpProtocol"] == "tcp" and ports <= AUTHORISED_PUBLIC_PORTS
+            assert not ports & HIGH_RISK_PORTS
+
+
+def test_ecr_controls() -> None:
+    repository = _one(catalogue_dict("registry.yaml"), "AWS::ECR::Repository")
+    assert repository["ImageScanningConfiguration"] == {"ScanOnPush": True}  # ECR.1
+    assert repository["ImageTagMutability"] == "IMMUTABLE"  # ECR.2
+    assert "countNumber" in repository["LifecyclePolicy"]["LifecyclePolicyText"]["Fn::Sub"]  # ECR.3
