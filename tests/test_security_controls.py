@@ -107,6 +107,7 @@ def test_alb_controls() -> None:
     attributes = {
         a["Key"]: a["Value"]
         for a in _one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")["LoadBalancerAttributes"]
+        if "Key" in a
     }
     assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"  # ELB.4
     assert attributes["routing.http.desync_mitigation_mode"] in ("defensive", "strictest")  # ELB.12

@@ -186,7 +186,8 @@ def test_ecr_images_have_no_registry_credentials() -> None:
     for variant in ("alb", "nlb-tcp", "cross-account"):
         template = _build(variant)
         container = _one(template, "AWS::ECS::TaskDefinition")["ContainerDefinitions"][0]
-        assert "RepositoryCredentials" not in container and "Conditions" not in template
+        assert "RepositoryCredentials" not in container
+        assert "HasRegistryCredentials" not in template["Conditions"]
 
 
 def test_secrets_are_container_secrets_with_scoped_read_permissions() -> None:
@@ -262,11 +263,13 @@ def test_alb_listens_https_with_the_tls_policy_and_redirects_http() -> None:
     attributes = {
         a["Key"]: a["Value"]
         for a in _one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")["LoadBalancerAttributes"]
+        if "Key" in a
     }
     assert attributes == {
         "deletion_protection.enabled": {"Ref": "DeletionProtection"},
         "routing.http.drop_invalid_header_fields.enabled": "true",
         "routing.http.desync_mitigation_mode": "defensive",
+        "access_logs.s3.enabled": {"Fn::If": ["HasAccessLogs", "true", "false"]},
     }
     assert "Default" not in template["Parameters"]["CertificateArn"], "asked at deploy time"
 
@@ -333,3 +336,17 @@ def test_registry_scans_keeps_tags_immutable_and_expires_old_images() -> None:
     assert props["ImageTagMutability"] == "IMMUTABLE"
     assert "${KeepImages}" in props["LifecyclePolicy"]["LifecyclePolicyText"]["Fn::Sub"]
     assert sorted(template["Outputs"]) == ["RepositoryArn", "RepositoryName", "RepositoryUri"]
+
+
+@pytest.mark.parametrize("variant", ["alb", "nlb-tcp"])
+def test_access_logs_are_on_exactly_when_a_bucket_is_given(variant: str) -> None:
+    template = _build(variant)
+    assert template["Parameters"]["AccessLogsBucket"]["Default"] == ""
+    assert template["Conditions"]["HasAccessLogs"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AccessLogsBucket"}, ""]}]}
+    attributes = _one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")["LoadBalancerAttributes"]
+    conditional = [a["Fn::If"] for a in attributes if "Fn::If" in a]
+    assert [(c[0], c[1]["Key"], c[2]) for c in conditional] == [
+        ("HasAccessLogs", "access_logs.s3.bucket", {"Ref": "AWS::NoValue"}),
+        ("HasAccessLogs", "access_logs.s3.prefix", {"Ref": "AWS::NoValue"}),
+    ]
+    assert conditional[0][1]["Value"] == {"Ref": "AccessLogsBucket"}

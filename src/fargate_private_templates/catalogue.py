@@ -15,7 +15,7 @@ from .network_config import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE
 from .registry import build_pull_through_cache, build_registry
 from .render import render_yaml
 from .service import build_service
-from .service_config import NLB, ServiceConfig
+from .service_config import NLB, TLS, ServiceConfig
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     ),
     CatalogueEntry(
         "service-nlb.yaml",
-        "Fargate service behind an internet-facing NLB with a TCP listener",
-        lambda: build_service(ServiceConfig(load_balancer=NLB)),
+        "Fargate service behind an internet-facing NLB with a TLS listener (TLS ends at the NLB)",
+        lambda: build_service(ServiceConfig(load_balancer=NLB, listener_protocol=TLS)),
     ),
     CatalogueEntry(
         "registry.yaml",

@@ -26,7 +26,7 @@ from .contract import NetworkExport
 from .endpoints import add_vpc_endpoints
 from .network_config import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from .parameters import add_parameter_group
-from .scanner_skips import skip_checkov
+from .scanner_skips import LOG_GROUP_NOT_KMS, LOG_GROUP_NOT_KMS_REASON, skip_checkov
 from .tagging import apply_tags
 from .validators import LOG_RETENTION_DAYS
 
@@ -239,12 +239,7 @@ def _add_flow_logs(template: Template, config: NetworkConfig, vpc: ec2.VPC) -> N
             UpdateReplacePolicy="Retain",
         )
     )
-    skip_checkov(
-        log_group,
-        "CKV_AWS_158",
-        "CloudWatch Logs encrypts flow logs at rest with AWS-owned keys; a customer-managed KMS key would add "
-        "a monthly key charge and a key policy granting the logs service, which flow-log records do not need",
-    )
+    skip_checkov(log_group, LOG_GROUP_NOT_KMS, LOG_GROUP_NOT_KMS_REASON)
     role = template.add_resource(
         iam.Role(
             "FlowLogRole",

@@ -14,6 +14,12 @@ from troposphere import AWSObject
 
 CHECKOV_ID = re.compile(r"^CKV2?_AWS_\d+$")
 
+LOG_GROUP_NOT_KMS = "CKV_AWS_158"
+LOG_GROUP_NOT_KMS_REASON = (
+    "CloudWatch Logs encrypts log data at rest with AWS-owned keys; a customer-managed KMS key would add a monthly "
+    "key charge and a key policy granting the logs service, which these logs do not need"
+)
+
 
 def skip_checkov(resource: AWSObject, check_id: str, reason: str) -> AWSObject:
     """Marks ``check_id`` as accepted for ``resource`` with a non-empty ``reason``; returns the resource."""

@@ -29,6 +29,7 @@ from troposphere import elasticloadbalancingv2 as elb
 from . import iam as policies
 from .contract import NETWORK_STACK_PARAMETER, NetworkImports
 from .parameters import add_parameter_group
+from .scanner_skips import LOG_GROUP_NOT_KMS, LOG_GROUP_NOT_KMS_REASON, skip_checkov
 from .service_config import (
     ALB,
     CACHE_PREFIX,
@@ -48,6 +49,7 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 HTTP_REDIRECT_PORT = 80
 TMP_VOLUME = "tmp"
 HAS_REGISTRY_CREDENTIALS = "HasRegistryCredentials"
+HAS_ACCESS_LOGS = "HasAccessLogs"
 
 
 @dataclass(frozen=True)
@@ -250,15 +252,14 @@ def _add_service_parameters(template: Template, config: ServiceConfig) -> tuple[
 
 
 def _add_log_group(template: Template, retention: Parameter) -> logs.LogGroup:
-    return template.add_resource(
-        logs.LogGroup(
-            "LogGroup",
-            RetentionInDays=Ref(retention),
-            # Logs outlive the service: they are what explains its last failure.
-            DeletionPolicy="Retain",
-            UpdateReplacePolicy="Retain",
-        )
+    log_group = logs.LogGroup(
+        "LogGroup",
+        RetentionInDays=Ref(retention),
+        # Logs outlive the service: they are what explains its last failure.
+        DeletionPolicy="Retain",
+        UpdateReplacePolicy="Retain",
     )
+    return template.add_resource(skip_checkov(log_group, LOG_GROUP_NOT_KMS, LOG_GROUP_NOT_KMS_REASON))
 
 
 def _secret_resource(secret_arn: str) -> str:
@@ -423,6 +424,13 @@ def _add_security_groups(
             ],
         )
     )
+    if config.load_balancer == ALB:
+        skip_checkov(
+            load_balancer_security_group,
+            "CKV_AWS_260",
+            "Port 80 is open to the internet only for the ALB's HTTP listener, which answers every request with a "
+            "301 redirect to HTTPS (Security Hub ELB.1) and never forwards to the tasks",
+        )
     # A separate rule: inline on both groups, each would reference the other (a circular dependency).
     template.add_resource(
         ec2.SecurityGroupIngress(
@@ -436,6 +444,32 @@ def _add_security_groups(
         )
     )
     return task_security_group, load_balancer_security_group
+
+
+def _add_access_logs(template: Template) -> list:
+    """Access logs to a bucket given at deploy time (Security Hub ELB.5); off while the parameter is empty."""
+    bucket = template.add_parameter(
+        Parameter(
+            "AccessLogsBucket",
+            Type="String",
+            Default="",
+            Description="S3 bucket for load balancer access logs (its policy must allow ELB log delivery); "
+            "empty for none",
+            AllowedPattern=r"^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+            ConstraintDescription="empty, or an S3 bucket name",
+        )
+    )
+    template.add_condition(HAS_ACCESS_LOGS, Not(Equals(Ref(bucket), "")))
+    add_parameter_group(template, "Load balancer", {bucket.title: "Access logs bucket"})
+    return [
+        elb.LoadBalancerAttributes(Key="access_logs.s3.enabled", Value=If(HAS_ACCESS_LOGS, "true", "false")),
+        If(HAS_ACCESS_LOGS, elb.LoadBalancerAttributes(Key="access_logs.s3.bucket", Value=Ref(bucket)), NoValue),
+        If(
+            HAS_ACCESS_LOGS,
+            elb.LoadBalancerAttributes(Key="access_logs.s3.prefix", Value=Ref("AWS::StackName")),
+            NoValue,
+        ),
+    ]
 
 
 def _add_load_balancer(
@@ -453,18 +487,24 @@ def _add_load_balancer(
         ]
     else:
         attributes.append(elb.LoadBalancerAttributes(Key="load_balancing.cross_zone.enabled", Value="true"))
+    attributes += _add_access_logs(template)
     # Unnamed: a load balancer's name is fixed at creation, so renaming would replace it (and its DNS name).
-    return template.add_resource(
-        elb.LoadBalancer(
-            "LoadBalancer",
-            Type="application" if config.load_balancer == ALB else "network",
-            Scheme="internet-facing",
-            IpAddressType="ipv4",
-            Subnets=network.public_subnet_ids,
-            SecurityGroups=[GetAtt(security_group, "GroupId")],
-            LoadBalancerAttributes=attributes,
-        )
+    load_balancer = elb.LoadBalancer(
+        "LoadBalancer",
+        Type="application" if config.load_balancer == ALB else "network",
+        Scheme="internet-facing",
+        IpAddressType="ipv4",
+        Subnets=network.public_subnet_ids,
+        SecurityGroups=[GetAtt(security_group, "GroupId")],
+        LoadBalancerAttributes=attributes,
     )
+    skip_checkov(
+        load_balancer,
+        "CKV_AWS_91",
+        "Access logs are on whenever the AccessLogsBucket parameter names a bucket; the bucket (with the ELB "
+        "log-delivery policy of its Region) is usually an organisation's central log bucket, so none is created here",
+    )
+    return template.add_resource(load_balancer)
 
 
 def _add_target_group(template: Template, config: ServiceConfig, network: NetworkImports) -> elb.TargetGroup:

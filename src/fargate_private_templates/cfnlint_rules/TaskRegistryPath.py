@@ -1,0 +1,13 @@
+"""E9003: task subnets reach an image registry."""
+
+from fargate_private_templates.cfnlint_rules import _adapter
+from fargate_private_templates.checks import RULES
+
+
+class TaskRegistryPath(_adapter.CheckerRule):
+    id = "E9003"
+    shortdesc = RULES[id]
+    description = (
+        "A task subnet's 0.0.0.0/0 goes to a NAT gateway that is regional or sits in a public subnet, or the VPC "
+        "has ecr.api and ecr.dkr interface endpoints (private DNS on) and an s3 gateway endpoint on its route table."
+    )

@@ -1,0 +1,68 @@
+"""Run every rule over a set of templates joined through their exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from ..loader import load_template
+from .report import CheckReport, EgressPath, Finding
+from .resolve import Resolver, ResourceRef
+from .routing import Network
+from .rules import (
+    SERVICE_TYPES,
+    SUBNET,
+    World,
+    check_assign_public_ip,
+    check_imports,
+    check_load_balancer,
+    check_map_public_ip,
+    check_task_security_groups,
+    check_task_subnet,
+    check_unreadable_exports,
+    fronting_load_balancers,
+    registry_outside_ecr,
+    task_subnets,
+)
+
+
+def check_templates(paths: Sequence[str | Path]) -> CheckReport:
+    """Load and check template files; a file that is not a template raises TemplateLoadError naming it."""
+    return check_dicts({str(path): load_template(path) for path in paths})
+
+
+def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
+    """Check templates given as name -> long-form dict; names appear in findings and paths."""
+    resolver = Resolver(templates)
+    world = World(resolver, Network(resolver))
+    services = list(resolver.of_type(*SERVICE_TYPES))
+    findings: list[Finding] = []
+    checked_subnets: list[ResourceRef] = []
+    for service in services:
+        findings.extend(check_assign_public_ip(world, service))
+        subnets, unresolved_subnets = task_subnets(world, service)
+        findings.extend(unresolved_subnets)
+        pulls = registry_outside_ecr(resolver, service)
+        for subnet in subnets:
+            findings.extend(check_task_subnet(world, service, subnet, pulls))
+        checked_subnets.extend(s for s in subnets if s not in checked_subnets)
+        findings.extend(check_task_security_groups(world, service))
+    for load_balancer in fronting_load_balancers(world, services):
+        findings.extend(check_load_balancer(world, load_balancer))
+    for subnet in resolver.of_type(SUBNET):
+        findings.extend(check_map_public_ip(world, subnet))
+    for template in templates:
+        findings.extend(check_imports(resolver, template))
+    findings.extend(check_unreadable_exports(resolver))
+    paths = [
+        EgressPath(subnet.template, subnet.logical_id, egress.text)
+        for subnet in checked_subnets
+        for egress in world.network.egress(subnet)
+    ]
+    return CheckReport(_in_order(findings, list(templates)), paths, len(services), len(checked_subnets))
+
+
+def _in_order(findings: Iterable[Finding], templates: list[str]) -> list[Finding]:
+    """Duplicates dropped (two services can share a subnet), then grouped by template and rule."""
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda f: (templates.index(f.template), f.rule_id))

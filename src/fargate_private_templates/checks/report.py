@@ -1,0 +1,113 @@
+"""What a check finds: findings, egress paths, and the report that prints them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+RULES: dict[str, str] = {
+    "E9001": "ECS services and task sets run tasks with AssignPublicIp DISABLED in every branch",
+    "W9001": "AssignPublicIp is absent: DISABLED by default, but say it explicitly",
+    "E9002": "Tasks run only in private subnets: no 0.0.0.0/0 route to an internet gateway",
+    "E9003": "Task subnets reach a registry: a NAT gateway in a public subnet, or ECR and S3 VPC endpoints",
+    "E9004": "Internet-facing load balancers in front of services sit only in public subnets",
+    "E9005": "No subnet sets MapPublicIpOnLaunch true",
+    "E9006": "Task security groups admit nothing from 0.0.0.0/0 or ::/0",
+    "E9007": "Every Fn::ImportValue matches an export of the given templates",
+    "E9008": "Tasks pulling from outside ECR run in subnets with a NAT path",
+    "W9009": "Something a rule needs could not be resolved from the given templates",
+}
+
+ERROR, WARNING = "error", "warning"
+
+
+def severity_of(rule_id: str) -> str:
+    return WARNING if rule_id.startswith("W") else ERROR
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule broken (or not provable) at one resource; ``location`` is the property path for cfn-lint."""
+
+    template: str
+    logical_id: str
+    rule_id: str
+    severity: str
+    message: str
+    # Not part of identity: the same finding reached by two routes is still one finding.
+    location: tuple[str | int, ...] = field(default=(), compare=False)
+
+    def format_text(self) -> str:
+        return f"{self.template}:{self.logical_id}: {self.rule_id} {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "template": self.template,
+            "logical_id": self.logical_id,
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class EgressPath:
+    """Where a task subnet's traffic for the internet and the registry goes, by logical IDs."""
+
+    template: str
+    subnet: str
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"template": self.template, "subnet": self.subnet, "text": self.text}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    paths: list[EgressPath] = field(default_factory=list)
+    services_checked: int = 0
+    subnets_checked: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def exit_code(self) -> int:
+        """1 if any error; warnings are listed but do not fail."""
+        return 1 if self.errors else 0
+
+    def summary(self) -> str:
+        return (
+            f"{_count(self.services_checked, 'service')}, {_count(self.subnets_checked, 'subnet')} checked: "
+            f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
+        )
+
+    def format_text(self) -> str:
+        lines = [f"path: {p.template}:{p.text}" for p in self.paths]
+        lines += [f.format_text() for f in self.findings]
+        lines.append(self.summary())
+        return "\n".join(lines) + "\n"
+
+    def format_json(self) -> str:
+        document = {
+            "paths": [p.as_dict() for p in self.paths],
+            "findings": [f.as_dict() for f in self.findings],
+            "summary": {
+                "services": self.services_checked,
+                "subnets": self.subnets_checked,
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+            },
+            "exit_code": self.exit_code,
+        }
+        return json.dumps(document, indent=2) + "\n"

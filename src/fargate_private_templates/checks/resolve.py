@@ -1,0 +1,259 @@
+"""Follow Ref, GetAtt, Fn::If, imports and list functions to what a property names, across templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeGuard
+
+from .exports import Export, ExportName, import_names, read_exports
+from .intrinsics import getatt_parts, if_arguments, intrinsic, render_parts, string_parts
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A resource by template name and logical ID."""
+
+    template: str
+    logical_id: str
+
+    def name_from(self, template: str) -> str:
+        """The logical ID, with its template when seen from another template."""
+        return self.logical_id if template == self.template else f"{self.template}:{self.logical_id}"
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A value the template spells out; ``None`` stands for ``AWS::NoValue``."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value the given templates do not determine; ``reason`` says why, as a noun phrase."""
+
+    reason: str
+    # The import pass already reports every import with no export: rules need not repeat it.
+    missing_import: bool = False
+
+
+Value = ResourceRef | Literal | Unknown
+NO_VALUE = Literal(None)
+_Leaf = tuple[str, Any] | Unknown
+
+
+def literals(values: list[Value]) -> set[Any]:
+    """The literal values among ``values``, strings lowercased: CloudFormation enums are case-insensitive."""
+    return {v.value.lower() if isinstance(v.value, str) else v.value for v in values if isinstance(v, Literal)}
+
+
+def _resources_of(template: dict) -> dict[str, dict]:
+    """The template's resources; malformed entries left out, since cfn-lint runs rules on broken templates too."""
+    resources = template.get("Resources")
+    if not isinstance(resources, dict):
+        return {}
+    return {name: resource for name, resource in resources.items() if isinstance(resource, dict)}
+
+
+def _as_index(value: Value) -> int | None:
+    if isinstance(value, Literal) and isinstance(value.value, (int, str)) and not isinstance(value.value, bool):
+        text = str(value.value)
+        return int(text) if text.isdigit() else None
+    return None
+
+
+class Resolver:
+    """The given templates as one world: each property value resolved to the resources it can name."""
+
+    def __init__(self, templates: Mapping[str, dict]) -> None:
+        self.templates = templates
+        self.exports, self.unreadable_exports = read_exports(templates)
+        self._resources = {name: _resources_of(template) for name, template in templates.items()}
+        self._following: set[tuple[str, str]] = set()
+
+    # --- resources -------------------------------------------------------------------------------------------
+
+    def resources(self, template: str) -> dict[str, dict]:
+        return self._resources.get(template, {})
+
+    def type_of(self, ref: ResourceRef) -> str | None:
+        return self.resources(ref.template).get(ref.logical_id, {}).get("Type")
+
+    def properties(self, ref: ResourceRef) -> dict:
+        properties = self.resources(ref.template).get(ref.logical_id, {}).get("Properties")
+        return properties if isinstance(properties, dict) else {}
+
+    def of_type(self, *types: str) -> Iterator[ResourceRef]:
+        """Every resource of the given types, template by template in the given order."""
+        for template in self.templates:
+            for logical_id, resource in self.resources(template).items():
+                if resource.get("Type") in types:
+                    yield ResourceRef(template, logical_id)
+
+    def is_type(self, value: Value, resource_type: str) -> TypeGuard[ResourceRef]:
+        return isinstance(value, ResourceRef) and self.type_of(value) == resource_type
+
+    # --- values ----------------------------------------------------------------------------------------------
+
+    def exports_for(self, name: ExportName) -> list[Export]:
+        return [export for export in self.exports if export.name.matches(name)]
+
+    def scalar(self, template: str, expression: Any) -> list[Value]:
+        """Every value a one-value property can take: one per Fn::If branch and per matching export."""
+        values: list[Value] = []
+        for leaf in self._leaves(template, expression):
+            values.extend([leaf] if isinstance(leaf, Unknown) else self._scalar_leaf(*leaf))
+        return values
+
+    def lists(self, template: str, expression: Any) -> list[list[Value]]:
+        """Every list a list property can be (one per Fn::If branch and per matching export), items resolved."""
+        alternatives: list[list[Value]] = []
+        for leaf in self._leaves(template, expression):
+            alternatives.extend([[leaf]] if isinstance(leaf, Unknown) else self._list_leaf(*leaf))
+        return alternatives
+
+    def items(self, template: str, expression: Any) -> list[Value]:
+        """Every item a list property can hold, across all its alternatives."""
+        return [value for alternative in self.lists(template, expression) for value in alternative]
+
+    def mappings(self, template: str, expression: Any) -> list[tuple[int, dict]]:
+        """(position, object) for a list of property objects such as ingress rules, every Fn::If branch included."""
+        found: list[tuple[int, dict]] = []
+        for leaf in self._leaves(template, expression):
+            if not isinstance(leaf, Unknown) and isinstance(leaf[1], list):
+                for position, item in enumerate(leaf[1]):
+                    found.extend((position, mapping) for mapping in self._objects(leaf[0], item))
+        return found
+
+    def _objects(self, template: str, expression: Any) -> list[dict]:
+        objects = []
+        for leaf in self._leaves(template, expression):
+            if not isinstance(leaf, Unknown) and isinstance(leaf[1], dict) and intrinsic(leaf[1]) is None:
+                objects.append(leaf[1])
+        return objects
+
+    def _leaves(self, template: str, expression: Any) -> list[_Leaf]:
+        """``expression`` with Fn::If and Fn::ImportValue followed: (template, expression) pairs left to read."""
+        function = intrinsic(expression)
+        if function is None or function[0] not in ("Fn::If", "Fn::ImportValue"):
+            return [(template, expression)]
+        name, argument = function
+        if name == "Fn::If":
+            branches = if_arguments(argument)
+            if branches is None:
+                return [Unknown("a malformed Fn::If")]
+            return [leaf for branch in branches for leaf in self._leaves(template, branch)]
+        leaves: list[_Leaf] = []
+        for import_name in import_names(argument):
+            leaves.extend(self._import_leaves(import_name))
+        return leaves
+
+    def _import_leaves(self, name: ExportName | None) -> list[_Leaf]:
+        if name is None:
+            return [Unknown("an import whose export name cannot be read")]
+        exports = self.exports_for(name)
+        if not exports:
+            return [Unknown(f"import {name}", missing_import=True)]
+        leaves: list[_Leaf] = []
+        for export in exports:
+            key = (export.template, export.output)
+            if key in self._following:
+                leaves.append(Unknown(f"export {export.name} of {export.template}, which imports itself"))
+                continue
+            self._following.add(key)
+            try:
+                leaves.extend(self._leaves(export.template, export.value))
+            finally:
+                self._following.discard(key)
+        return leaves
+
+    def _scalar_leaf(self, template: str, expression: Any) -> list[Value]:
+        if expression is None or isinstance(expression, (str, int, float, bool)):
+            return [Literal(expression)]
+        function = intrinsic(expression)
+        if function is None:
+            return [Unknown("a list or mapping where one value belongs")]
+        name, argument = function
+        if name == "Ref":
+            return [self._ref(template, argument)]
+        if name == "Fn::GetAtt":
+            # The attribute does not matter: X.GroupId and Ref X both name security group X.
+            parts = getatt_parts(argument)
+            return [self._ref(template, parts[0]) if parts else Unknown("a malformed Fn::GetAtt")]
+        if name == "Fn::Select":
+            return self._select(template, argument)
+        parts = string_parts(expression)
+        if parts is not None and all(isinstance(p, str) for p in parts):
+            return [Literal(render_parts(parts))]
+        return [Unknown(f"{name} {render_parts(parts)}" if parts else name)]
+
+    def _ref(self, template: str, name: Any) -> Value:
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if not isinstance(name, str):
+            return Unknown("a malformed Ref")
+        if name in self.resources(template):
+            return ResourceRef(template, name)
+        if name in (self.templates.get(template, {}).get("Parameters") or {}):
+            return Unknown(f"parameter {name}")
+        if name.startswith("AWS::"):
+            return Unknown(f"pseudo parameter {name}")
+        return Unknown(f"{name}, which {template} does not define")
+
+    def _select(self, template: str, argument: Any) -> list[Value]:
+        if not (isinstance(argument, list) and len(argument) == 2):
+            return [Unknown("a malformed Fn::Select")]
+        indexes = [_as_index(v) for v in self.scalar(template, argument[0])]
+        index = indexes[0] if len(indexes) == 1 else None
+        values: list[Value] = []
+        for alternative in self.lists(template, argument[1]):
+            unknowns = [v for v in alternative if isinstance(v, Unknown)]
+            if unknowns or index is None:
+                # Positions are lost or the index is not fixed: every item is a candidate.
+                values.extend(unknowns or alternative)
+            elif index < len(alternative):
+                values.append(alternative[index])
+            else:
+                values.append(Unknown(f"Fn::Select index {index} of a {len(alternative)}-item list"))
+        return values
+
+    def _list_leaf(self, template: str, expression: Any) -> list[list[Value]]:
+        if isinstance(expression, list):
+            return [self._list_items(template, expression)]
+        function = intrinsic(expression)
+        if function and function[0] == "Fn::Split":
+            return self._split(template, function[1])
+        return [[v for v in self._scalar_leaf(template, expression) if v != NO_VALUE]]
+
+    def _list_items(self, template: str, items: list) -> list[Value]:
+        return [value for item in items for value in self.scalar(template, item) if value != NO_VALUE]
+
+    def _split(self, template: str, argument: Any) -> list[list[Value]]:
+        """Fn::Split of a Fn::Join with the same delimiter (the usual export of an ID list) gives the joined items."""
+        if not (isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str)):
+            return [[Unknown("a malformed Fn::Split")]]
+        delimiter, source = argument
+        alternatives: list[list[Value]] = []
+        for leaf in self._leaves(template, source):
+            if isinstance(leaf, Unknown):
+                alternatives.append([leaf])
+                continue
+            leaf_template, leaf_expression = leaf
+            function = intrinsic(leaf_expression)
+            joined = function[1] if function and function[0] == "Fn::Join" else None
+            if isinstance(joined, list) and len(joined) == 2 and joined[0] == delimiter and isinstance(joined[1], list):
+                alternatives.append(self._list_items(leaf_template, joined[1]))
+            else:
+                alternatives.append(self._split_values(delimiter, self._scalar_leaf(leaf_template, leaf_expression)))
+        return alternatives
+
+    @staticmethod
+    def _split_values(delimiter: str, values: list[Value]) -> list[Value]:
+        split: list[Value] = []
+        for value in values:
+            if isinstance(value, Literal) and isinstance(value.value, str):
+                split.extend(Literal(part) for part in value.value.split(delimiter))
+            else:
+                split.append(value)
+        return split

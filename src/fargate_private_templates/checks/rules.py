@@ -1,0 +1,426 @@
+"""The rules: each function takes the resolved templates and yields findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .exports import ExportName, import_names
+from .intrinsics import intrinsic, render_parts, string_parts, walk
+from .report import Finding, severity_of
+from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, literals
+from .routing import ANYWHERE_V4, ANYWHERE_V6, BLOCKED, UNRESOLVED, Egress, Network, describe
+
+SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
+SUBNET = "AWS::EC2::Subnet"
+SECURITY_GROUP = "AWS::EC2::SecurityGroup"
+SECURITY_GROUP_INGRESS = "AWS::EC2::SecurityGroupIngress"
+TASK_DEFINITION = "AWS::ECS::TaskDefinition"
+LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
+LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+OPEN_CIDRS = (ANYWHERE_V4, ANYWHERE_V6)
+# Services spell it AwsvpcConfiguration, task sets AwsVpcConfiguration.
+AWSVPC_KEYS = ("AwsvpcConfiguration", "AwsVpcConfiguration")
+
+
+@dataclass(frozen=True)
+class World:
+    """The given templates, resolved and routed once for all rules."""
+
+    resolver: Resolver
+    network: Network
+
+
+def finding(rule_id: str, subject: ResourceRef, message: str, *location: str | int) -> Finding:
+    """A finding on ``subject``; ``location`` is the property path below its Properties, for cfn-lint."""
+    where = ("Resources", subject.logical_id, *(("Properties", *location) if location else ()))
+    return Finding(subject.template, subject.logical_id, rule_id, severity_of(rule_id), message, where)
+
+
+def unresolved(subject: ResourceRef, what: str, value: Value, *location: str | int) -> Iterator[Finding]:
+    """W9009 for a value that is not resolvable, unless the import pass already reported it."""
+    if isinstance(value, Unknown) and value.missing_import:
+        return
+    detail = describe(value, subject.template)
+    if isinstance(value, Literal):
+        detail = f"{detail}, which is not in the given templates"
+    yield finding("W9009", subject, f"cannot resolve {what}: {detail}", *location)
+
+
+def _nested(properties: dict, path: tuple[str, ...]) -> Any:
+    value: Any = properties
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+@dataclass(frozen=True)
+class Awsvpc:
+    """A service's or task set's awsvpc configuration and its property path."""
+
+    path: tuple[str, str]
+    configuration: dict
+
+
+def awsvpc(resolver: Resolver, service: ResourceRef) -> Awsvpc | None:
+    network_configuration = resolver.properties(service).get("NetworkConfiguration")
+    if not isinstance(network_configuration, dict):
+        return None
+    for key in AWSVPC_KEYS:
+        if isinstance(network_configuration.get(key), dict):
+            return Awsvpc(("NetworkConfiguration", key), network_configuration[key])
+    return None
+
+
+# --- E9001 / W9001: AssignPublicIp ---------------------------------------------------------------------------
+
+
+def check_assign_public_ip(world: World, service: ResourceRef) -> Iterator[Finding]:
+    resolver = world.resolver
+    configuration = awsvpc(resolver, service)
+    if configuration is None:
+        if _needs_own_awsvpc(resolver, service):
+            message = "has no NetworkConfiguration.AwsvpcConfiguration: AssignPublicIp cannot be proven DISABLED"
+            yield finding("E9001", service, message, "NetworkConfiguration")
+        return
+    if "AssignPublicIp" not in configuration.configuration:
+        message = "AssignPublicIp is absent (DISABLED by default); set DISABLED explicitly"
+        yield finding("W9001", service, message, *configuration.path)
+        return
+    values = resolver.scalar(service.template, configuration.configuration["AssignPublicIp"])
+    where = " in a Fn::If branch" if len(values) > 1 else ""
+    location = (*configuration.path, "AssignPublicIp")
+    for value in values:
+        if value == NO_VALUE:
+            yield finding("W9001", service, f"AssignPublicIp is AWS::NoValue{where} (DISABLED by default)", *location)
+        elif isinstance(value, Literal) and value.value != "DISABLED":
+            message = f"AssignPublicIp is {value.value}{where}: its tasks get public IPs"
+            yield finding("E9001", service, message, *location)
+        elif not isinstance(value, Literal):
+            reason = describe(value, service.template)
+            yield finding("E9001", service, f"AssignPublicIp comes from {reason}: cannot be proven DISABLED", *location)
+
+
+def _needs_own_awsvpc(resolver: Resolver, service: ResourceRef) -> bool:
+    """Whether the resource must carry its tasks' awsvpc configuration to run them on Fargate.
+
+    Not an EXTERNAL-controller service (its task sets carry it), nor one that says it runs on EC2 or
+    external instances, or whose task definition uses another network mode (Fargate takes only awsvpc).
+    """
+    properties = resolver.properties(service)
+    controller = _nested(properties, ("DeploymentController", "Type"))
+    if {"external"} == literals(resolver.scalar(service.template, controller)):
+        return False
+    if "LaunchType" in properties:
+        launch_types = literals(resolver.scalar(service.template, properties["LaunchType"]))
+        if launch_types and launch_types <= {"ec2", "external"}:
+            return False
+    for task_definition in resolver.scalar(service.template, properties.get("TaskDefinition")):
+        if resolver.is_type(task_definition, TASK_DEFINITION):
+            network_mode = resolver.properties(task_definition).get("NetworkMode")
+            if isinstance(network_mode, str) and network_mode != "awsvpc":
+                return False
+    return True
+
+
+# --- E9002 / E9003 / E9008: task subnets ---------------------------------------------------------------------
+
+
+def task_subnets(world: World, service: ResourceRef) -> tuple[list[ResourceRef], list[Finding]]:
+    """The subnets a service runs in, and W9009 for those the templates do not determine."""
+    configuration = awsvpc(world.resolver, service)
+    if configuration is None:
+        return [], []
+    subnets: list[ResourceRef] = []
+    findings: list[Finding] = []
+    location = (*configuration.path, "Subnets")
+    for value in world.resolver.items(service.template, configuration.configuration.get("Subnets")):
+        if world.resolver.is_type(value, SUBNET):
+            if value not in subnets:
+                subnets.append(value)
+        else:
+            findings.extend(unresolved(service, "a subnet of its tasks", value, *location))
+    return subnets, findings
+
+
+def check_task_subnet(world: World, service: ResourceRef, subnet: ResourceRef, pulls: str) -> Iterator[Finding]:
+    """E9002 public subnet, E9003 no registry path, E9008 no NAT for a registry outside ECR (``pulls``)."""
+    configuration = awsvpc(world.resolver, service)
+    location = (*(configuration.path if configuration else ()), "Subnets")
+    name = subnet.name_from(service.template)
+    publicity = world.network.publicity(subnet, (ANYWHERE_V4, ANYWHERE_V6))
+    if publicity.public is None:
+        yield finding("W9009", service, f"cannot tell whether subnet {name} is private: {publicity.detail}", *location)
+        return
+    if publicity.public:
+        yield finding("E9002", service, f"runs tasks in public subnet {name}: {publicity.detail}", *location)
+        return
+    for egress in world.network.egress(subnet):
+        unresolved_hops = [hop.problem for hop in egress.hops if hop.kind == UNRESOLVED]
+        if not egress.reaches_registry:
+            rule_id = "W9009" if unresolved_hops else "E9003"
+            message = f"subnet {name} has no proven path to a registry: {_why(egress)}"
+            yield finding(rule_id, service, message, *location)
+        if pulls and not egress.has_nat:
+            if unresolved_hops:
+                message = f"cannot prove subnet {name} has a NAT path ({'; '.join(unresolved_hops)}); {pulls}"
+                yield finding("W9009", service, message, *location)
+            else:
+                yield finding("E9008", service, f"{pulls}, but subnet {name} {_no_nat(egress)}", *location)
+
+
+def _why(egress: Egress) -> str:
+    table = describe(egress.route_table, egress.subnet.template) if egress.route_table else "its route table"
+    reasons = [hop.problem for hop in egress.hops if hop.kind in (BLOCKED, UNRESOLVED)]
+    if not egress.hops:
+        reasons.append(f"{table} has no {ANYWHERE_V4} route")
+    missing = egress.missing_ecr_endpoints
+    if egress.endpoints:
+        reasons.append(f"VPC endpoints lack {', '.join(missing)}")
+    else:
+        reasons.append(f"no VPC endpoints for {', '.join(missing)}")
+    return "; ".join(reasons + list(egress.endpoint_notes))
+
+
+def _no_nat(egress: Egress) -> str:
+    if egress.endpoints:
+        return f"has no NAT path: its VPC endpoints ({', '.join(egress.endpoints)}) reach only AWS services"
+    return "has no NAT path"
+
+
+def registry_outside_ecr(resolver: Resolver, service: ResourceRef) -> str:
+    """Why the service's tasks pull from a registry VPC endpoints cannot reach; empty if none is known."""
+    task_definition = resolver.properties(service).get("TaskDefinition")
+    for definition in resolver.scalar(service.template, task_definition):
+        if not resolver.is_type(definition, TASK_DEFINITION):
+            continue
+        containers = resolver.properties(definition).get("ContainerDefinitions")
+        for _, container in resolver.mappings(definition.template, containers):
+            name = container.get("Name", "?")
+            if "RepositoryCredentials" in container:
+                return f"container {name} pulls with RepositoryCredentials (a registry outside ECR)"
+            host = image_registry(container.get("Image"))
+            if host and ".dkr.ecr." not in host:
+                return f"container {name} pulls its image from {host}"
+    return ""
+
+
+def image_registry(image: Any) -> str | None:
+    """The registry host of an image reference, ``docker.io`` for Docker Hub; None if a variable decides it."""
+    parts = string_parts(image)
+    if not parts or not isinstance(parts[0], str):
+        return None
+    text = render_parts(parts, placeholder="x")
+    first, slash, _ = text.partition("/")
+    # Like Docker: the first path part is a host only if it looks like one.
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        return first
+    return "docker.io"
+
+
+# --- E9004: internet-facing load balancers -------------------------------------------------------------------
+
+
+def load_balancers_by_target_group(resolver: Resolver) -> dict[ResourceRef, set[ResourceRef]]:
+    """Target group -> load balancers forwarding to it, through listeners and listener rules."""
+    by_target_group: dict[ResourceRef, set[ResourceRef]] = defaultdict(set)
+    load_balancers_of_listener: dict[Value, list[ResourceRef]] = {}
+    for listener in resolver.of_type(LISTENER):
+        properties = resolver.properties(listener)
+        values = resolver.scalar(listener.template, properties.get("LoadBalancerArn"))
+        load_balancers = [v for v in values if resolver.is_type(v, LOAD_BALANCER)]
+        load_balancers_of_listener[listener] = load_balancers
+        for target_group in _forwarded_target_groups(resolver, listener, properties.get("DefaultActions")):
+            by_target_group[target_group].update(load_balancers)
+    for rule in resolver.of_type(LISTENER_RULE):
+        properties = resolver.properties(rule)
+        listeners = resolver.scalar(rule.template, properties.get("ListenerArn"))
+        load_balancers = [lb for listener in listeners for lb in load_balancers_of_listener.get(listener, [])]
+        for target_group in _forwarded_target_groups(resolver, rule, properties.get("Actions")):
+            by_target_group[target_group].update(load_balancers)
+    return by_target_group
+
+
+def _forwarded_target_groups(resolver: Resolver, owner: ResourceRef, actions: Any) -> list[Value]:
+    expressions = []
+    for _, action in resolver.mappings(owner.template, actions):
+        expressions.append(action.get("TargetGroupArn"))
+        for _, weighted in resolver.mappings(owner.template, _nested(action, ("ForwardConfig", "TargetGroups"))):
+            expressions.append(weighted.get("TargetGroupArn"))
+    return [v for e in expressions if e is not None for v in resolver.scalar(owner.template, e)]
+
+
+def service_target_groups(resolver: Resolver, service: ResourceRef) -> list[ResourceRef]:
+    load_balancers = resolver.properties(service).get("LoadBalancers")
+    values = [
+        value
+        for _, entry in resolver.mappings(service.template, load_balancers)
+        for value in resolver.scalar(service.template, entry.get("TargetGroupArn"))
+    ]
+    return [v for v in values if isinstance(v, ResourceRef)]
+
+
+def fronting_load_balancers(world: World, services: list[ResourceRef]) -> list[ResourceRef]:
+    """Load balancers forwarding to the services' target groups; with no listener found, the target group's
+    template's load balancers (a service template usually holds exactly one)."""
+    resolver = world.resolver
+    by_target_group = load_balancers_by_target_group(resolver)
+    found: list[ResourceRef] = []
+    for service in services:
+        for target_group in service_target_groups(resolver, service):
+            candidates = sorted(by_target_group.get(target_group, ()), key=str) or [
+                lb for lb in resolver.of_type(LOAD_BALANCER) if lb.template == target_group.template
+            ]
+            found.extend(lb for lb in candidates if lb not in found)
+    return found
+
+
+def check_load_balancer(world: World, load_balancer: ResourceRef) -> Iterator[Finding]:
+    resolver = world.resolver
+    properties = resolver.properties(load_balancer)
+    schemes = resolver.scalar(load_balancer.template, properties.get("Scheme", "internet-facing"))
+    if "internet-facing" not in literals(schemes):
+        for value in schemes:
+            if isinstance(value, Unknown):
+                yield from unresolved(load_balancer, "whether it is internet-facing", value, "Scheme")
+        return
+    location = "Subnets" if "Subnets" in properties else "SubnetMappings"
+    subnets = resolver.items(load_balancer.template, properties.get("Subnets")) + [
+        value
+        for _, mapping in resolver.mappings(load_balancer.template, properties.get("SubnetMappings"))
+        for value in resolver.scalar(load_balancer.template, mapping.get("SubnetId"))
+    ]
+    for subnet in subnets:
+        if not resolver.is_type(subnet, SUBNET):
+            yield from unresolved(load_balancer, "a subnet of this internet-facing load balancer", subnet, location)
+            continue
+        name = subnet.name_from(load_balancer.template)
+        publicity = world.network.publicity(subnet)
+        if publicity.public is None:
+            message = f"cannot tell whether subnet {name} is public: {publicity.detail}"
+            yield finding("W9009", load_balancer, message, location)
+        elif not publicity.public:
+            message = f"is internet-facing but sits in subnet {name}, which is not public: {publicity.detail}"
+            yield finding("E9004", load_balancer, message, location)
+
+
+# --- E9005: MapPublicIpOnLaunch ------------------------------------------------------------------------------
+
+
+def check_map_public_ip(world: World, subnet: ResourceRef) -> Iterator[Finding]:
+    properties = world.resolver.properties(subnet)
+    if "MapPublicIpOnLaunch" not in properties:
+        return
+    values = world.resolver.scalar(subnet.template, properties["MapPublicIpOnLaunch"])
+    if {True, "true"} & literals(values):
+        message = "sets MapPublicIpOnLaunch true: whatever launches here gets a public IP"
+        yield finding("E9005", subnet, message, "MapPublicIpOnLaunch")
+        return
+    for value in values:
+        if isinstance(value, Unknown):
+            yield from unresolved(subnet, "MapPublicIpOnLaunch", value, "MapPublicIpOnLaunch")
+
+
+# --- E9006: task security groups -----------------------------------------------------------------------------
+
+
+def check_task_security_groups(world: World, service: ResourceRef) -> Iterator[Finding]:
+    resolver = world.resolver
+    configuration = awsvpc(resolver, service)
+    if configuration is None:
+        return
+    for value in resolver.items(service.template, configuration.configuration.get("SecurityGroups")):
+        if resolver.is_type(value, SECURITY_GROUP):
+            yield from _open_ingress(world, value)
+        else:
+            location = (*configuration.path, "SecurityGroups")
+            yield from unresolved(service, "a task security group", value, *location)
+
+
+def _open_ingress(world: World, group: ResourceRef) -> Iterator[Finding]:
+    """Inline rules of the group, and standalone ingress resources (any template) that add to it."""
+    resolver = world.resolver
+    inline = resolver.properties(group).get("SecurityGroupIngress")
+    for position, rule in resolver.mappings(group.template, inline):
+        yield from _check_ingress_rule(resolver, group, rule, "admits", ("SecurityGroupIngress", position))
+    for ingress in resolver.of_type(SECURITY_GROUP_INGRESS):
+        rule = resolver.properties(ingress)
+        if group in resolver.scalar(ingress.template, rule.get("GroupId")):
+            verb = f"adds to task security group {group.name_from(ingress.template)}: admits"
+            yield from _check_ingress_rule(resolver, ingress, rule, verb, ())
+
+
+def _check_ingress_rule(
+    resolver: Resolver, subject: ResourceRef, rule: dict, verb: str, location: tuple[str | int, ...]
+) -> Iterator[Finding]:
+    for key in ("CidrIp", "CidrIpv6"):
+        if key not in rule:
+            continue
+        for value in resolver.scalar(subject.template, rule[key]):
+            if isinstance(value, Literal) and value.value in OPEN_CIDRS:
+                message = f"{verb} {value.value} on {_ports(rule)}: tasks must be reachable only from inside"
+                yield finding("E9006", subject, message, *location)
+            elif isinstance(value, Unknown):
+                yield from unresolved(subject, f"the {key} of an ingress rule", value, *location)
+
+
+def _ports(rule: dict) -> str:
+    protocol = str(rule.get("IpProtocol", "?"))
+    if protocol == "-1":
+        return "all ports"
+    low, high = rule.get("FromPort"), rule.get("ToPort")
+    ports = f"{low}" if low == high else f"{low}-{high}"
+    return f"{protocol} {ports}"
+
+
+# --- E9007: imports ------------------------------------------------------------------------------------------
+
+
+def _import_sites(template: dict) -> Iterator[tuple[str, tuple[str | int, ...], ExportName | None]]:
+    """(logical ID or section, path, name) of every Fn::ImportValue in a template."""
+    for path, node in walk(template):
+        function = intrinsic(node)
+        if function and function[0] == "Fn::ImportValue":
+            owner = str(path[1]) if len(path) > 1 and path[0] in ("Resources", "Outputs") else str(path[0])
+            for name in import_names(function[1]):
+                yield owner, path, name
+
+
+def check_imports(resolver: Resolver, template: str) -> Iterator[Finding]:
+    """E9007 when the stack an import names is given but lacks the export; W9009 when it is not given at all."""
+    sites = list(_import_sites(resolver.templates[template]))
+    # A stack variable is bound when some import through it matches: that template stands for the stack.
+    bound: dict[str, set[str]] = defaultdict(set)
+    for _, _, name in sites:
+        if name and name.stack_variable:
+            bound[name.stack_variable].update(e.template for e in resolver.exports_for(name))
+    for owner, path, name in sites:
+        rule_id, message = _import_verdict(resolver, name, bound)
+        if rule_id:
+            yield Finding(template, owner, rule_id, severity_of(rule_id), message, path)
+
+
+def _import_verdict(resolver: Resolver, name: ExportName | None, bound: dict[str, set[str]]) -> tuple[str, str]:
+    if name is None:
+        return "W9009", "cannot read the export name of a Fn::ImportValue"
+    if resolver.exports_for(name):
+        return "", ""
+    if not resolver.exports:
+        return "W9009", f"cannot resolve import {name}: none of the given templates exports anything"
+    exporters = bound.get(name.stack_variable or "")
+    if name.stack_variable is None or exporters:
+        exporter = ", ".join(sorted(exporters or ())) or "no given template"
+        return "E9007", f"imports {name}, but {exporter} exports no {name.key}"
+    return "W9009", (
+        f"cannot resolve import {name}: no given template exports {name.key} "
+        f"or anything else imported through ${{{name.stack_variable}}}"
+    )
+
+
+def check_unreadable_exports(resolver: Resolver) -> Iterator[Finding]:
+    for template, output in resolver.unreadable_exports:
+        message = "cannot read the export name: imports of it cannot be matched"
+        yield Finding(template, output, "W9009", severity_of("W9009"), message, ("Outputs", output, "Export", "Name"))
