@@ -36,7 +36,7 @@ security: $(CHECKOV_BOOTSTRAPPED)
 
 # The scan runs first, so pytest's summary is the run's last line.
 test: $(BOOTSTRAPPED) security
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 lint: $(BOOTSTRAPPED)
 	$(BIN)/ruff check src tests examples
