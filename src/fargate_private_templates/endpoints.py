@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from troposphere import GetAtt, Ref, Sub, Template, ec2
 
 from .network_config import S3_GATEWAY, NetworkConfig
+from .security_groups import tcp_rule
 
 HTTPS = 443
 
@@ -50,13 +51,7 @@ def add_vpc_endpoints(
             GroupDescription="Interface VPC endpoints: HTTPS from inside the VPC only",
             VpcId=Ref(vpc),
             SecurityGroupIngress=[
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=HTTPS,
-                    ToPort=HTTPS,
-                    CidrIp=GetAtt(vpc, "CidrBlock"),
-                    Description="HTTPS from the VPC to the AWS service endpoints",
-                )
+                tcp_rule(HTTPS, "HTTPS from the VPC to the AWS service endpoints", CidrIp=GetAtt(vpc, "CidrBlock"))
             ],
         )
     )

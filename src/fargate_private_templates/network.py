@@ -17,18 +17,16 @@ from troposphere import (
     ec2,
     ecs,
     iam,
-    logs,
 )
 
 from . import contract
 from . import iam as policies
 from .contract import NetworkExport
 from .endpoints import add_vpc_endpoints
+from .log_groups import add_retained_log_group
 from .network_config import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
-from .parameters import add_parameter_group
-from .scanner_skips import LOG_GROUP_NOT_KMS, LOG_GROUP_NOT_KMS_REASON, skip_checkov
+from .parameters import add_log_retention_parameter, add_parameter_group
 from .tagging import apply_tags
-from .validators import LOG_RETENTION_DAYS
 
 ANYWHERE = "0.0.0.0/0"
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
@@ -220,26 +218,16 @@ def _add_zones(
 
 
 def _add_flow_logs(template: Template, config: NetworkConfig, vpc: ec2.VPC) -> None:
-    retention = template.add_parameter(
-        Parameter(
-            "FlowLogRetentionInDays",
-            Type="Number",
-            Default=config.flow_log_retention_days,
-            AllowedValues=list(LOG_RETENTION_DAYS),
-            Description="Days to keep VPC flow logs in CloudWatch Logs",
-        )
+    retention = add_log_retention_parameter(
+        template,
+        "FlowLogRetentionInDays",
+        config.flow_log_retention_days,
+        "Days to keep VPC flow logs in CloudWatch Logs",
+        "Flow logs",
+        "Flow log retention (days)",
     )
-    add_parameter_group(template, "Flow logs", {retention.title: "Flow log retention (days)"})
-    log_group = template.add_resource(
-        logs.LogGroup(
-            "FlowLogGroup",
-            RetentionInDays=Ref(retention),
-            # Flow logs are audit evidence: keep them when the stack goes.
-            DeletionPolicy="Retain",
-            UpdateReplacePolicy="Retain",
-        )
-    )
-    skip_checkov(log_group, LOG_GROUP_NOT_KMS, LOG_GROUP_NOT_KMS_REASON)
+    # Flow logs are audit evidence: kept when the stack goes.
+    log_group = add_retained_log_group(template, "FlowLogGroup", retention)
     role = template.add_resource(
         iam.Role(
             "FlowLogRole",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from troposphere import Template
+from troposphere import Parameter, Template
+
+from .validators import LOG_RETENTION_DAYS
 
 INTERFACE = "AWS::CloudFormation::Interface"
 
@@ -17,3 +19,16 @@ def add_parameter_group(template: Template, group: str, labels: dict[str, str]) 
         groups.append(existing)
     existing["Parameters"].extend(labels)
     interface["ParameterLabels"].update({name: {"default": label} for name, label in labels.items()})
+
+
+def add_log_retention_parameter(
+    template: Template, title: str, default: int, description: str, group: str, label: str
+) -> Parameter:
+    """A Number parameter that only takes CloudWatch Logs retention periods, placed in a console group."""
+    parameter = template.add_parameter(
+        Parameter(
+            title, Type="Number", Default=default, AllowedValues=list(LOG_RETENTION_DAYS), Description=description
+        )
+    )
+    add_parameter_group(template, group, {title: label})
+    return parameter

@@ -34,6 +34,12 @@ class RegistryConfig:
         object.__setattr__(self, "tags", v.tags("tags", self.tags))
 
 
+def _add_keep_images_parameter(template: Template, default: int, description: str) -> Parameter:
+    return template.add_parameter(
+        Parameter("KeepImages", Type="Number", Default=default, MinValue=1, MaxValue=1000, Description=description)
+    )
+
+
 def _lifecycle_policy(keep_images: Parameter) -> Sub:
     rules = {
         "rules": [
@@ -58,16 +64,7 @@ def build_registry(config: RegistryConfig | None = None) -> Template:
         "immutable tags and a lifecycle policy"
     )
     template.set_version()
-    keep_images = template.add_parameter(
-        Parameter(
-            "KeepImages",
-            Type="Number",
-            Default=config.keep_images,
-            MinValue=1,
-            MaxValue=1000,
-            Description="How many images to keep; older ones expire",
-        )
-    )
+    keep_images = _add_keep_images_parameter(template, config.keep_images, "How many images to keep; older ones expire")
     add_parameter_group(template, "Repository", {keep_images.title: "Images to keep"})
     # Unnamed: CloudFormation picks a unique lowercase name, exported for the service stacks.
     repository = template.add_resource(
@@ -157,15 +154,8 @@ def build_pull_through_cache(config: PullThroughCacheConfig | None = None) -> Te
             ConstraintDescription="2-30 lowercase letters, digits and . _ - separators",
         )
     )
-    keep_images = template.add_parameter(
-        Parameter(
-            "KeepImages",
-            Type="Number",
-            Default=config.keep_images,
-            MinValue=1,
-            MaxValue=1000,
-            Description="How many images each cached repository keeps; older ones expire",
-        )
+    keep_images = _add_keep_images_parameter(
+        template, config.keep_images, "How many images each cached repository keeps; older ones expire"
     )
     labels = {prefix.title: "Repository prefix", keep_images.title: "Images to keep"}
     rule = ecr.PullThroughCacheRule(

@@ -28,8 +28,10 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from . import iam as policies
 from .contract import NETWORK_STACK_PARAMETER, NetworkImports
-from .parameters import add_parameter_group
-from .scanner_skips import LOG_GROUP_NOT_KMS, LOG_GROUP_NOT_KMS_REASON, skip_checkov
+from .log_groups import add_retained_log_group
+from .parameters import add_log_retention_parameter, add_parameter_group
+from .scanner_skips import skip_checkov
+from .security_groups import tcp_rule
 from .service_config import (
     ALB,
     CACHE_PREFIX,
@@ -41,7 +43,6 @@ from .service_config import (
     ServiceConfig,
 )
 from .tagging import apply_tags
-from .validators import LOG_RETENTION_DAYS
 
 ANYWHERE_IPV4 = "0.0.0.0/0"
 # On Security Hub ELB.17's list: TLS 1.3 and 1.2 only, with post-quantum key exchange.
@@ -72,7 +73,8 @@ def build_service(config: ServiceConfig | None = None) -> Template:
     image = _add_image_parameters(template, config)
     certificate = _add_certificate_parameter(template, config) if config.uses_certificate else None
     desired_count, deletion_protection, log_retention = _add_service_parameters(template, config)
-    log_group = _add_log_group(template, log_retention)
+    # Logs outlive the service: they are what explains its last failure.
+    log_group = add_retained_log_group(template, "LogGroup", log_retention)
     execution_role = _add_execution_role(template, config, image, log_group)
     task_role = _add_task_role(template, config)
     task_definition = _add_task_definition(template, config, image, log_group, execution_role, task_role)
@@ -235,31 +237,17 @@ def _add_service_parameters(template: Template, config: ServiceConfig) -> tuple[
             Description="Protect the load balancer from deletion (set false before deleting the stack)",
         )
     )
-    log_retention = template.add_parameter(
-        Parameter(
-            "LogRetentionInDays",
-            Type="Number",
-            Default=config.log_retention_days,
-            AllowedValues=list(LOG_RETENTION_DAYS),
-            Description="Days to keep the container logs in CloudWatch Logs",
-        )
-    )
     add_parameter_group(template, "Load balancer", {deletion_protection.title: "Deletion protection"})
-    add_parameter_group(
-        template, "Service", {desired_count.title: "Desired task count", log_retention.title: "Log retention (days)"}
+    add_parameter_group(template, "Service", {desired_count.title: "Desired task count"})
+    log_retention = add_log_retention_parameter(
+        template,
+        "LogRetentionInDays",
+        config.log_retention_days,
+        "Days to keep the container logs in CloudWatch Logs",
+        "Service",
+        "Log retention (days)",
     )
     return desired_count, deletion_protection, log_retention
-
-
-def _add_log_group(template: Template, retention: Parameter) -> logs.LogGroup:
-    log_group = logs.LogGroup(
-        "LogGroup",
-        RetentionInDays=Ref(retention),
-        # Logs outlive the service: they are what explains its last failure.
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
-    return template.add_resource(skip_checkov(log_group, LOG_GROUP_NOT_KMS, LOG_GROUP_NOT_KMS_REASON))
 
 
 def _secret_resource(secret_arn: str) -> str:
@@ -387,12 +375,10 @@ def _add_security_groups(
             VpcId=network.vpc_id,
             # Written out so CloudFormation drops the default allow-all egress rule.
             SecurityGroupEgress=[
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=port,
-                    ToPort=port,
+                tcp_rule(
+                    port,
+                    f"Port {port} out: image registry, CloudWatch Logs and AWS APIs via NAT or endpoints",
                     CidrIp=ANYWHERE_IPV4,
-                    Description=f"Port {port} out: image registry, CloudWatch Logs and AWS APIs via NAT or endpoints",
                 )
                 for port in config.egress_ports
             ],
@@ -404,22 +390,14 @@ def _add_security_groups(
             GroupDescription=f"{config.name} load balancer: listener ports from the internet",
             VpcId=network.vpc_id,
             SecurityGroupIngress=[
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=port,
-                    ToPort=port,
-                    CidrIp=ANYWHERE_IPV4,
-                    Description=f"Listener port {port} from the internet",
-                )
+                tcp_rule(port, f"Listener port {port} from the internet", CidrIp=ANYWHERE_IPV4)
                 for port in _public_ports(config)
             ],
             SecurityGroupEgress=[
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=config.container_port,
-                    ToPort=config.container_port,
+                tcp_rule(
+                    config.container_port,
+                    "Traffic and health checks to the tasks' container port",
                     DestinationSecurityGroupId=GetAtt(task_security_group, "GroupId"),
-                    Description="Traffic and health checks to the tasks' container port",
                 )
             ],
         )
