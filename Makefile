@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 BOOTSTRAPPED := $(VENV)/.bootstrapped
 CLI := $(BIN)/fargate-private-templates
+# cfn-lint with informational checks and the package's own private-IP rules (E9xxx/W9xxx).
+CFN_LINT := $(BIN)/cfn-lint --include-checks I --append-rules src/fargate_private_templates/cfnlint_rules
 # checkov pins an old boto3, so it gets a virtual environment of its own.
 CHECKOV_VENV := .venv-checkov
 CHECKOV_BOOTSTRAPPED := $(CHECKOV_VENV)/.bootstrapped
@@ -23,7 +25,7 @@ $(BOOTSTRAPPED): pyproject.toml
 templates: $(BOOTSTRAPPED)
 	$(CLI) render --out templates
 	$(CLI) diagram templates/network.yaml templates/service-alb.yaml --embed README.md
-	$(BIN)/cfn-lint --include-checks I -- templates/*.yaml
+	$(CFN_LINT) -- templates/*.yaml
 
 $(CHECKOV_BOOTSTRAPPED): requirements-security.txt
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
@@ -41,7 +43,7 @@ test: $(BOOTSTRAPPED) security
 lint: $(BOOTSTRAPPED)
 	$(BIN)/ruff check src tests examples
 	$(BIN)/ruff format --check src tests examples
-	$(BIN)/cfn-lint --include-checks I -- templates/*.yaml
+	$(CFN_LINT) -- templates/*.yaml
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache build dist src/*.egg-info

@@ -58,6 +58,13 @@ BAD = {
     "E9005-bad.yaml": ["E9005"],
     "E9006-bad.yaml": ["E9006", "E9006"],
     "E9008-bad.yaml": ["E9008"],
+    # Scheduled tasks: findings on the EventBridge rule and the Scheduler schedule.
+    "E9001-bad-scheduled.yaml": ["E9001", "E9001"],
+    "W9001-bad-scheduled.yaml": ["W9001", "W9001"],
+    "E9002-bad-scheduled.yaml": ["E9002", "E9002"],
+    "E9003-bad-scheduled.yaml": ["E9003", "E9003"],
+    "E9006-bad-scheduled.yaml": ["E9006", "E9006"],
+    "E9008-bad-scheduled.yaml": ["E9008", "E9008"],
 }
 
 
@@ -99,8 +106,29 @@ def test_matches_point_at_the_offending_property() -> None:
     assert match.linenumber == line_of(e9005, "MapPublicIpOnLaunch: true")
 
 
+def test_scheduled_task_matches_point_into_each_target() -> None:
+    path = FIXTURES / "E9001-bad-scheduled.yaml"
+    matches = sorted(lint_ours(path), key=lambda m: m.linenumber)
+    assert [m.linenumber for m in matches] == [
+        line_of(path, "AssignPublicIp: !If [IsProduction, DISABLED, ENABLED]"),
+        line_of(path, "AssignPublicIp: ENABLED"),
+    ]
+    assert [m.message for m in matches] == [
+        "AssignPublicIp is ENABLED in a Fn::If branch: its tasks get public IPs",
+        "AssignPublicIp is ENABLED: its tasks get public IPs",
+    ]
+    w9001 = FIXTURES / "W9001-bad-scheduled.yaml"
+    assert sorted(m.linenumber for m in lint_ours(w9001)) == [
+        line_of(w9001, "AwsVpcConfiguration:"),
+        line_of(w9001, "AwsvpcConfiguration:"),
+    ]
+
+
 def test_append_rules_through_cfnlint_config() -> None:
     # The route `cfn-lint -a <dir>` takes: our rules next to cfn-lint's own, which find nothing else.
     config = ManualArgs(append_rules=[str(cfnlint_rules_path())], regions=["us-east-1"])
     matches = lint((FIXTURES / "E9006-bad.yaml").read_text(), config=config)
     assert rule_ids(matches) == ["E9006", "E9006"]
+    # The scheduled fixtures are valid for cfn-lint's own rules too (Events and Scheduler schemas).
+    matches = lint((FIXTURES / "E9008-bad-scheduled.yaml").read_text(), config=config)
+    assert rule_ids(matches) == ["E9008", "E9008"]

@@ -8,12 +8,16 @@ class TaskPublicIp(_adapter.CheckerRule):
     id = "E9001"
     shortdesc = RULES[id]
     description = (
-        "AWS::ECS::Service and AWS::ECS::TaskSet need NetworkConfiguration.AwsvpcConfiguration with "
-        "AssignPublicIp DISABLED in every Fn::If branch; a parameter cannot be proven DISABLED."
+        "AWS::ECS::Service, AWS::ECS::TaskSet and the EcsParameters of AWS::Events::Rule targets and "
+        "AWS::Scheduler::Schedule targets need an awsvpc NetworkConfiguration with AssignPublicIp DISABLED in every "
+        "Fn::If branch; a parameter cannot be proven DISABLED."
     )
 
 
 class TaskPublicIpImplicit(_adapter.CheckerRule):
     id = "W9001"
     shortdesc = RULES[id]
-    description = "AssignPublicIp left out defaults to DISABLED; spelling it out keeps a later edit from flipping it."
+    description = (
+        "AssignPublicIp left out defaults to DISABLED (for services, task sets, EventBridge and Scheduler targets); "
+        "spelling it out keeps a later edit from flipping it."
+    )

@@ -8,6 +8,7 @@ class TaskRegistryOutsideEcr(_adapter.CheckerRule):
     id = "E9008"
     shortdesc = RULES[id]
     description = (
-        "A task definition with RepositoryCredentials, or an image from Docker Hub, GHCR or public ECR, needs a NAT "
-        "path: VPC endpoints reach only ECR and other AWS services."
+        "A task definition (a service's, or a scheduled task's TaskDefinitionArn) with RepositoryCredentials, or an "
+        "image from Docker Hub, GHCR or public ECR, needs a NAT path: VPC endpoints reach only ECR and other AWS "
+        "services."
     )

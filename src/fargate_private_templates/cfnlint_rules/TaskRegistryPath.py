@@ -8,6 +8,7 @@ class TaskRegistryPath(_adapter.CheckerRule):
     id = "E9003"
     shortdesc = RULES[id]
     description = (
-        "A task subnet's 0.0.0.0/0 goes to a NAT gateway that is regional or sits in a public subnet, or the VPC "
-        "has ecr.api and ecr.dkr interface endpoints (private DNS on) and an s3 gateway endpoint on its route table."
+        "Each subnet a service, task set or scheduled task runs tasks in sends 0.0.0.0/0 to a NAT gateway that is "
+        "regional or sits in a public subnet, or the VPC has ecr.api and ecr.dkr interface endpoints (private DNS "
+        "on) and an s3 gateway endpoint on its route table."
     )

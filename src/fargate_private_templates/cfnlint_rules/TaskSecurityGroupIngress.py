@@ -8,6 +8,7 @@ class TaskSecurityGroupIngress(_adapter.CheckerRule):
     id = "E9006"
     shortdesc = RULES[id]
     description = (
-        "The security groups in a service's AwsvpcConfiguration admit nothing from 0.0.0.0/0 or ::/0, neither "
-        "inline (SecurityGroupIngress) nor through AWS::EC2::SecurityGroupIngress resources."
+        "The security groups in the awsvpc configuration of a service, task set or scheduled task admit nothing "
+        "from 0.0.0.0/0 or ::/0, neither inline (SecurityGroupIngress) nor through AWS::EC2::SecurityGroupIngress "
+        "resources."
     )

@@ -10,7 +10,8 @@ from .report import CheckReport, EgressPath, Finding
 from .resolve import Resolver, ResourceRef
 from .routing import Network
 from .rules import (
-    SERVICE_TYPES,
+    SCHEDULED_TASK,
+    SERVICE,
     SUBNET,
     World,
     check_assign_public_ip,
@@ -23,6 +24,7 @@ from .rules import (
     fronting_load_balancers,
     registry_outside_ecr,
     task_subnets,
+    workloads,
 )
 
 
@@ -35,19 +37,19 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     """Check templates given as name -> long-form dict; names appear in findings and paths."""
     resolver = Resolver(templates)
     world = World(resolver, Network(resolver))
-    services = list(resolver.of_type(*SERVICE_TYPES))
+    tasks = workloads(resolver)
     findings: list[Finding] = []
     checked_subnets: list[ResourceRef] = []
-    for service in services:
-        findings.extend(check_assign_public_ip(world, service))
-        subnets, unresolved_subnets = task_subnets(world, service)
+    for workload in tasks:
+        findings.extend(check_assign_public_ip(world, workload))
+        subnets, unresolved_subnets = task_subnets(world, workload)
         findings.extend(unresolved_subnets)
-        pulls = registry_outside_ecr(resolver, service)
+        pulls = registry_outside_ecr(resolver, workload)
         for subnet in subnets:
-            findings.extend(check_task_subnet(world, service, subnet, pulls))
+            findings.extend(check_task_subnet(world, workload, subnet, pulls))
         checked_subnets.extend(s for s in subnets if s not in checked_subnets)
-        findings.extend(check_task_security_groups(world, service))
-    for load_balancer in fronting_load_balancers(world, services):
+        findings.extend(check_task_security_groups(world, workload))
+    for load_balancer in fronting_load_balancers(world, tasks):
         findings.extend(check_load_balancer(world, load_balancer))
     for subnet in resolver.of_type(SUBNET):
         findings.extend(check_map_public_ip(world, subnet))
@@ -59,10 +61,14 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
         for subnet in checked_subnets
         for egress in world.network.egress(subnet)
     ]
-    return CheckReport(_in_order(findings, list(templates)), paths, len(services), len(checked_subnets))
+    # A Fn::If around a target gives two workloads at one path: still one scheduled task.
+    counted = {kind: len({(w.ref, w.path) for w in tasks if w.kind == kind}) for kind in (SERVICE, SCHEDULED_TASK)}
+    return CheckReport(
+        _in_order(findings, list(templates)), paths, counted[SERVICE], len(checked_subnets), counted[SCHEDULED_TASK]
+    )
 
 
 def _in_order(findings: Iterable[Finding], templates: list[str]) -> list[Finding]:
-    """Duplicates dropped (two services can share a subnet), then grouped by template and rule."""
+    """Duplicates dropped (two workloads can share a subnet), then grouped by template and rule."""
     unique = list(dict.fromkeys(findings))
     return sorted(unique, key=lambda f: (templates.index(f.template), f.rule_id))

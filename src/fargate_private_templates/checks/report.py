@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 RULES: dict[str, str] = {
-    "E9001": "ECS services and task sets run tasks with AssignPublicIp DISABLED in every branch",
+    "E9001": "ECS services, task sets and scheduled tasks run tasks with AssignPublicIp DISABLED in every branch",
     "W9001": "AssignPublicIp is absent: DISABLED by default, but say it explicitly",
     "E9002": "Tasks run only in private subnets: no 0.0.0.0/0 route to an internet gateway",
     "E9003": "Task subnets reach a registry: a NAT gateway in a public subnet, or ECR and S3 VPC endpoints",
@@ -70,8 +70,11 @@ def _count(number: int, noun: str) -> str:
 class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     paths: list[EgressPath] = field(default_factory=list)
+    # ECS services and task sets.
     services_checked: int = 0
     subnets_checked: int = 0
+    # ECS targets of EventBridge rules and Scheduler schedules.
+    scheduled_tasks_checked: int = 0
 
     @property
     def errors(self) -> list[Finding]:
@@ -87,8 +90,13 @@ class CheckReport:
         return 1 if self.errors else 0
 
     def summary(self) -> str:
+        """``1 service, 2 subnets checked: ...``; scheduled tasks are named only when there are some."""
+        checked = [_count(self.services_checked, "service")]
+        if self.scheduled_tasks_checked:
+            checked.append(_count(self.scheduled_tasks_checked, "scheduled task"))
+        checked.append(_count(self.subnets_checked, "subnet"))
         return (
-            f"{_count(self.services_checked, 'service')}, {_count(self.subnets_checked, 'subnet')} checked: "
+            f"{', '.join(checked)} checked: "
             f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
         )
 
@@ -104,6 +112,7 @@ class CheckReport:
             "findings": [f.as_dict() for f in self.findings],
             "summary": {
                 "services": self.services_checked,
+                "scheduled_tasks": self.scheduled_tasks_checked,
                 "subnets": self.subnets_checked,
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),

@@ -123,10 +123,11 @@ class Resolver:
         for leaf in self._leaves(template, expression):
             if not isinstance(leaf, Unknown) and isinstance(leaf[1], list):
                 for position, item in enumerate(leaf[1]):
-                    found.extend((position, mapping) for mapping in self._objects(leaf[0], item))
+                    found.extend((position, mapping) for mapping in self.objects(leaf[0], item))
         return found
 
-    def _objects(self, template: str, expression: Any) -> list[dict]:
+    def objects(self, template: str, expression: Any) -> list[dict]:
+        """Every property object (not an intrinsic) an expression can be, one per Fn::If branch and matching export."""
         objects = []
         for leaf in self._leaves(template, expression):
             if not isinstance(leaf, Unknown) and isinstance(leaf[1], dict) and intrinsic(leaf[1]) is None:

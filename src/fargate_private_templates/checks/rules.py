@@ -14,6 +14,9 @@ from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, l
 from .routing import ANYWHERE_V4, ANYWHERE_V6, BLOCKED, UNRESOLVED, Egress, Network, describe
 
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
+EVENTS_RULE = "AWS::Events::Rule"
+SCHEDULER_SCHEDULE = "AWS::Scheduler::Schedule"
+SCHEDULED_TYPES = (EVENTS_RULE, SCHEDULER_SCHEDULE)
 SUBNET = "AWS::EC2::Subnet"
 SECURITY_GROUP = "AWS::EC2::SecurityGroup"
 SECURITY_GROUP_INGRESS = "AWS::EC2::SecurityGroupIngress"
@@ -22,7 +25,7 @@ LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 OPEN_CIDRS = (ANYWHERE_V4, ANYWHERE_V6)
-# Services spell it AwsvpcConfiguration, task sets AwsVpcConfiguration.
+# Services and Scheduler schedules spell it AwsvpcConfiguration, task sets and EventBridge targets AwsVpcConfiguration.
 AWSVPC_KEYS = ("AwsvpcConfiguration", "AwsVpcConfiguration")
 
 
@@ -42,12 +45,18 @@ def finding(rule_id: str, subject: ResourceRef, message: str, *location: str | i
 
 def unresolved(subject: ResourceRef, what: str, value: Value, *location: str | int) -> Iterator[Finding]:
     """W9009 for a value that is not resolvable, unless the import pass already reported it."""
+    message = _unresolved_message(subject.template, what, value)
+    if message:
+        yield finding("W9009", subject, message, *location)
+
+
+def _unresolved_message(template: str, what: str, value: Value) -> str:
     if isinstance(value, Unknown) and value.missing_import:
-        return
-    detail = describe(value, subject.template)
+        return ""
+    detail = describe(value, template)
     if isinstance(value, Literal):
         detail = f"{detail}, which is not in the given templates"
-    yield finding("W9009", subject, f"cannot resolve {what}: {detail}", *location)
+    return f"cannot resolve {what}: {detail}"
 
 
 def _nested(properties: dict, path: tuple[str, ...]) -> Any:
@@ -57,16 +66,92 @@ def _nested(properties: dict, path: tuple[str, ...]) -> Any:
     return value
 
 
+# --- workloads: what starts Fargate tasks -------------------------------------------------------------------
+
+SERVICE, SCHEDULED_TASK = "service", "scheduled task"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What starts tasks: an ECS service or task set, or the ECS target of an EventBridge rule or a Scheduler
+    schedule. Its findings name ``ref``, the resource; ``path`` (below Properties) is where the run-task
+    parameters sit: the resource's own properties for a service, ``EcsParameters`` for a target."""
+
+    ref: ResourceRef
+    kind: str
+    path: tuple[str | int, ...]
+    parameters: dict
+    task_definition_key: str
+    # Which target, when an EventBridge rule has more than one ECS target: findings would not say otherwise.
+    label: str = ""
+
+    @property
+    def template(self) -> str:
+        return self.ref.template
+
+    @property
+    def task_definition(self) -> Any:
+        return self.parameters.get(self.task_definition_key)
+
+    def finding(self, rule_id: str, message: str, *location: str | int) -> Finding:
+        """A finding on the resource; ``location`` is below ``path``."""
+        return finding(rule_id, self.ref, self.label + message, *self.path, *location)
+
+    def unresolved(self, what: str, value: Value, *location: str | int) -> Iterator[Finding]:
+        message = _unresolved_message(self.template, what, value)
+        if message:
+            yield self.finding("W9009", message, *location)
+
+
+def workloads(resolver: Resolver) -> list[Workload]:
+    """Everything that starts tasks, template by template in document order.
+
+    A Fn::If around a target gives one workload per branch, at the same path: each branch is checked.
+    Scheduler targets that run tasks through the universal ``aws-sdk:ecs:runTask`` target keep their
+    parameters in a JSON Input string and are not read.
+    """
+    found: list[Workload] = []
+    for ref in resolver.of_type(*SERVICE_TYPES, *SCHEDULED_TYPES):
+        properties = resolver.properties(ref)
+        resource_type = resolver.type_of(ref)
+        if resource_type in SERVICE_TYPES:
+            found.append(Workload(ref, SERVICE, (), properties, "TaskDefinition"))
+        elif resource_type == EVENTS_RULE:
+            found.extend(_rule_targets(resolver, ref, properties.get("Targets")))
+        else:
+            for target in resolver.objects(ref.template, properties.get("Target")):
+                for parameters in resolver.objects(ref.template, target.get("EcsParameters")):
+                    path = ("Target", "EcsParameters")
+                    found.append(Workload(ref, SCHEDULED_TASK, path, parameters, "TaskDefinitionArn"))
+    return found
+
+
+def _rule_targets(resolver: Resolver, rule: ResourceRef, targets: Any) -> list[Workload]:
+    ecs_targets = [
+        (position, target, parameters)
+        for position, target in resolver.mappings(rule.template, targets)
+        for parameters in resolver.objects(rule.template, target.get("EcsParameters"))
+    ]
+    several = len({position for position, _, _ in ecs_targets}) > 1
+    found = []
+    for position, target, parameters in ecs_targets:
+        target_id = target.get("Id")
+        label = f"target {target_id if isinstance(target_id, str) else f'#{position}'}: " if several else ""
+        path = ("Targets", position, "EcsParameters")
+        found.append(Workload(rule, SCHEDULED_TASK, path, parameters, "TaskDefinitionArn", label))
+    return found
+
+
 @dataclass(frozen=True)
 class Awsvpc:
-    """A service's or task set's awsvpc configuration and its property path."""
+    """A workload's awsvpc configuration and its property path below the workload's ``path``."""
 
     path: tuple[str, str]
     configuration: dict
 
 
-def awsvpc(resolver: Resolver, service: ResourceRef) -> Awsvpc | None:
-    network_configuration = resolver.properties(service).get("NetworkConfiguration")
+def awsvpc(workload: Workload) -> Awsvpc | None:
+    network_configuration = workload.parameters.get("NetworkConfiguration")
     if not isinstance(network_configuration, dict):
         return None
     for key in AWSVPC_KEYS:
@@ -78,47 +163,48 @@ def awsvpc(resolver: Resolver, service: ResourceRef) -> Awsvpc | None:
 # --- E9001 / W9001: AssignPublicIp ---------------------------------------------------------------------------
 
 
-def check_assign_public_ip(world: World, service: ResourceRef) -> Iterator[Finding]:
+def check_assign_public_ip(world: World, workload: Workload) -> Iterator[Finding]:
+    """AssignPublicIp DISABLED in every branch; absent is DISABLED (the ECS, EventBridge and Scheduler default)."""
     resolver = world.resolver
-    configuration = awsvpc(resolver, service)
+    configuration = awsvpc(workload)
     if configuration is None:
-        if _needs_own_awsvpc(resolver, service):
+        if _needs_own_awsvpc(resolver, workload):
             message = "has no NetworkConfiguration.AwsvpcConfiguration: AssignPublicIp cannot be proven DISABLED"
-            yield finding("E9001", service, message, "NetworkConfiguration")
+            yield workload.finding("E9001", message, "NetworkConfiguration")
         return
     if "AssignPublicIp" not in configuration.configuration:
         message = "AssignPublicIp is absent (DISABLED by default); set DISABLED explicitly"
-        yield finding("W9001", service, message, *configuration.path)
+        yield workload.finding("W9001", message, *configuration.path)
         return
-    values = resolver.scalar(service.template, configuration.configuration["AssignPublicIp"])
+    values = resolver.scalar(workload.template, configuration.configuration["AssignPublicIp"])
     where = " in a Fn::If branch" if len(values) > 1 else ""
     location = (*configuration.path, "AssignPublicIp")
     for value in values:
         if value == NO_VALUE:
-            yield finding("W9001", service, f"AssignPublicIp is AWS::NoValue{where} (DISABLED by default)", *location)
+            yield workload.finding("W9001", f"AssignPublicIp is AWS::NoValue{where} (DISABLED by default)", *location)
         elif isinstance(value, Literal) and value.value != "DISABLED":
             message = f"AssignPublicIp is {value.value}{where}: its tasks get public IPs"
-            yield finding("E9001", service, message, *location)
+            yield workload.finding("E9001", message, *location)
         elif not isinstance(value, Literal):
-            reason = describe(value, service.template)
-            yield finding("E9001", service, f"AssignPublicIp comes from {reason}: cannot be proven DISABLED", *location)
+            reason = describe(value, workload.template)
+            yield workload.finding("E9001", f"AssignPublicIp comes from {reason}: cannot be proven DISABLED", *location)
 
 
-def _needs_own_awsvpc(resolver: Resolver, service: ResourceRef) -> bool:
-    """Whether the resource must carry its tasks' awsvpc configuration to run them on Fargate.
+def _needs_own_awsvpc(resolver: Resolver, workload: Workload) -> bool:
+    """Whether the workload must carry its tasks' awsvpc configuration to run them on Fargate.
 
     Not an EXTERNAL-controller service (its task sets carry it), nor one that says it runs on EC2 or
     external instances, or whose task definition uses another network mode (Fargate takes only awsvpc).
     """
-    properties = resolver.properties(service)
+    properties = workload.parameters
     controller = _nested(properties, ("DeploymentController", "Type"))
-    if {"external"} == literals(resolver.scalar(service.template, controller)):
+    if {"external"} == literals(resolver.scalar(workload.template, controller)):
         return False
     if "LaunchType" in properties:
-        launch_types = literals(resolver.scalar(service.template, properties["LaunchType"]))
+        launch_types = literals(resolver.scalar(workload.template, properties["LaunchType"]))
         if launch_types and launch_types <= {"ec2", "external"}:
             return False
-    for task_definition in resolver.scalar(service.template, properties.get("TaskDefinition")):
+    for task_definition in resolver.scalar(workload.template, workload.task_definition):
         if resolver.is_type(task_definition, TASK_DEFINITION):
             network_mode = resolver.properties(task_definition).get("NetworkMode")
             if isinstance(network_mode, str) and network_mode != "awsvpc":
@@ -129,47 +215,48 @@ def _needs_own_awsvpc(resolver: Resolver, service: ResourceRef) -> bool:
 # --- E9002 / E9003 / E9008: task subnets ---------------------------------------------------------------------
 
 
-def task_subnets(world: World, service: ResourceRef) -> tuple[list[ResourceRef], list[Finding]]:
-    """The subnets a service runs in, and W9009 for those the templates do not determine."""
-    configuration = awsvpc(world.resolver, service)
+def task_subnets(world: World, workload: Workload) -> tuple[list[ResourceRef], list[Finding]]:
+    """The subnets a workload runs tasks in, and W9009 for those the templates do not determine."""
+    configuration = awsvpc(workload)
     if configuration is None:
         return [], []
     subnets: list[ResourceRef] = []
     findings: list[Finding] = []
     location = (*configuration.path, "Subnets")
-    for value in world.resolver.items(service.template, configuration.configuration.get("Subnets")):
+    for value in world.resolver.items(workload.template, configuration.configuration.get("Subnets")):
         if world.resolver.is_type(value, SUBNET):
             if value not in subnets:
                 subnets.append(value)
         else:
-            findings.extend(unresolved(service, "a subnet of its tasks", value, *location))
+            findings.extend(workload.unresolved("a subnet of its tasks", value, *location))
     return subnets, findings
 
 
-def check_task_subnet(world: World, service: ResourceRef, subnet: ResourceRef, pulls: str) -> Iterator[Finding]:
+def check_task_subnet(world: World, workload: Workload, subnet: ResourceRef, pulls: str) -> Iterator[Finding]:
     """E9002 public subnet, E9003 no registry path, E9008 no NAT for a registry outside ECR (``pulls``)."""
-    configuration = awsvpc(world.resolver, service)
+    configuration = awsvpc(workload)
     location = (*(configuration.path if configuration else ()), "Subnets")
-    name = subnet.name_from(service.template)
+    name = subnet.name_from(workload.template)
     publicity = world.network.publicity(subnet, (ANYWHERE_V4, ANYWHERE_V6))
     if publicity.public is None:
-        yield finding("W9009", service, f"cannot tell whether subnet {name} is private: {publicity.detail}", *location)
+        message = f"cannot tell whether subnet {name} is private: {publicity.detail}"
+        yield workload.finding("W9009", message, *location)
         return
     if publicity.public:
-        yield finding("E9002", service, f"runs tasks in public subnet {name}: {publicity.detail}", *location)
+        yield workload.finding("E9002", f"runs tasks in public subnet {name}: {publicity.detail}", *location)
         return
     for egress in world.network.egress(subnet):
         unresolved_hops = [hop.problem for hop in egress.hops if hop.kind == UNRESOLVED]
         if not egress.reaches_registry:
             rule_id = "W9009" if unresolved_hops else "E9003"
             message = f"subnet {name} has no proven path to a registry: {_why(egress)}"
-            yield finding(rule_id, service, message, *location)
+            yield workload.finding(rule_id, message, *location)
         if pulls and not egress.has_nat:
             if unresolved_hops:
                 message = f"cannot prove subnet {name} has a NAT path ({'; '.join(unresolved_hops)}); {pulls}"
-                yield finding("W9009", service, message, *location)
+                yield workload.finding("W9009", message, *location)
             else:
-                yield finding("E9008", service, f"{pulls}, but subnet {name} {_no_nat(egress)}", *location)
+                yield workload.finding("E9008", f"{pulls}, but subnet {name} {_no_nat(egress)}", *location)
 
 
 def _why(egress: Egress) -> str:
@@ -191,10 +278,9 @@ def _no_nat(egress: Egress) -> str:
     return "has no NAT path"
 
 
-def registry_outside_ecr(resolver: Resolver, service: ResourceRef) -> str:
-    """Why the service's tasks pull from a registry VPC endpoints cannot reach; empty if none is known."""
-    task_definition = resolver.properties(service).get("TaskDefinition")
-    for definition in resolver.scalar(service.template, task_definition):
+def registry_outside_ecr(resolver: Resolver, workload: Workload) -> str:
+    """Why the workload's tasks pull from a registry VPC endpoints cannot reach; empty if none is known."""
+    for definition in resolver.scalar(workload.template, workload.task_definition):
         if not resolver.is_type(definition, TASK_DEFINITION):
             continue
         containers = resolver.properties(definition).get("ContainerDefinitions")
@@ -253,24 +339,25 @@ def _forwarded_target_groups(resolver: Resolver, owner: ResourceRef, actions: An
     return [v for e in expressions if e is not None for v in resolver.scalar(owner.template, e)]
 
 
-def service_target_groups(resolver: Resolver, service: ResourceRef) -> list[ResourceRef]:
-    load_balancers = resolver.properties(service).get("LoadBalancers")
+def service_target_groups(resolver: Resolver, workload: Workload) -> list[ResourceRef]:
+    """The target groups of a service's LoadBalancers; none for a scheduled task, which has no such property."""
+    load_balancers = workload.parameters.get("LoadBalancers")
     values = [
         value
-        for _, entry in resolver.mappings(service.template, load_balancers)
-        for value in resolver.scalar(service.template, entry.get("TargetGroupArn"))
+        for _, entry in resolver.mappings(workload.template, load_balancers)
+        for value in resolver.scalar(workload.template, entry.get("TargetGroupArn"))
     ]
     return [v for v in values if isinstance(v, ResourceRef)]
 
 
-def fronting_load_balancers(world: World, services: list[ResourceRef]) -> list[ResourceRef]:
+def fronting_load_balancers(world: World, workloads: list[Workload]) -> list[ResourceRef]:
     """Load balancers forwarding to the services' target groups; with no listener found, the target group's
     template's load balancers (a service template usually holds exactly one)."""
     resolver = world.resolver
     by_target_group = load_balancers_by_target_group(resolver)
     found: list[ResourceRef] = []
-    for service in services:
-        for target_group in service_target_groups(resolver, service):
+    for workload in workloads:
+        for target_group in service_target_groups(resolver, workload):
             candidates = sorted(by_target_group.get(target_group, ()), key=str) or [
                 lb for lb in resolver.of_type(LOAD_BALANCER) if lb.template == target_group.template
             ]
@@ -327,17 +414,17 @@ def check_map_public_ip(world: World, subnet: ResourceRef) -> Iterator[Finding]:
 # --- E9006: task security groups -----------------------------------------------------------------------------
 
 
-def check_task_security_groups(world: World, service: ResourceRef) -> Iterator[Finding]:
+def check_task_security_groups(world: World, workload: Workload) -> Iterator[Finding]:
     resolver = world.resolver
-    configuration = awsvpc(resolver, service)
+    configuration = awsvpc(workload)
     if configuration is None:
         return
-    for value in resolver.items(service.template, configuration.configuration.get("SecurityGroups")):
+    for value in resolver.items(workload.template, configuration.configuration.get("SecurityGroups")):
         if resolver.is_type(value, SECURITY_GROUP):
             yield from _open_ingress(world, value)
         else:
             location = (*configuration.path, "SecurityGroups")
-            yield from unresolved(service, "a task security group", value, *location)
+            yield from workload.unresolved("a task security group", value, *location)
 
 
 def _open_ingress(world: World, group: ResourceRef) -> Iterator[Finding]:
