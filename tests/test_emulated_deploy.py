@@ -55,8 +55,8 @@ from fargate_private_templates.loader import load_template
 
 REGION = "us-east-1"
 ANYWHERE = "0.0.0.0/0"
-# The network every service stack is deployed against.
-SERVICE_NETWORK = "network.yaml"
+# The networks every service stack is deployed against: egress through NAT, and through VPC endpoints only.
+SERVICE_NETWORKS = ["network.yaml", "network-endpoints.yaml"]
 NETWORKS = [e.filename for e in CATALOGUE if e.filename.startswith("network")]
 SERVICES = [e.filename for e in CATALOGUE if e.filename.startswith("service-")]
 
@@ -409,13 +409,14 @@ def _delete_network(cfn: Any, stack_id: str) -> None:
     assert not _exports(cfn, stack_id)
 
 
+@pytest.mark.parametrize("network", SERVICE_NETWORKS)
 @pytest.mark.parametrize("filename", SERVICES)
 def test_service_stack_imports_updates_and_deletes_before_network(
-    aws: boto3.Session, certificate_arn: str, filename: str
+    aws: boto3.Session, certificate_arn: str, filename: str, network: str
 ) -> None:
     cfn = aws.client("cloudformation")
-    network_stack = _stack_name(filename, prefix="emu-network-for")
-    network_id = _create(cfn, network_stack, SERVICE_NETWORK)
+    network_stack = _stack_name(filename, prefix=f"emu-{network.removesuffix('.yaml')}-for")
+    network_id = _create(cfn, network_stack, network)
     parameters = _service_parameters(filename, network_stack, certificate_arn)
     stack_id = _create(cfn, _stack_name(filename), filename, parameters)
     _assert_imports_resolved(aws, stack_id, _exports(cfn, network_id), network_stack)
