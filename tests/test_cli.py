@@ -169,3 +169,15 @@ def test_installed_script_and_module_entry_points() -> None:
     for argv in ([str(script)], [sys.executable, "-m", "fargate_private_templates"]):
         result = subprocess.run([*argv, "render", "--check", "--out", str(TEMPLATES)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
+
+
+def test_third_party_registry_on_the_endpoints_network_is_refused_by_the_checker(tmp_path: Path, capsys) -> None:
+    from fargate_private_templates import ServiceConfig, build_service, render_yaml
+
+    service = tmp_path / "service-third-party.yaml"
+    service.write_text(render_yaml(build_service(ServiceConfig(image_source="third_party"))))
+    code, out, _ = run(capsys, "check", str(TEMPLATES / "network-endpoints.yaml"), str(service))
+    assert code == 1
+    assert f"{service}:Service: E9008 " in out
+    code, _, _ = run(capsys, "check", str(TEMPLATES / "network.yaml"), str(service))
+    assert code == 0
