@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 
 from conftest import TEMPLATES
 
@@ -13,6 +14,7 @@ from fargate_private_templates.render import ordered_dict
 from fargate_private_templates.service import build_service
 from fargate_private_templates.service_config import ServiceConfig
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 NODE = re.compile(r'^\s*([A-Za-z0-9_]+)(\["|\(\("|\[\(")(.*?)("\]|"\)\)|"\)\])$')
 EDGE = re.compile(r"^\s*([A-Za-z0-9_]+) (-->|-\.->|---|-\. no route \.->) ([A-Za-z0-9_]+)$")
 
@@ -183,6 +185,25 @@ def test_service_subnets_resolve_only_through_the_network_export() -> None:
     assert "Service -.-> ext_ecr" in edges(text)  # path unknown: straight to the registry
 
 
+def test_join_spelled_imports_place_the_service() -> None:
+    # The checker's resolver reads Fn::ImportValue of a Fn::Join too: the diagram used to leave this service
+    # outside the VPC with an unknown path.
+    text = mermaid_for_files([FIXTURES / "pair" / "network.yaml", FIXTURES / "pair" / "service-join-imports.yaml"])
+    assert placement(text)["Service"] == ("VPC", "VPC_private")
+    assert {"Service --- PrivateSubnet1", "Service --- PrivateSubnet2", "InternetGateway -.-> ext_ecr"} <= set(
+        edges(text)
+    )
+    assert "Service -.-> ext_ecr" not in edges(text)
+
+
+def test_every_fn_if_branch_counts() -> None:
+    # Subnets: !If [TwoZones, [PrivateSubnet1, PrivateSubnet2], [PrivateSubnet1]] -> both subnets.
+    found = edges(mermaid_for_files([FIXTURES / "E9002-good.yaml"]))
+    assert {"Service --- PrivateSubnet1", "Service --- PrivateSubnet2", "InternetGateway -.-> ext_ecr"} <= set(found)
+    # AssignPublicIp: !If [IsProduction, DISABLED, ENABLED] -> the tasks can get public IPs.
+    assert nodes(mermaid_for_files([FIXTURES / "E9001-bad.yaml"]))["Service"] == "Service (Fargate service, public IPs)"
+
+
 def test_service_template_alone() -> None:
     text = mermaid_diagram(load("service-alb.yaml"))
     assert edges(text) == ["ext_internet --> LoadBalancer", "LoadBalancer --> Service", "Service -.-> ext_ecr"]
@@ -247,10 +268,50 @@ def test_endpoints_and_nat_together_ecr_via_endpoints_third_party_via_nat() -> N
     assert "InternetGateway -.-> ext_ecr" not in found
 
 
+def test_interface_endpoints_without_private_dns_carry_no_ecr_traffic() -> None:
+    # As the checker sees it (E9003): tasks resolve ECR's public names and never use the endpoint.
+    network = endpoints_network()
+    for logical in ("EcrApiEndpoint", "EcrDkrEndpoint", "LogsEndpoint"):
+        network["Resources"][logical]["Properties"]["PrivateDnsEnabled"] = False
+    found = edges(
+        mermaid_diagram({"network.yaml": network, "service.yaml": load_template(TEMPLATES / "service-alb.yaml")})
+    )
+    assert "PrivateSubnet1 -.-> VPC_endpoints" in found  # the S3 gateway endpoint still serves the route table
+    assert "VPC_endpoints -.-> ext_ecr" not in found
+    assert "Service -. no route .-> ext_ecr" in found
+
+
+def test_endpoint_service_names_in_every_spelling() -> None:
+    # Fn::Sub, Fn::Join with "" and Fn::Join with "." (com.amazonaws.<region>.logs).
+    text = mermaid_for_files([FIXTURES / "E9003-good.yaml"])
+    assert nodes(text)["VPC_endpoints"] == "VPC endpoints (s3, ecr.api, ecr.dkr, logs)"
+
+
 def test_third_party_registry_without_nat_has_no_route() -> None:
     text = mermaid_diagram({"network.yaml": endpoints_network(), "service.yaml": third_party_service()})
     assert "Service -. no route .-> ext_third_party" in edges(text)
     assert "ext_ecr" not in text
+
+
+# Scheduled tasks.
+
+
+def test_scheduled_tasks_sit_in_their_private_subnets() -> None:
+    text = mermaid_for_files([FIXTURES / "E9003-good-scheduled.yaml"])
+    assert placement(text)["Rule"] == placement(text)["Schedule"] == ("VPC", "VPC_private")
+    assert nodes(text)["Rule"] == "Rule (scheduled Fargate task, private IPs only)"
+    assert nodes(text)["Schedule"] == "Schedule (scheduled Fargate task, private IPs only)"
+    assert edges(text)[-4:] == [
+        "Rule --- PrivateSubnet1",
+        "Schedule --- PrivateSubnet1",
+        "PrivateSubnet1 -.-> VPC_endpoints",
+        "VPC_endpoints -.-> ext_ecr",
+    ]
+
+
+def test_scheduled_task_pulling_from_a_third_party_registry_without_nat() -> None:
+    found = edges(mermaid_for_files([FIXTURES / "E9008-bad-scheduled.yaml"]))
+    assert {"Rule -. no route .-> ext_third_party", "Schedule -. no route .-> ext_third_party"} <= set(found)
 
 
 # Registries.

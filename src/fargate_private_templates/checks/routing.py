@@ -40,6 +40,8 @@ class Hop:
     kind: str
     text: str
     problem: str = ""
+    # Where the hop reaches the internet, when it does: for a drawing of the path.
+    gateway: ResourceRef | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,10 @@ class Network:
             return unknown
         return Publicity(False, f"{table_name} {', '.join(other) if other else f'has no {ANYWHERE_V4} route'}")
 
+    def internet_gateways(self, vpc: ResourceRef) -> list[ResourceRef]:
+        """The internet gateways attached to a VPC."""
+        return self._gateways_of_vpc.get(vpc, [])
+
     def internet_gateway(self, subnet: ResourceRef) -> ResourceRef | None:
         """The internet gateway a subnet's 0.0.0.0/0 route goes to, if any."""
         for table in self.route_tables(subnet):
@@ -206,11 +212,12 @@ class Network:
         if not isinstance(table, ResourceRef):
             return Egress(subnet, table, (), ())
         targets = [target for _, target in self.default_targets(table)]
-        hops = tuple(hop for target in targets for hop in self._hops(target, subnet.template))
+        hops = tuple(hop for target in targets for hop in self.hops(target, subnet.template))
         endpoints, notes = self._endpoints(subnet, table)
         return Egress(subnet, table, hops, endpoints, notes)
 
-    def _hops(self, target: Value, seen_from: str) -> list[Hop]:
+    def hops(self, target: Value, seen_from: str) -> list[Hop]:
+        """Where a 0.0.0.0/0 route to ``target`` leads, as seen from template ``seen_from``."""
         name = describe(target, seen_from)
         if isinstance(target, Unknown):
             return [Hop(UNRESOLVED, f"{name} (unresolved)", f"0.0.0.0/0 goes to {name}")]
@@ -218,7 +225,7 @@ class Network:
             return [Hop(UNRESOLVED, f"{name} (not in the given templates)", f"0.0.0.0/0 goes to {name}")]
         resource_type = self.resolver.type_of(target)
         if resource_type == INTERNET_GATEWAY:
-            return [Hop(TO_INTERNET_GATEWAY, name, f"0.0.0.0/0 goes straight to {name}")]
+            return [Hop(TO_INTERNET_GATEWAY, name, f"0.0.0.0/0 goes straight to {name}", target)]
         if resource_type == NAT_GATEWAY:
             return self._nat_hops(target, seen_from)
         return [Hop(UNRESOLVED, f"{name} ({resource_type}, not followed)", f"0.0.0.0/0 goes to {name}")]
@@ -230,9 +237,9 @@ class Network:
         if "private" in literals(self.resolver.scalar(nat.template, properties.get("ConnectivityType"))):
             return [Hop(BLOCKED, f"{name} (private)", f"0.0.0.0/0 goes to {name}, a private NAT gateway")]
         if "regional" in literals(self.resolver.scalar(nat.template, properties.get("AvailabilityMode"))):
-            gateways = [g for vpc in sorted(self.vpcs(nat), key=str) for g in self._gateways_of_vpc.get(vpc, [])]
+            gateways = [g for vpc in sorted(self.vpcs(nat), key=str) for g in self.internet_gateways(vpc)]
             way_out = f" -> {gateways[0].name_from(seen_from)}" if gateways else ""
-            return [Hop(TO_NAT, f"{name} (regional){way_out}")]
+            return [Hop(TO_NAT, f"{name} (regional){way_out}", gateway=gateways[0] if gateways else None)]
         hops = []
         for subnet in self.resolver.scalar(nat.template, properties.get("SubnetId")):
             if not isinstance(subnet, ResourceRef):
@@ -242,7 +249,9 @@ class Network:
             subnet_name = subnet.name_from(seen_from)
             gateway = self.internet_gateway(subnet)
             if gateway:
-                hops.append(Hop(TO_NAT, f"{name} (in {subnet_name}) -> {gateway.name_from(seen_from)}"))
+                hops.append(
+                    Hop(TO_NAT, f"{name} (in {subnet_name}) -> {gateway.name_from(seen_from)}", gateway=gateway)
+                )
             else:
                 problem = f"0.0.0.0/0 goes to {name}, which sits in {subnet_name}, not a public subnet"
                 hops.append(Hop(BLOCKED, f"{name} (in {subnet_name}, not public)", problem))

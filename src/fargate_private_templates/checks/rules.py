@@ -280,17 +280,31 @@ def _no_nat(egress: Egress) -> str:
 
 def registry_outside_ecr(resolver: Resolver, workload: Workload) -> str:
     """Why the workload's tasks pull from a registry VPC endpoints cannot reach; empty if none is known."""
+    for container in containers(resolver, workload):
+        reason = container_outside_ecr(container)
+        if reason:
+            return reason
+    return ""
+
+
+def containers(resolver: Resolver, workload: Workload) -> list[dict]:
+    """The container definitions of the workload's task definitions, every Fn::If branch included."""
+    found = []
     for definition in resolver.scalar(workload.template, workload.task_definition):
-        if not resolver.is_type(definition, TASK_DEFINITION):
-            continue
-        containers = resolver.properties(definition).get("ContainerDefinitions")
-        for _, container in resolver.mappings(definition.template, containers):
-            name = container.get("Name", "?")
-            if "RepositoryCredentials" in container:
-                return f"container {name} pulls with RepositoryCredentials (a registry outside ECR)"
-            host = image_registry(container.get("Image"))
-            if host and ".dkr.ecr." not in host:
-                return f"container {name} pulls its image from {host}"
+        if resolver.is_type(definition, TASK_DEFINITION):
+            definitions = resolver.properties(definition).get("ContainerDefinitions")
+            found.extend(container for _, container in resolver.mappings(definition.template, definitions))
+    return found
+
+
+def container_outside_ecr(container: dict) -> str:
+    """Why a container pulls from a registry outside ECR; empty if it does not or a variable decides it."""
+    name = container.get("Name", "?")
+    if "RepositoryCredentials" in container:
+        return f"container {name} pulls with RepositoryCredentials (a registry outside ECR)"
+    host = image_registry(container.get("Image"))
+    if host and ".dkr.ecr." not in host:
+        return f"container {name} pulls its image from {host}"
     return ""
 
 
@@ -365,6 +379,16 @@ def fronting_load_balancers(world: World, workloads: list[Workload]) -> list[Res
     return found
 
 
+def load_balancer_subnets(resolver: Resolver, load_balancer: ResourceRef) -> list[Value]:
+    """What the load balancer's Subnets and SubnetMappings name."""
+    properties = resolver.properties(load_balancer)
+    return resolver.items(load_balancer.template, properties.get("Subnets")) + [
+        value
+        for _, mapping in resolver.mappings(load_balancer.template, properties.get("SubnetMappings"))
+        for value in resolver.scalar(load_balancer.template, mapping.get("SubnetId"))
+    ]
+
+
 def check_load_balancer(world: World, load_balancer: ResourceRef) -> Iterator[Finding]:
     resolver = world.resolver
     properties = resolver.properties(load_balancer)
@@ -375,12 +399,7 @@ def check_load_balancer(world: World, load_balancer: ResourceRef) -> Iterator[Fi
                 yield from unresolved(load_balancer, "whether it is internet-facing", value, "Scheme")
         return
     location = "Subnets" if "Subnets" in properties else "SubnetMappings"
-    subnets = resolver.items(load_balancer.template, properties.get("Subnets")) + [
-        value
-        for _, mapping in resolver.mappings(load_balancer.template, properties.get("SubnetMappings"))
-        for value in resolver.scalar(load_balancer.template, mapping.get("SubnetId"))
-    ]
-    for subnet in subnets:
+    for subnet in load_balancer_subnets(resolver, load_balancer):
         if not resolver.is_type(subnet, SUBNET):
             yield from unresolved(load_balancer, "a subnet of this internet-facing load balancer", subnet, location)
             continue
