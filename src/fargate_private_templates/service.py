@@ -619,46 +619,51 @@ def _add_autoscaling(
             ServiceNamespace="ecs",
         )
     )
+    _add_target_tracking_policy(
+        template,
+        "CpuScalingPolicy",
+        target,
+        applicationautoscaling.PredefinedMetricSpecification(PredefinedMetricType="ECSServiceAverageCPUUtilization"),
+        config.target_cpu_utilization,
+    )
+    if config.target_requests_per_target is not None:
+        _add_target_tracking_policy(
+            template,
+            "RequestCountScalingPolicy",
+            target,
+            applicationautoscaling.PredefinedMetricSpecification(
+                PredefinedMetricType="ALBRequestCountPerTarget",
+                ResourceLabel=Join(
+                    "/",
+                    [GetAtt(load_balancer, "LoadBalancerFullName"), GetAtt(target_group, "TargetGroupFullName")],
+                ),
+            ),
+            config.target_requests_per_target,
+        )
+
+
+def _add_target_tracking_policy(
+    template: Template,
+    title: str,
+    target: applicationautoscaling.ScalableTarget,
+    metric: applicationautoscaling.PredefinedMetricSpecification,
+    target_value: int,
+) -> None:
+    # Scale out fast, scale in slowly: a brief dip should not drain tasks that the next peak needs again.
     template.add_resource(
         applicationautoscaling.ScalingPolicy(
-            "CpuScalingPolicy",
-            PolicyName="cpu-target-tracking",
+            title,
+            PolicyName=title,
             PolicyType="TargetTrackingScaling",
             ScalingTargetId=Ref(target),
             TargetTrackingScalingPolicyConfiguration=applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
-                PredefinedMetricSpecification=applicationautoscaling.PredefinedMetricSpecification(
-                    PredefinedMetricType="ECSServiceAverageCPUUtilization"
-                ),
-                TargetValue=float(config.target_cpu_utilization),
+                PredefinedMetricSpecification=metric,
+                TargetValue=float(target_value),
                 ScaleInCooldown=300,
                 ScaleOutCooldown=60,
             ),
         )
     )
-    if config.target_requests_per_target is not None:
-        template.add_resource(
-            applicationautoscaling.ScalingPolicy(
-                "RequestCountScalingPolicy",
-                PolicyName="request-count-target-tracking",
-                PolicyType="TargetTrackingScaling",
-                ScalingTargetId=Ref(target),
-                TargetTrackingScalingPolicyConfiguration=applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
-                    PredefinedMetricSpecification=applicationautoscaling.PredefinedMetricSpecification(
-                        PredefinedMetricType="ALBRequestCountPerTarget",
-                        ResourceLabel=Join(
-                            "/",
-                            [
-                                GetAtt(load_balancer, "LoadBalancerFullName"),
-                                GetAtt(target_group, "TargetGroupFullName"),
-                            ],
-                        ),
-                    ),
-                    TargetValue=float(config.target_requests_per_target),
-                    ScaleInCooldown=300,
-                    ScaleOutCooldown=60,
-                ),
-            )
-        )
 
 
 def _add_outputs(

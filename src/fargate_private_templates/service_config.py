@@ -80,6 +80,17 @@ def _pairs(field_name: str, value: object) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _allowed_with_load_balancer(
+    field_name: str, value: str | None, kind: str, allowed_by_kind: dict[str, tuple[str, ...]]
+) -> str:
+    """``value`` (default: the first allowed) if the load balancer kind takes it; the message names both fields."""
+    chosen = value or allowed_by_kind[kind][0]
+    if chosen not in allowed_by_kind[kind]:
+        allowed = ", ".join(allowed_by_kind[kind])
+        raise ConfigError(f"{field_name}: {chosen!r} is not allowed with load_balancer {kind!r}; allowed: {allowed}")
+    return chosen
+
+
 def fargate_memory(cpu: object, memory: object) -> None:
     """Raises ConfigError unless (cpu, memory) is a Fargate task size; the message lists the valid memory."""
     if cpu not in FARGATE_MEMORY or isinstance(cpu, bool):
@@ -202,23 +213,13 @@ class ServiceConfig:
 
     def _validate_load_balancer(self) -> None:
         kind = v.one_of("load_balancer", self.load_balancer, LOAD_BALANCERS)
-        protocol = self.listener_protocol or LISTENERS[kind][0]
-        if protocol not in LISTENERS[kind]:
-            allowed = ", ".join(LISTENERS[kind])
-            raise ConfigError(
-                f"listener_protocol: {protocol!r} is not allowed with load_balancer {kind!r}; allowed: {allowed}"
-            )
+        protocol = _allowed_with_load_balancer("listener_protocol", self.listener_protocol, kind, LISTENERS)
         object.__setattr__(self, "listener_protocol", protocol)
         port = self.listener_port if self.listener_port is not None else (80 if protocol == TCP else 443)
         object.__setattr__(self, "listener_port", v.int_between("listener_port", port, 1, 65535))
         if kind == ALB and self.listener_port == 80:
             raise ConfigError("listener_port: 80 is taken by the ALB's HTTP-to-HTTPS redirect; choose another port")
-        health = self.health_check_protocol or HEALTH_CHECKS[kind][0]
-        if health not in HEALTH_CHECKS[kind]:
-            allowed = ", ".join(HEALTH_CHECKS[kind])
-            raise ConfigError(
-                f"health_check_protocol: {health!r} is not allowed with load_balancer {kind!r}; allowed: {allowed}"
-            )
+        health = _allowed_with_load_balancer("health_check_protocol", self.health_check_protocol, kind, HEALTH_CHECKS)
         object.__setattr__(self, "health_check_protocol", health)
         if self.certificate_arn is not None:
             if not self.uses_certificate:
