@@ -114,17 +114,29 @@ def _evaluate_cidr_select(select: dict, vpc_cidr: str) -> ipaddress.IPv4Network:
     """CloudFormation's Fn::Select over Fn::Cidr, for a VPC CIDR the parameter accepts."""
     index, cidr = select["Fn::Select"]
     _, count, host_bits = cidr["Fn::Cidr"]
-    vpc = ipaddress.IPv4Network(vpc_cidr, strict=False)
+    vpc = ipaddress.IPv4Network(vpc_cidr)
     blocks = list(vpc.subnets(new_prefix=32 - host_bits))
     assert count <= len(blocks), f"Fn::Cidr asks for {count} blocks of /{32 - host_bits} in {vpc}"
     return blocks[:count][index]
 
 
+def _is_network(cidr: str) -> bool:
+    try:
+        ipaddress.IPv4Network(cidr, strict=True)
+    except ValueError:
+        return False
+    return True
+
+
 def _accepted_cidrs(pattern: str, prefix: int, rng: random.Random) -> list[str]:
-    samples = ["0.0.0.0", "255.255.255.255", "10.0.0.0", "172.31.255.0", "192.168.1.77"]
-    samples += [".".join(str(rng.randrange(256)) for _ in range(4)) for _ in range(40)]
-    cidrs = [f"{address}/{prefix}" for address in samples]
-    return [c for c in cidrs if re.match(pattern, c)]
+    """Candidates half of which are network addresses; the pattern must accept exactly those."""
+    edges = ["0.0.0.0", "255.255.255.255", "10.0.0.0", "172.31.255.0", "192.168.1.77", "256.0.0.0", "1.2.3"]
+    randoms = [ipaddress.IPv4Address(rng.getrandbits(32)) for _ in range(60)]
+    networks = [str(ipaddress.IPv4Network(f"{a}/{prefix}", strict=False).network_address) for a in randoms]
+    candidates = [f"{address}/{prefix}" for address in [*edges, *map(str, randoms), *networks]]
+    for cidr in candidates:
+        assert bool(re.match(pattern, cidr)) == _is_network(cidr), cidr
+    return [c for c in candidates if re.match(pattern, c)]
 
 
 @pytest.mark.parametrize("prefix", range(16, 25))
@@ -138,7 +150,7 @@ def test_subnets_fit_the_vpc_and_never_overlap_for_every_accepted_cidr(prefix: i
     accepted = _accepted_cidrs(pattern, prefix, random.Random(prefix * 10 + az_count))
     assert len(accepted) >= 40
     for vpc_cidr in accepted:
-        vpc = ipaddress.IPv4Network(vpc_cidr, strict=False)
+        vpc = ipaddress.IPv4Network(vpc_cidr)
         subnets = [
             _evaluate_cidr_select(s["Properties"]["CidrBlock"], vpc_cidr)
             for s in resources_of_type(template, "AWS::EC2::Subnet").values()

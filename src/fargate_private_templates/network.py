@@ -33,8 +33,11 @@ _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 
 
 def vpc_cidr_pattern(prefix: int) -> str:
-    """Only networks of the configured prefix: the subnet plan's ``Fn::Cidr`` bits are fixed for it."""
-    return rf"^({_OCTET}\.){{3}}{_OCTET}/{prefix}$"
+    """Only network addresses of the configured prefix (/16 to /24): the subnet plan's ``Fn::Cidr`` bits are fixed
+    for it, and EC2 refuses a range with host bits set. So the third octet is a multiple of the block size."""
+    step = 2 ** (24 - prefix)
+    third = "|".join(str(value) for value in range(0, 256, step)) if step > 1 else _OCTET[1:-1]
+    return rf"^{_OCTET}\.{_OCTET}\.({third})\.0/{prefix}$"
 
 
 @dataclass(frozen=True)
