@@ -47,6 +47,7 @@ from moto import mock_aws
 from moto.cloudformation import parsing
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.subnets import Subnet, SubnetRouteTableAssociation
+from moto.ecs.models import Service as FakeEcsService
 from moto.elbv2.models import FakeLoadBalancer, elbv2_backends
 
 from fargate_private_templates.catalogue import CATALOGUE
@@ -122,6 +123,19 @@ def _then(model: type, apply: Callable[[Any, Any, dict], None]) -> classmethod:
     return classmethod(wrapped)
 
 
+def _with_integer_desired_count(handler: Any) -> classmethod:
+    # CloudFormation turns a String parameter's "3" into the Integer DesiredCount; moto passes the string on and then
+    # fails on arithmetic. Converting it here is what CloudFormation does before calling ECS.
+    def wrapped(cls: type, *args: Any, **kwargs: Any) -> Any:
+        cloudformation_json = kwargs.get("cloudformation_json") or next(a for a in args if isinstance(a, dict))
+        properties = cloudformation_json.get("Properties", {})
+        if isinstance(properties.get("DesiredCount"), str):
+            properties["DesiredCount"] = int(properties["DesiredCount"])
+        return handler(*args, **kwargs)
+
+    return classmethod(wrapped)
+
+
 def _map_public_ip(ec2: Any, subnet: Any, properties: dict) -> None:
     # moto ignores MapPublicIpOnLaunch: without this, "no subnet maps public IPs" would hold whatever the template said.
     value = str(properties.get("MapPublicIpOnLaunch", False)).lower() == "true"
@@ -146,6 +160,8 @@ def aws() -> Iterator[boto3.Session]:
         patch.setattr(parsing, "clean_json", _with_fn_cidr(parsing.clean_json))
         patch.setattr(FakeLoadBalancer, "create_from_cloudformation_json", classmethod(_create_load_balancer))
         patch.setattr(Subnet, "create_from_cloudformation_json", _then(Subnet, _map_public_ip))
+        for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+            patch.setattr(FakeEcsService, handler, _with_integer_desired_count(getattr(FakeEcsService, handler)))
         association = _then(SubnetRouteTableAssociation, _associate_route_table)
         patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)
         with mock_aws():
@@ -367,9 +383,11 @@ def _services(aws: boto3.Session, stack_id: str) -> list[dict]:
 
 
 def _update_desired_count(aws: boto3.Session, stack_id: str, filename: str, given: dict[str, str]) -> None:
-    cfn, parameter = aws.client("cloudformation"), _template(filename)["Parameters"]["DesiredCount"]
-    count = int(parameter["Default"]) + 1
-    assert count <= int(parameter.get("MaxValue", count)), "pick a DesiredCount the template allows"
+    cfn = aws.client("cloudformation")
+    (scaling,) = [r for r in _template(filename)["Resources"].values() if r["Type"].endswith("::ScalableTarget")]
+    # The parameter is empty by default (autoscaling owns the count); pinning one inside the scaling range.
+    count = scaling["Properties"]["MinCapacity"] + 1
+    assert count <= scaling["Properties"]["MaxCapacity"], "pick a DesiredCount the template allows"
     # Only the parameters given at creation: moto keeps no previous value for a defaulted one (AWS would).
     previous = [{"ParameterKey": key, "UsePreviousValue": True} for key in given if key != "DesiredCount"]
     cfn.update_stack(

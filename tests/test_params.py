@@ -14,7 +14,7 @@ from fargate_private_templates.params import REQUIRED, parameter_overrides, para
 
 SERVICE_ALB_LINE = (
     "--parameter-overrides NetworkStackName=fargate-network RepositoryName=app ImageTag=latest "
-    "CertificateArn=REQUIRED DesiredCount=2 DeletionProtection=false LogRetentionInDays=30 AccessLogsBucket=''"
+    "CertificateArn=REQUIRED DesiredCount='' DeletionProtection=false LogRetentionInDays=30 AccessLogsBucket=''"
 )
 
 

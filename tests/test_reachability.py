@@ -49,8 +49,13 @@ def test_nat_carries_what_no_endpoint_serves_and_endpoints_win_where_they_exist(
         (ENDPOINTS_ONLY, ServiceConfig(enable_exec=True), "add endpoints ssmmessages"),
         (
             NetworkConfig(nat_mode="none", endpoints=["ecr.api", "ecr.dkr", "logs"]),
-            ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx"),
+            ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx", cache_prewarmed=True),
             "image (pull_through_cache)",
+        ),
+        (
+            ENDPOINTS_ONLY,
+            ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx"),
+            "first pull through the pull-through cache",
         ),
     ],
 )
@@ -133,3 +138,17 @@ def test_cache_prefix_only_with_the_pull_through_cache() -> None:
         ServiceConfig(cache_prefix="quay")
     with pytest.raises(ConfigError, match="^cache_prefix: 'Docker Hub'"):
         ServiceConfig(image_source="pull_through_cache", cache_prefix="Docker Hub")
+
+
+def test_a_prewarmed_cache_needs_no_nat_and_a_cold_one_says_how_to_warm_it() -> None:
+    cold = ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx")
+    with pytest.raises(ConfigError, match="set cache_prewarmed = true"):
+        check_reachability(ENDPOINTS_ONLY, [cold])
+    warm = ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx", cache_prewarmed=True)
+    (result,) = check_reachability(ENDPOINTS_ONLY, [warm])
+    assert result.routes[0].via == "VPC endpoints (s3, ecr.api, ecr.dkr)"
+    (with_nat,) = check_reachability(NetworkConfig(endpoints="ecr"), [cold])
+    assert [(r.what, r.via) for r in with_nat.routes][:2] == [
+        ("image (pull_through_cache)", "VPC endpoints (s3, ecr.api, ecr.dkr)"),
+        ("first pull through the pull-through cache (ECR imports the image from upstream)", "NAT gateway"),
+    ]

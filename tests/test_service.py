@@ -176,7 +176,10 @@ def test_registry_credentials_exactly_when_a_secret_is_given(variant: str) -> No
     role = template["Resources"]["ExecutionRole"]["Properties"]
     conditional = [p["Fn::If"] for p in role["Policies"] if "Fn::If" in p]
     assert [c[0] for c in conditional] == ["HasRegistryCredentials"]
-    assert conditional[0][1]["PolicyDocument"]["Statement"][0]["Resource"] == [{"Ref": "RegistryCredentialsSecretArn"}]
+    assert conditional[0][1]["PolicyDocument"]["Statement"][0]["Resource"] == [
+        {"Ref": "RegistryCredentialsSecretArn"},
+        {"Fn::Sub": "${RegistryCredentialsSecretArn}-??????"},
+    ]
     assert not [s for s in _statements(role) if s["Action"][0].startswith("ecr:")], "no ECR rights for a third party"
     default = template["Parameters"]["RegistryCredentialsSecretArn"]["Default"]
     assert default == ("" if variant == "third-party" else CREDENTIALS)
@@ -201,7 +204,8 @@ def test_secrets_are_container_secrets_with_scoped_read_permissions() -> None:
     assert container["Environment"] == [{"Name": "LOG_LEVEL", "Value": "info"}]
     by_sid = {s["Sid"]: s for s in _statements(template["Resources"]["ExecutionRole"]["Properties"])}
     assert by_sid["ReadSecrets"]["Action"] == ["secretsmanager:GetSecretValue"]
-    assert by_sid["ReadSecrets"]["Resource"] == [f"{SECRET_BY_NAME}-??????", SECRET]
+    # Whether an ARN ends with Secrets Manager's six random characters cannot be told from the text: both forms.
+    assert by_sid["ReadSecrets"]["Resource"] == [SECRET_BY_NAME, f"{SECRET_BY_NAME}-??????", SECRET, f"{SECRET}-??????"]
     assert by_sid["ReadParameters"] == {
         "Sid": "ReadParameters",
         "Effect": "Allow",
@@ -350,3 +354,15 @@ def test_access_logs_are_on_exactly_when_a_bucket_is_given(variant: str) -> None
         ("HasAccessLogs", "access_logs.s3.prefix", {"Ref": "AWS::NoValue"}),
     ]
     assert conditional[0][1]["Value"] == {"Ref": "AccessLogsBucket"}
+
+
+def test_desired_count_is_left_to_autoscaling_unless_pinned() -> None:
+    template = _build("alb")
+    parameter = template["Parameters"]["DesiredCount"]
+    assert (parameter["Type"], parameter["Default"]) == ("String", "")
+    assert template["Conditions"]["HasDesiredCount"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "DesiredCount"}, ""]}]}
+    assert _one(template, "AWS::ECS::Service")["DesiredCount"] == {
+        "Fn::If": ["HasDesiredCount", {"Ref": "DesiredCount"}, {"Ref": "AWS::NoValue"}]
+    }
+    pinned = ordered_dict(build_service(ServiceConfig(desired_count=3)))
+    assert pinned["Parameters"]["DesiredCount"]["Default"] == "3"

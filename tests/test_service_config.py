@@ -69,6 +69,16 @@ SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123"
         ({"repository_name": "App"}, "repository_name: 'App'", "lowercase"),
         ({"egress_ports": ()}, "egress_ports: ()", "at least one port"),
         ({"readonly_root_filesystem": "yes"}, "readonly_root_filesystem: 'yes'", "true or false"),
+        ({"egress_ports": (5432,)}, "egress_ports: (5432,) lacks 443", "image registry"),
+        ({"image_source": "third_party", "image_uri": "nginx:1.27"}, "image_uri: 'nginx:1.27'", "host/path:tag"),
+        ({"image_source": "third_party", "image_uri": "docker.io/library/nginx"}, "image_uri:", "host/path:tag"),
+        (
+            {"image_source": "third_party", "registry_credentials_secret_arn": SECRET + ":password::"},
+            "registry_credentials_secret_arn:",
+            "a whole Secrets Manager secret ARN",
+        ),
+        ({"image_source": "pull_through_cache", "cache_prefix": "a" * 31}, "cache_prefix: 'aaaa", "2-30"),
+        ({"cache_prewarmed": True}, "cache_prewarmed: only used", "pull_through_cache"),
     ],
 )
 def test_bad_values_name_the_field(kwargs: dict, starts: str, mentions: str) -> None:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from .errors import ConfigError
 from .network_config import ECR_PULL_ENDPOINTS, NetworkConfig
-from .service_config import ECR_IMAGE_SOURCES, IMAGE_THIRD_PARTY, ServiceConfig
+from .service_config import ECR_IMAGE_SOURCES, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ServiceConfig
 
 VIA_NAT = "NAT gateway"
+FIRST_CACHE_PULL = "first pull through the pull-through cache (ECR imports the image from upstream)"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ def needs_of(service: ServiceConfig) -> list[Need]:
     needs = []
     if service.image_source in ECR_IMAGE_SOURCES:
         needs.append(Need(f"image ({service.image_source})", ECR_PULL_ENDPOINTS))
+    if service.image_source == IMAGE_PULL_THROUGH_CACHE and not service.cache_prewarmed:
+        # ECR documents that the first pull of an image through a cache rule, over interface endpoints, needs NAT.
+        needs.append(Need(FIRST_CACHE_PULL, ()))
     elif service.image_source == IMAGE_THIRD_PARTY:
         needs.append(Need("image (third-party registry)", ()))
         if service.registry_credentials_secret_arn:
@@ -71,6 +75,11 @@ def _fixes(need: Need, service: ServiceConfig) -> str:
     fixes = ["set nat_mode to per_az, single or regional"]
     if need.endpoints:
         fixes.append(f"add endpoints {', '.join(need.endpoints)}")
+    if need.what == FIRST_CACHE_PULL:
+        fixes.append(
+            "pull each image tag once through the cache from a machine with internet access (for example CI: docker "
+            "pull <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>:<tag>) and set cache_prewarmed = true"
+        )
     if service.image_source == IMAGE_THIRD_PARTY and need.what.startswith("image"):
         fixes.append(
             "use image_source 'pull_through_cache' (an ECR pull-through cache) with endpoints s3, ecr.api, ecr.dkr"

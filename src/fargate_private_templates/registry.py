@@ -10,9 +10,8 @@ from troposphere import GetAtt, Parameter, Ref, Sub, Template, ecr
 from . import contract
 from . import validators as v
 from .contract import RegistryExport
-from .errors import ConfigError
 from .parameters import add_parameter_group
-from .service_config import CACHE_PREFIX
+from .service_config import CACHE_PREFIX, CACHE_PREFIX_LENGTH, cache_prefix
 from .tagging import apply_tags
 
 
@@ -126,20 +125,20 @@ class PullThroughCacheConfig:
 
     def __post_init__(self) -> None:
         v.one_of("upstream", self.upstream, tuple(UPSTREAMS))
-        if not isinstance(self.prefix, str) or not CACHE_PREFIX.match(self.prefix) or len(self.prefix) < 2:
-            raise ConfigError(f"prefix: {self.prefix!r} is not allowed; lowercase letters, digits and . _ -, 2-30")
+        cache_prefix("prefix", self.prefix)
         v.int_between("keep_images", self.keep_images, 1, 1000)
         object.__setattr__(self, "tags", v.tags("tags", self.tags))
 
 
 def build_pull_through_cache(config: PullThroughCacheConfig | None = None) -> Template:
-    """A pull-through cache rule, and a creation template so the repositories it creates are scanned and
-    expire old images like the main registry's."""
+    """A pull-through cache rule, and a creation template so the repositories it creates are encrypted and expire
+    old images. Tags stay mutable (upstream tags move); scan on push is a registry-wide setting, not set here."""
     config = config or PullThroughCacheConfig()
     upstream = UPSTREAMS[config.upstream]
     template = Template(
         Description=f"fargate-private-templates pull-through cache: images from {upstream.url} served from this "
-        "account's ECR, so private tasks pull them through the ECR VPC endpoints without NAT"
+        "account's ECR, so private tasks pull them through the ECR VPC endpoints (the first pull of each image "
+        "needs internet access: from a NAT in the VPC, or from outside it)"
     )
     template.set_version()
     prefix = template.add_parameter(
@@ -148,9 +147,9 @@ def build_pull_through_cache(config: PullThroughCacheConfig | None = None) -> Te
             Type="String",
             Default=config.prefix,
             Description="ECR repository prefix for cached images; service stacks take it as PullThroughCachePrefix",
-            AllowedPattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$",
-            MinLength=2,
-            MaxLength=30,
+            AllowedPattern=CACHE_PREFIX.pattern,
+            MinLength=CACHE_PREFIX_LENGTH[0],
+            MaxLength=CACHE_PREFIX_LENGTH[1],
             ConstraintDescription="2-30 lowercase letters, digits and . _ - separators",
         )
     )
@@ -189,7 +188,8 @@ def build_pull_through_cache(config: PullThroughCacheConfig | None = None) -> Te
             Description="Settings for the repositories the pull-through cache creates",
             # Upstream tags such as `latest` move; the cache must follow them.
             ImageTagMutability="MUTABLE",
-            EncryptionConfiguration=ecr.EncryptionConfiguration(EncryptionType="KMS"),
+            # AES256: a KMS key here would need a custom role (CustomRoleArn) for ECR to create grants.
+            EncryptionConfiguration=ecr.EncryptionConfiguration(EncryptionType="AES256"),
             LifecyclePolicy=_lifecycle_policy(keep_images),
         )
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from troposphere import (
@@ -33,12 +32,17 @@ from .parameters import add_log_retention_parameter, add_parameter_group
 from .scanner_skips import skip_checkov
 from .security_groups import tcp_rule
 from .service_config import (
+    ACCOUNT_ID,
     ALB,
     CACHE_PREFIX,
     CERTIFICATE_ARN,
     IMAGE_ECR_CROSS_ACCOUNT,
     IMAGE_PULL_THROUGH_CACHE,
+    IMAGE_TAG,
     IMAGE_THIRD_PARTY,
+    IMAGE_URI,
+    REPOSITORY,
+    SECRET_ARN,
     TLS,
     ServiceConfig,
 )
@@ -51,6 +55,7 @@ HTTP_REDIRECT_PORT = 80
 TMP_VOLUME = "tmp"
 HAS_REGISTRY_CREDENTIALS = "HasRegistryCredentials"
 HAS_ACCESS_LOGS = "HasAccessLogs"
+HAS_DESIRED_COUNT = "HasDesiredCount"
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ def _add_image_parameters(template: Template, config: ServiceConfig) -> ImageSou
                 if config.image_source == IMAGE_PULL_THROUGH_CACHE
                 else "ECR repository holding the image (the registry stack's RepositoryName output)"
             ),
-            AllowedPattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$",
+            AllowedPattern=REPOSITORY.pattern,
             ConstraintDescription="an ECR repository name: lowercase letters, digits, and . _ - / separators",
         )
     )
@@ -132,7 +137,7 @@ def _add_image_parameters(template: Template, config: ServiceConfig) -> ImageSou
                 Type="String",
                 Default=config.registry_account_id,
                 Description="AWS account that owns the ECR repository (its repository policy must allow this account)",
-                AllowedPattern=r"^\d{12}$",
+                AllowedPattern=ACCOUNT_ID.pattern,
                 ConstraintDescription="a 12-digit AWS account ID",
             )
         )
@@ -166,7 +171,7 @@ def _add_image_tag_parameter(template: Template, config: ServiceConfig) -> Param
             Type="String",
             Default=config.image_tag,
             Description="Image tag to run; deploy a new tag to roll out a new version",
-            AllowedPattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
+            AllowedPattern=IMAGE_TAG.pattern,
             ConstraintDescription="a Docker image tag: letters, digits, _ . -, at most 128 characters",
         )
     )
@@ -177,7 +182,7 @@ def _add_third_party_image_parameters(template: Template, config: ServiceConfig)
         "ImageUri",
         Type="String",
         Description="Full image reference in the private registry, for example ghcr.io/example/app:1.0.0",
-        AllowedPattern=r"^[a-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$",
+        AllowedPattern=IMAGE_URI.pattern,
         ConstraintDescription="registry-host/repository:tag or registry-host/repository@sha256:digest",
     )
     if config.image_uri is not None:
@@ -189,7 +194,7 @@ def _add_third_party_image_parameters(template: Template, config: ServiceConfig)
             Type="String",
             Default=config.registry_credentials_secret_arn or "",
             Description="Secrets Manager secret with the registry's username and password; empty for none",
-            AllowedPattern=r"^$|^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$",
+            AllowedPattern=f"^$|{SECRET_ARN.pattern}",
             ConstraintDescription="empty, or a Secrets Manager secret ARN",
         )
     )
@@ -221,13 +226,16 @@ def _add_service_parameters(template: Template, config: ServiceConfig) -> tuple[
     desired_count = template.add_parameter(
         Parameter(
             "DesiredCount",
-            Type="Number",
-            Default=config.desired_count,
-            MinValue=config.min_capacity,
-            MaxValue=config.max_capacity,
-            Description="Tasks to run at deploy time; autoscaling moves it between its minimum and maximum",
+            Type="String",
+            Default="" if config.desired_count is None else str(config.desired_count),
+            Description=f"Empty (recommended): autoscaling keeps {config.min_capacity}-{config.max_capacity} tasks. "
+            "A number pins the count, and every stack update sets it again, undoing autoscaling",
+            AllowedPattern=r"^$|^[0-9]{1,4}$",
+            ConstraintDescription="empty, or a whole number of tasks",
         )
     )
+    # CloudFormation sends DesiredCount with every service update; left out, the running count is kept.
+    template.add_condition(HAS_DESIRED_COUNT, Not(Equals(Ref(desired_count), "")))
     deletion_protection = template.add_parameter(
         Parameter(
             "DeletionProtection",
@@ -250,11 +258,12 @@ def _add_service_parameters(template: Template, config: ServiceConfig) -> tuple[
     return desired_count, deletion_protection, log_retention
 
 
-def _secret_resource(secret_arn: str) -> str:
-    """The IAM resource for a Secrets Manager reference: without the JSON-key suffix, and matching the
-    six random characters Secrets Manager appends when the ARN was given by name only."""
+def _secret_resources(secret_arn: str) -> list[str]:
+    """IAM resources for a Secrets Manager reference, without its JSON-key suffix. Whether the ARN ends with the
+    six random characters Secrets Manager appends cannot be told from the text (``db-secret`` looks like one), so
+    both the ARN and the ARN plus six characters are allowed."""
     base = ":".join(secret_arn.split(":")[:7])
-    return base if re.search(r"-[A-Za-z0-9]{6}$", base) else f"{base}-??????"
+    return [base, f"{base}-??????"]
 
 
 def _add_execution_role(
@@ -266,7 +275,7 @@ def _add_execution_role(
         statements.append(policies.allow(image.pull_actions, image.repository_arn, "PullImage"))
     statements.append(policies.allow(policies.LOG_WRITE_ACTIONS, GetAtt(log_group, "Arn"), "WriteLogs"))
     if config.secrets_manager_arns:
-        resources = sorted({_secret_resource(a) for a in config.secrets_manager_arns})
+        resources = sorted({r for arn in config.secrets_manager_arns for r in _secret_resources(arn)})
         statements.append(policies.allow(policies.SECRET_READ_ACTIONS, resources, "ReadSecrets"))
     if config.ssm_parameter_arns:
         statements.append(policies.allow(policies.PARAMETER_READ_ACTIONS, config.ssm_parameter_arns, "ReadParameters"))
@@ -275,7 +284,11 @@ def _add_execution_role(
         read_credentials = iam.Policy(
             PolicyName="read-registry-credentials",
             PolicyDocument=policies.policy(
-                policies.allow(policies.SECRET_READ_ACTIONS, Ref(image.credentials), "ReadRegistryCredentials")
+                policies.allow(
+                    policies.SECRET_READ_ACTIONS,
+                    [Ref(image.credentials), Sub(f"${{{image.credentials.title}}}-??????")],
+                    "ReadRegistryCredentials",
+                )
             ),
         )
         role_policies.append(If(HAS_REGISTRY_CREDENTIALS, read_credentials, NoValue))
@@ -572,7 +585,7 @@ def _add_service(
             LaunchType="FARGATE",
             PlatformVersion=config.platform_version,
             TaskDefinition=Ref(task_definition),
-            DesiredCount=Ref(desired_count),
+            DesiredCount=If(HAS_DESIRED_COUNT, Ref(desired_count), NoValue),
             NetworkConfiguration=ecs.NetworkConfiguration(
                 AwsvpcConfiguration=ecs.AwsvpcConfiguration(
                     AssignPublicIp="DISABLED",

@@ -31,6 +31,7 @@ DEFAULT_CACHE_PREFIX: Final = "docker-hub"
 PLATFORM_VERSIONS: Final = ("1.4.0", "LATEST")
 CPU_ARCHITECTURES: Final = ("X86_64", "ARM64")
 
+HTTPS_PORT: Final = 443
 _GIB = 1024
 # Fargate's valid task sizes: CPU units -> memory (MiB) choices.
 FARGATE_MEMORY: Final[dict[int, tuple[int, ...]]] = {
@@ -46,21 +47,38 @@ FARGATE_MEMORY: Final[dict[int, tuple[int, ...]]] = {
 # Values ECS would hand to the container in clear text; Security Hub ECS.8 wants them as secrets.
 CREDENTIAL_ENVIRONMENT_NAMES: Final = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA")
 
+# Patterns shared by the config checks and the template parameters, so a value one accepts the other accepts.
 SECRETS_MANAGER_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:.*)?$")
+# A whole secret, no JSON-key suffix: what RepositoryCredentials takes.
+SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 SSM_PARAMETER_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+$")
 CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
+REPOSITORY = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
+IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+IMAGE_URI = re.compile(
+    r"^[a-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
+)
+CACHE_PREFIX = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+CACHE_PREFIX_LENGTH: Final = (2, 30)
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
-CACHE_PREFIX = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-_REPOSITORY = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
-_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _HEALTH_PATH = re.compile(r"^/[A-Za-z0-9/_.~%&=?+-]{0,1023}$")
 
 
 def _pattern(field_name: str, value: object, pattern: re.Pattern[str], allowed: str) -> str:
     if not isinstance(value, str) or not pattern.match(value):
         raise ConfigError(f"{field_name}: {value!r} is not allowed; {allowed}")
+    return value
+
+
+def cache_prefix(field_name: str, value: object) -> str:
+    """A pull-through cache rule's repository prefix: what ECR and the template parameter accept."""
+    low, high = CACHE_PREFIX_LENGTH
+    if not isinstance(value, str) or not CACHE_PREFIX.match(value) or not low <= len(value) <= high:
+        raise ConfigError(
+            f"{field_name}: {value!r} is not allowed; {low}-{high} lowercase letters, digits and . _ - separators"
+        )
     return value
 
 
@@ -112,7 +130,8 @@ class ServiceConfig:
         memory: task memory in MiB (default 512); valid for ``cpu`` (Fargate's pairs).
         cpu_architecture: ``X86_64`` (default) or ``ARM64`` (Graviton, about 20% cheaper).
         platform_version: Fargate platform version, written out (default ``1.4.0``).
-        desired_count: default of the ``DesiredCount`` parameter (default 2), between min and max capacity.
+        desired_count: default of the ``DesiredCount`` parameter, between min and max capacity (default none: the
+            parameter is empty and autoscaling owns the count; a value is re-applied by every stack update).
         health_check_path: HTTP health check path (default ``/``).
         health_check_interval: seconds between health checks (default 30, allowed 5-300).
         health_check_grace_period: seconds ECS ignores failing health checks after a task starts (default 60).
@@ -133,6 +152,9 @@ class ServiceConfig:
             ``PullThroughCachePrefix`` (default ``docker-hub``).
         image_tag: default of the ``ImageTag`` parameter (default ``latest``).
         registry_account_id: account that owns the ECR repository, required for ``ecr_cross_account``.
+        cache_prewarmed: ``pull_through_cache`` only: each image tag is pulled once through the cache from outside
+            the VPC (for example by CI) before tasks start (default False). ECR's first pull of an image through
+            interface endpoints needs NAT; with this set, a network without NAT is accepted.
         image_uri: default of the ``ImageUri`` parameter for ``third_party`` (default none: asked at deploy time).
         registry_credentials_secret_arn: default of ``RegistryCredentialsSecretArn`` for ``third_party``
             (a Secrets Manager ARN; default none: the parameter is empty and no credentials are used).
@@ -156,7 +178,7 @@ class ServiceConfig:
     memory: int = 512
     cpu_architecture: str = "X86_64"
     platform_version: str = "1.4.0"
-    desired_count: int = 2
+    desired_count: int | None = None
     health_check_path: str = "/"
     health_check_interval: int = 30
     health_check_grace_period: int = 60
@@ -171,6 +193,7 @@ class ServiceConfig:
     image_tag: str = "latest"
     registry_account_id: str | None = None
     cache_prefix: str | None = None
+    cache_prewarmed: bool = False
     image_uri: str | None = None
     registry_credentials_secret_arn: str | None = None
     environment: tuple[tuple[str, str], ...] = field(default=())
@@ -209,6 +232,11 @@ class ServiceConfig:
         if not isinstance(self.egress_ports, (tuple, list)) or not self.egress_ports:
             raise ConfigError(f"egress_ports: {self.egress_ports!r} must list at least one port (443 for the registry)")
         set_(self, "egress_ports", tuple(v.int_between("egress_ports", p, 1, 65535) for p in self.egress_ports))
+        if HTTPS_PORT not in self.egress_ports:
+            raise ConfigError(
+                f"egress_ports: {self.egress_ports!r} lacks 443, which the tasks need for the image registry, "
+                "CloudWatch Logs and AWS APIs; add 443"
+            )
         set_(self, "tags", v.tags("tags", self.tags))
 
     def _validate_load_balancer(self) -> None:
@@ -238,14 +266,15 @@ class ServiceConfig:
     def _validate_image(self) -> None:
         source = v.one_of("image_source", self.image_source, IMAGE_SOURCES)
         if source in ECR_IMAGE_SOURCES:
-            _pattern("repository_name", self.repository_name, _REPOSITORY, "an ECR repository name (lowercase)")
+            _pattern("repository_name", self.repository_name, REPOSITORY, "an ECR repository name (lowercase)")
         if source == IMAGE_PULL_THROUGH_CACHE:
             prefix = DEFAULT_CACHE_PREFIX if self.cache_prefix is None else self.cache_prefix
-            _pattern("cache_prefix", prefix, CACHE_PREFIX, "a pull-through cache prefix like docker-hub (lowercase)")
-            object.__setattr__(self, "cache_prefix", prefix)
-        elif self.cache_prefix is not None:
-            raise ConfigError(f"cache_prefix: only used with image_source 'pull_through_cache', not {source!r}")
-        _pattern("image_tag", self.image_tag, _IMAGE_TAG, "letters, digits, _ . -, at most 128 characters")
+            object.__setattr__(self, "cache_prefix", cache_prefix("cache_prefix", prefix))
+            v.boolean("cache_prewarmed", self.cache_prewarmed)
+        elif self.cache_prefix is not None or self.cache_prewarmed is not False:
+            name = "cache_prefix" if self.cache_prefix is not None else "cache_prewarmed"
+            raise ConfigError(f"{name}: only used with image_source 'pull_through_cache', not {source!r}")
+        _pattern("image_tag", self.image_tag, IMAGE_TAG, "letters, digits, _ . -, at most 128 characters")
         if source == IMAGE_ECR_CROSS_ACCOUNT:
             if self.registry_account_id is None:
                 raise ConfigError("registry_account_id: required when image_source is 'ecr_cross_account'")
@@ -261,14 +290,19 @@ class ServiceConfig:
                 if value is not None:
                     raise ConfigError(f"{name}: only used with image_source 'third_party', not {source!r}")
             return
-        if self.image_uri is not None and (not isinstance(self.image_uri, str) or not self.image_uri.strip()):
-            raise ConfigError(f"image_uri: {self.image_uri!r} is not an image reference like ghcr.io/org/app:1.0")
+        if self.image_uri is not None:
+            _pattern(
+                "image_uri",
+                self.image_uri,
+                IMAGE_URI,
+                "a full image reference like ghcr.io/org/app:1.0 (host/path:tag)",
+            )
         if self.registry_credentials_secret_arn is not None:
             _pattern(
                 "registry_credentials_secret_arn",
                 self.registry_credentials_secret_arn,
-                SECRETS_MANAGER_ARN,
-                "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
+                SECRET_ARN,
+                "a whole Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)",
             )
 
     def _validate_environment_and_secrets(self) -> None:
@@ -293,12 +327,13 @@ class ServiceConfig:
                 f"min_capacity, max_capacity: min_capacity {self.min_capacity} is above max_capacity "
                 f"{self.max_capacity}"
             )
-        v.int_between("desired_count", self.desired_count, 0, 1000)
-        if not self.min_capacity <= self.desired_count <= self.max_capacity:
-            raise ConfigError(
-                f"desired_count: {self.desired_count} is outside min_capacity {self.min_capacity} to "
-                f"max_capacity {self.max_capacity}"
-            )
+        if self.desired_count is not None:
+            v.int_between("desired_count", self.desired_count, 0, 1000)
+            if not self.min_capacity <= self.desired_count <= self.max_capacity:
+                raise ConfigError(
+                    f"desired_count: {self.desired_count} is outside min_capacity {self.min_capacity} to "
+                    f"max_capacity {self.max_capacity}"
+                )
         v.int_between("target_cpu_utilization", self.target_cpu_utilization, 10, 90)
         if self.target_requests_per_target is not None:
             if self.load_balancer != ALB:
