@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from awacs import ecs as ecs_actions
 from awacs import iam as iam_actions
-from troposphere import GetAtt, Output, Parameter, Ref, Template, ec2, ecs, events, iam, logs
+from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, ec2, ecs, events, iam, logs
 
 from fargate_private_templates import NetworkImports, policies, render_yaml
 
@@ -20,9 +20,14 @@ def build_scheduled_task(schedule: str = "cron(0 3 * * ? *)") -> Template:
     template = Template(Description="Nightly report job: a Fargate task with only private IPs, run by EventBridge")
     template.set_version()
     network = NetworkImports(template)
-    image = template.add_parameter(
-        Parameter("ImageUri", Type="String", Description="ECR image of the job, repository:tag in this account")
+    repository = template.add_parameter(
+        Parameter("RepositoryName", Type="String", Description="ECR repository of the job's image, in this account")
     )
+    tag = template.add_parameter(Parameter("ImageTag", Type="String", Description="Image tag to run"))
+    image = Sub(
+        f"${{AWS::AccountId}}.dkr.ecr.${{AWS::Region}}.${{AWS::URLSuffix}}/${{{repository.title}}}:${{{tag.title}}}"
+    )
+    repository_arn = policies.arn("ecr", f"repository/${{{repository.title}}}")
     log_group = template.add_resource(
         logs.LogGroup("LogGroup", RetentionInDays=30, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
     )
@@ -35,7 +40,7 @@ def build_scheduled_task(schedule: str = "cron(0 3 * * ? *)") -> Template:
                     PolicyName="start-task",
                     PolicyDocument=policies.policy(
                         policies.allow(policies.ECR_AUTH_ACTIONS, "*", "GetRegistryToken"),
-                        policies.allow(policies.ECR_PULL_ACTIONS, policies.arn("ecr", "repository/*"), "PullImage"),
+                        policies.allow(policies.ECR_PULL_ACTIONS, repository_arn, "PullImage"),
                         policies.allow(policies.LOG_WRITE_ACTIONS, GetAtt(log_group, "Arn"), "WriteLogs"),
                     ),
                 )
@@ -53,7 +58,7 @@ def build_scheduled_task(schedule: str = "cron(0 3 * * ? *)") -> Template:
             ContainerDefinitions=[
                 ecs.ContainerDefinition(
                     Name="job",
-                    Image=Ref(image),
+                    Image=image,
                     Essential=True,
                     Privileged=False,
                     ReadonlyRootFilesystem=True,

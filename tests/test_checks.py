@@ -720,3 +720,18 @@ def test_rules_and_cfnlint_path() -> None:
     assert all(description and "\n" not in description for description in RULES.values())
     assert cfnlint_rules_path().is_dir()
     assert (cfnlint_rules_path() / "TaskPublicIp.py").is_file()
+
+
+def test_an_image_from_a_variable_on_a_network_without_nat_cannot_be_proven_ecr() -> None:
+    from fargate_private_templates import ServiceConfig, build_service
+    from fargate_private_templates.render import ordered_dict
+
+    service = ordered_dict(build_service(ServiceConfig()))
+    container = service["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    container["Image"] = {"Ref": "RepositoryName"}
+    network = load_template(TEMPLATES / "network-endpoints.yaml")
+    report = check_dicts({"network.yaml": network, "service.yaml": service})
+    assert [(f.logical_id, f.rule_id) for f in report.findings] == [("Service", "W9009"), ("Service", "W9009")]
+    assert "takes its whole image reference from a variable" in report.findings[0].message
+    with_nat = check_dicts({"network.yaml": load_template(TEMPLATES / "network.yaml"), "service.yaml": service})
+    assert with_nat.findings == []

@@ -23,6 +23,7 @@ from .rules import (
     check_unreadable_exports,
     fronting_load_balancers,
     registry_outside_ecr,
+    registry_unproven,
     task_subnets,
     workloads,
 )
@@ -45,8 +46,9 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
         subnets, unresolved_subnets = task_subnets(world, workload)
         findings.extend(unresolved_subnets)
         pulls = registry_outside_ecr(resolver, workload)
+        unproven = registry_unproven(resolver, workload)
         for subnet in subnets:
-            findings.extend(check_task_subnet(world, workload, subnet, pulls))
+            findings.extend(check_task_subnet(world, workload, subnet, pulls, unproven))
         checked_subnets.extend(s for s in subnets if s not in checked_subnets)
         findings.extend(check_task_security_groups(world, workload))
     for load_balancer in fronting_load_balancers(world, tasks):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..network_config import ECR_PULL_ENDPOINTS, S3_GATEWAY
 from .intrinsics import endpoint_service
 from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, literals
 
 ANYWHERE_V4, ANYWHERE_V6 = "0.0.0.0/0", "::/0"
 INTERNET_GATEWAY = "AWS::EC2::InternetGateway"
 NAT_GATEWAY = "AWS::EC2::NatGateway"
-# What an image pull needs without NAT: the ECR API and registry endpoints, and S3 for the image layers.
-ECR_INTERFACE_SERVICES = ("ecr.api", "ecr.dkr")
-S3_SERVICE = "s3"
+# What an image pull needs without NAT, as the generator knows it: the ECR API and registry endpoints, and S3.
+S3_SERVICE = S3_GATEWAY
+ECR_INTERFACE_SERVICES = tuple(e for e in ECR_PULL_ENDPOINTS if e != S3_GATEWAY)
 ECR_ENDPOINT_SERVICES = (*ECR_INTERFACE_SERVICES, S3_SERVICE)
 _ROUTE_TARGETS = (
     "GatewayId",

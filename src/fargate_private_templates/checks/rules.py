@@ -232,8 +232,11 @@ def task_subnets(world: World, workload: Workload) -> tuple[list[ResourceRef], l
     return subnets, findings
 
 
-def check_task_subnet(world: World, workload: Workload, subnet: ResourceRef, pulls: str) -> Iterator[Finding]:
-    """E9002 public subnet, E9003 no registry path, E9008 no NAT for a registry outside ECR (``pulls``)."""
+def check_task_subnet(
+    world: World, workload: Workload, subnet: ResourceRef, pulls: str, unproven: str = ""
+) -> Iterator[Finding]:
+    """E9002 public subnet, E9003 no registry path, E9008 no NAT for a registry outside ECR (``pulls``);
+    W9009 when the registry is unknown (``unproven``) and only the ECR endpoints lead out."""
     configuration = awsvpc(workload)
     location = (*(configuration.path if configuration else ()), "Subnets")
     name = subnet.name_from(workload.template)
@@ -257,6 +260,9 @@ def check_task_subnet(world: World, workload: Workload, subnet: ResourceRef, pul
                 yield workload.finding("W9009", message, *location)
             else:
                 yield workload.finding("E9008", f"{pulls}, but subnet {name} {_no_nat(egress)}", *location)
+        elif unproven and egress.reaches_registry and not egress.has_nat:
+            message = f"cannot prove the registry is ECR: {unproven}, and subnet {name} {_no_nat(egress)}"
+            yield workload.finding("W9009", message, *location)
 
 
 def _why(egress: Egress) -> str:
@@ -284,6 +290,16 @@ def registry_outside_ecr(resolver: Resolver, workload: Workload) -> str:
         reason = container_outside_ecr(container)
         if reason:
             return reason
+    return ""
+
+
+def registry_unproven(resolver: Resolver, workload: Workload) -> str:
+    """Why the registry a workload pulls from cannot be told (a whole image reference from a variable)."""
+    for container in containers(resolver, workload):
+        parts = string_parts(container.get("Image"))
+        text = render_parts(parts, placeholder="x") if parts else ""
+        if "RepositoryCredentials" not in container and "/" not in text:
+            return f"container {container.get('Name', '?')} takes its whole image reference from a variable"
     return ""
 
 
