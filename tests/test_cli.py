@@ -181,3 +181,14 @@ def test_third_party_registry_on_the_endpoints_network_is_refused_by_the_checker
     assert f"{service}:Service: E9008 " in out
     code, _, _ = run(capsys, "check", str(TEMPLATES / "network.yaml"), str(service))
     assert code == 0
+
+
+def test_strict_check_fails_on_warnings(tmp_path: Path, capsys) -> None:
+    unresolved = tmp_path / "service-alone.yaml"
+    shutil.copy(TEMPLATES / "service-alb.yaml", unresolved)
+    code, out, _ = run(capsys, "check", str(unresolved))
+    assert code == 0 and " W9009 " in out
+    code, _, _ = run(capsys, "check", "--strict", str(unresolved))
+    assert code == 1
+    code, _, _ = run(capsys, "check", "--strict", *DEFAULT_PAIR)
+    assert code == 0

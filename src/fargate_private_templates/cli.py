@@ -54,6 +54,8 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_templates(args.templates)
     _print(report.format_json() if args.format == "json" else report.format_text())
+    if args.strict and report.warnings:
+        return EXIT_FINDINGS
     return report.exit_code
 
 
@@ -116,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("templates", nargs="+", metavar="TEMPLATE", help="YAML or JSON templates, joined by exports")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too (what could not be proven)")
     check.set_defaults(handler=_check)
 
     diagram = _subcommand(
