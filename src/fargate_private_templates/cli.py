@@ -10,9 +10,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalogue import changed_files, render_catalogue, write_files
+from .catalogue import render_catalogue
 from .configfile import load_config
 from .errors import ConfigError
+from .files import changed_files, write_files
 from .loader import TemplateLoadError, load_template
 from .render import render_yaml
 

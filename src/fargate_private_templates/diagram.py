@@ -35,6 +35,7 @@ from .checks.rules import (
     workloads,
 )
 from .errors import ConfigError
+from .files import write_files
 from .loader import load_template
 
 VPC = "AWS::EC2::VPC"
@@ -386,9 +387,4 @@ def embed_diagram(path: Path, diagram: str) -> bool:
     """Rewrites the diagram block of a Markdown file (atomically); False when it was already current."""
     text = path.read_text(encoding="utf-8")
     updated = embedded(text, diagram)
-    if updated == text:
-        return False
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(updated, encoding="utf-8")
-    temp.replace(path)
-    return True
+    return bool(write_files(path.parent, {path.name: updated}))
