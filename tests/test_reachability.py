@@ -92,6 +92,10 @@ def test_pull_through_cache_image_and_permissions() -> None:
         "${RepositoryName}:${ImageTag}"
     }
     assert template["Parameters"]["PullThroughCachePrefix"]["Default"] == "docker-hub"
+    prefix = template["Parameters"]["PullThroughCachePrefix"]
+    cache_prefix = catalogue_dict("registry-pull-through-cache.yaml")["Parameters"]["EcrRepositoryPrefix"]
+    bounds = ("AllowedPattern", "MinLength", "MaxLength")
+    assert [prefix[k] for k in bounds] == [cache_prefix[k] for k in bounds], "both stacks accept the same prefixes"
     assert template["Parameters"]["RepositoryName"]["Default"] == "library/nginx"
     statements = template["Resources"]["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     pull = next(s for s in statements if s["Sid"] == "PullImage")

@@ -28,23 +28,20 @@ def add_vpc_endpoints(
     vpc: ec2.VPC,
     private_subnets: Sequence[ec2.Subnet],
     private_route_tables: Sequence[ec2.RouteTable],
-) -> list[ec2.VPCEndpoint]:
-    endpoints = []
+) -> None:
     if S3_GATEWAY in config.endpoints:
         # ECR serves image layers from S3: without this gateway a pull through endpoints stops at the manifest.
-        endpoints.append(
-            template.add_resource(
-                ec2.VPCEndpoint(
-                    "S3GatewayEndpoint",
-                    VpcEndpointType="Gateway",
-                    ServiceName=endpoint_service_name(S3_GATEWAY),
-                    VpcId=Ref(vpc),
-                    RouteTableIds=[Ref(table) for table in private_route_tables],
-                )
+        template.add_resource(
+            ec2.VPCEndpoint(
+                "S3GatewayEndpoint",
+                VpcEndpointType="Gateway",
+                ServiceName=endpoint_service_name(S3_GATEWAY),
+                VpcId=Ref(vpc),
+                RouteTableIds=[Ref(table) for table in private_route_tables],
             )
         )
     if not config.interface_endpoints:
-        return endpoints
+        return
     security_group = template.add_resource(
         ec2.SecurityGroup(
             "EndpointSecurityGroup",
@@ -56,18 +53,15 @@ def add_vpc_endpoints(
         )
     )
     for endpoint in config.interface_endpoints:
-        endpoints.append(
-            template.add_resource(
-                ec2.VPCEndpoint(
-                    endpoint_title(endpoint),
-                    VpcEndpointType="Interface",
-                    ServiceName=endpoint_service_name(endpoint),
-                    VpcId=Ref(vpc),
-                    # Private DNS makes the service's usual hostname resolve to these ENIs: no client changes.
-                    PrivateDnsEnabled=True,
-                    SubnetIds=[Ref(subnet) for subnet in private_subnets],
-                    SecurityGroupIds=[GetAtt(security_group, "GroupId")],
-                )
+        template.add_resource(
+            ec2.VPCEndpoint(
+                endpoint_title(endpoint),
+                VpcEndpointType="Interface",
+                ServiceName=endpoint_service_name(endpoint),
+                VpcId=Ref(vpc),
+                # Private DNS makes the service's usual hostname resolve to these ENIs: no client changes.
+                PrivateDnsEnabled=True,
+                SubnetIds=[Ref(subnet) for subnet in private_subnets],
+                SecurityGroupIds=[GetAtt(security_group, "GroupId")],
             )
         )
-    return endpoints

@@ -35,6 +35,7 @@ from .service_config import (
     ACCOUNT_ID,
     ALB,
     CACHE_PREFIX,
+    CACHE_PREFIX_LENGTH,
     CERTIFICATE_ARN,
     IMAGE_ECR_CROSS_ACCOUNT,
     IMAGE_PULL_THROUGH_CACHE,
@@ -151,7 +152,9 @@ def _add_image_parameters(template: Template, config: ServiceConfig) -> ImageSou
                 Default=config.cache_prefix,
                 Description="ECR repository prefix of the pull-through cache rule (the registry stack's output)",
                 AllowedPattern=CACHE_PREFIX.pattern,
-                ConstraintDescription="lowercase letters, digits and . _ - separators",
+                MinLength=CACHE_PREFIX_LENGTH[0],
+                MaxLength=CACHE_PREFIX_LENGTH[1],
+                ConstraintDescription="2-30 lowercase letters, digits and . _ - separators",
             )
         )
         labels = {prefix.title: "Pull-through cache prefix", **labels}
