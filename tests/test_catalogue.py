@@ -6,9 +6,9 @@ import yaml
 from conftest import TEMPLATES, catalogue_yaml, lint_findings
 
 from fargate_private_templates.catalogue import CATALOGUE
-from fargate_private_templates.network import build_network
-from fargate_private_templates.network_config import NetworkConfig
-from fargate_private_templates.render import HEADER, render_yaml
+from fargate_private_templates.config.network import NetworkConfig
+from fargate_private_templates.layers.network import build_network
+from fargate_private_templates.render.renderer import HEADER, render_yaml
 
 DEPLOY_WITHOUT_S3_LIMIT = 51_200
 
@@ -74,7 +74,7 @@ _CfnLoader.add_multi_constructor(
 def test_loader_reads_the_rendered_yaml_back_to_the_same_template(catalogue_file: str) -> None:
     from conftest import catalogue_dict
 
-    from fargate_private_templates.loader import parse_template
+    from fargate_private_templates.render.loader import parse_template
 
     assert parse_template(catalogue_yaml()[catalogue_file]) == catalogue_dict(catalogue_file)
 
@@ -82,7 +82,7 @@ def test_loader_reads_the_rendered_yaml_back_to_the_same_template(catalogue_file
 def test_loader_refuses_what_is_not_a_template(tmp_path) -> None:
     import pytest
 
-    from fargate_private_templates.loader import TemplateLoadError, load_template
+    from fargate_private_templates.render.loader import TemplateLoadError, load_template
 
     for name, text in {"a.yaml": "Resources: [1", "b.json": "{}", "c.yaml": "just text"}.items():
         (tmp_path / name).write_text(text)

@@ -18,7 +18,7 @@ from fargate_private_templates.checks import (
     check_dicts,
     check_templates,
 )
-from fargate_private_templates.loader import TemplateLoadError, load_template
+from fargate_private_templates.render.loader import TemplateLoadError, load_template
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

@@ -13,8 +13,8 @@ from conftest import ROOT, TEMPLATES, lint_findings
 
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
-from fargate_private_templates.diagram import DIAGRAM_BEGIN, embedded, mermaid_for_files
-from fargate_private_templates.loader import load_template
+from fargate_private_templates.cli.diagram import DIAGRAM_BEGIN, embedded, mermaid_for_files
+from fargate_private_templates.render.loader import load_template
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
 DEFAULT_PAIR = [str(TEMPLATES / "network.yaml"), str(TEMPLATES / "service-alb.yaml")]
@@ -65,6 +65,21 @@ def test_bad_config_value_exits_2_with_one_line_and_writes_nothing(tmp_path: Pat
         ("[network]\n", "services: describe at least one service"),
         ("[servics]\n", "servics: unknown section"),
         ("[[services]\n", "not valid TOML"),
+        (
+            "[[services]]\ncontainer_port = 8080\n",
+            "services[0].container_port: unknown key; it belongs in the [services.container] table as port",
+        ),
+        ('[[services]]\n[services.image]\nsource = "dockerhub"\n', "services[0].image.source: 'dockerhub'"),
+        ("[[services]]\n[services.container]\ncolour = 1\n", "services[0].container.colour: unknown key"),
+        ("[[services]]\n[services.scaling]\nmin_capacity = true\n", "services[0].scaling.min_capacity: True"),
+        ("[[services]]\ncontainer = 8080\n", "services[0].container: 8080 has the wrong type; expected a table"),
+        (
+            '[[services]]\n[services.load_balancer]\nkind = "nlb"\n'
+            "[services.scaling]\ntarget_requests_per_target = 9\n",
+            "services[0].scaling.target_requests_per_target: request-count scaling needs an ALB, not "
+            "load_balancer.kind 'nlb'",
+        ),
+        ("[[services]]\n[[services]]\n", "name: 'app' is used by two services"),
     ],
 )
 def test_config_errors_name_the_key_and_the_file(tmp_path: Path, capsys, toml: str, mentions: str) -> None:
@@ -86,6 +101,14 @@ def test_each_example_config_renders_lints_and_passes_the_checker(example: Path,
     report = check_dicts({p.name: load_template(p) for p in rendered})
     assert report.exit_code == 0 and report.findings == [], report.format_text()
     assert len(report.paths) >= 2
+
+
+def test_unknown_keys_list_what_is_allowed_at_their_level(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[[services]]\n[services.health_check]\nport = 80\n")
+    code, _, err = run(capsys, "render", "--config", str(config), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert err.rstrip().endswith("allowed here: path, protocol, interval, grace_period"), err
 
 
 def test_at_least_two_example_configs() -> None:
@@ -172,10 +195,10 @@ def test_installed_script_and_module_entry_points() -> None:
 
 
 def test_third_party_registry_on_the_endpoints_network_is_refused_by_the_checker(tmp_path: Path, capsys) -> None:
-    from fargate_private_templates import ServiceConfig, build_service, render_yaml
+    from fargate_private_templates import ImageOptions, ServiceConfig, build_service, render_yaml
 
     service = tmp_path / "service-third-party.yaml"
-    service.write_text(render_yaml(build_service(ServiceConfig(image_source="third_party"))))
+    service.write_text(render_yaml(build_service(ServiceConfig(image=ImageOptions(source="third_party")))))
     code, out, _ = run(capsys, "check", str(TEMPLATES / "network-endpoints.yaml"), str(service))
     assert code == 1
     assert f"{service}:Service: E9008 " in out
@@ -192,3 +215,15 @@ def test_strict_check_fails_on_warnings(tmp_path: Path, capsys) -> None:
     assert code == 1
     code, _, _ = run(capsys, "check", "--strict", *DEFAULT_PAIR)
     assert code == 0
+
+
+def test_readme_library_snippet_runs(capsys) -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## The library: custom templates") :]
+    snippet = section[
+        section.index("```python\n") + len("```python\n") : section.index("```\n", section.index("```python"))
+    ]
+    exec(compile(snippet, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in printed] == ["network.yaml", "service-api.yaml"]
+    assert all(int(line.split()[1]) > 1000 for line in printed)

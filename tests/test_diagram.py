@@ -8,11 +8,11 @@ from pathlib import Path
 
 from conftest import TEMPLATES
 
-from fargate_private_templates.diagram import mermaid_diagram, mermaid_for_files
-from fargate_private_templates.loader import load_template
+from fargate_private_templates.cli.diagram import mermaid_diagram, mermaid_for_files
+from fargate_private_templates.config.service import ImageOptions, ServiceConfig
+from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict
-from fargate_private_templates.service import build_service
-from fargate_private_templates.service_config import ServiceConfig
+from fargate_private_templates.render.loader import load_template
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 NODE = re.compile(r'^\s*([A-Za-z0-9_]+)(\["|\(\("|\[\(")(.*?)("\]|"\)\)|"\)\])$')
@@ -100,7 +100,7 @@ def endpoints_network(gateway_route_tables: tuple[str, ...] = ("PrivateRouteTabl
 
 
 def third_party_service() -> dict:
-    return ordered_dict(build_service(ServiceConfig(image_source="third_party")))
+    return ordered_dict(build_service(ServiceConfig(image=ImageOptions(source="third_party"))))
 
 
 def container(service: dict) -> dict:

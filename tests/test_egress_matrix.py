@@ -11,12 +11,12 @@ import pytest
 from conftest import lint_findings
 
 from fargate_private_templates.checks import check_dicts
-from fargate_private_templates.errors import ConfigError
-from fargate_private_templates.network import build_network
-from fargate_private_templates.network_config import NAT_MODES, NetworkConfig
+from fargate_private_templates.config.errors import ConfigError
+from fargate_private_templates.config.network import NAT_MODES, NetworkConfig
+from fargate_private_templates.config.service import ContainerOptions, ImageOptions, ServiceConfig
+from fargate_private_templates.layers.network import build_network
+from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict, render_yaml
-from fargate_private_templates.service import build_service
-from fargate_private_templates.service_config import ServiceConfig
 from fargate_private_templates.stacks import build_stacks
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123"
@@ -29,16 +29,14 @@ ENDPOINT_SETS = {
     "all": ("s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages", "sts"),
 }
 IMAGES = {
-    "ecr": {},
-    "ecr_cross_account": {"image_source": "ecr_cross_account", "registry_account_id": "210987654321"},
-    "third_party": {
-        "image_source": "third_party",
-        "image_uri": "ghcr.io/example/app:1.0.0",
-        "registry_credentials_secret_arn": CREDENTIALS,
-    },
-    "pull_through_cache": {"image_source": "pull_through_cache", "repository_name": "library/nginx"},
+    "ecr": ImageOptions(),
+    "ecr_cross_account": ImageOptions(source="ecr_cross_account", registry_account_id="210987654321"),
+    "third_party": ImageOptions(
+        source="third_party", uri="ghcr.io/example/app:1.0.0", credentials_secret_arn=CREDENTIALS
+    ),
+    "pull_through_cache": ImageOptions(source="pull_through_cache", repository="library/nginx"),
 }
-SECRETS = {"no-secrets": {}, "secrets": {"secrets": {"DB": SECRET, "FLAGS": PARAMETER}}}
+SECRETS = {"no-secrets": ContainerOptions(), "secrets": ContainerOptions(secrets={"DB": SECRET, "FLAGS": PARAMETER})}
 EXEC = {"no-exec": False, "exec": True}
 
 
@@ -49,7 +47,7 @@ def network_config(nat_mode: str, endpoints: str) -> NetworkConfig:
 
 @functools.cache
 def service_config(image: str, secrets: str, exec_: str) -> ServiceConfig:
-    return ServiceConfig(**IMAGES[image], **SECRETS[secrets], enable_exec=EXEC[exec_])
+    return ServiceConfig(image=IMAGES[image], container=SECRETS[secrets], enable_exec=EXEC[exec_])
 
 
 @functools.cache

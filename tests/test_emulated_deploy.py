@@ -52,7 +52,7 @@ from moto.elbv2.models import FakeLoadBalancer, elbv2_backends
 
 from fargate_private_templates.catalogue import CATALOGUE
 from fargate_private_templates.contract import LIST_SEPARATOR, NO_ENDPOINTS
-from fargate_private_templates.loader import load_template
+from fargate_private_templates.render.loader import load_template
 
 REGION = "us-east-1"
 ANYWHERE = "0.0.0.0/0"

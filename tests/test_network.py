@@ -10,8 +10,8 @@ import re
 import pytest
 from conftest import lint_findings, ref, resources_of_type
 
-from fargate_private_templates.network import build_network, vpc_cidr_pattern
-from fargate_private_templates.network_config import NAT_MODES, NetworkConfig
+from fargate_private_templates.config.network import NAT_MODES, NetworkConfig
+from fargate_private_templates.layers.network import build_network, vpc_cidr_pattern
 from fargate_private_templates.render import ordered_dict, render_yaml
 
 CASES = list(itertools.product(NAT_MODES, (2, 3, 6)))

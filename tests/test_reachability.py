@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from conftest import catalogue_dict, resources_of_type
 
-from fargate_private_templates.errors import ConfigError
-from fargate_private_templates.network_config import NetworkConfig
-from fargate_private_templates.reachability import check_reachability
+from fargate_private_templates.config.errors import ConfigError
+from fargate_private_templates.config.network import NetworkConfig
+from fargate_private_templates.config.reachability import check_reachability
+from fargate_private_templates.config.service import ContainerOptions, ImageOptions, LoadBalancerOptions, ServiceConfig
+from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict
-from fargate_private_templates.service import build_service
-from fargate_private_templates.service_config import ServiceConfig
 from fargate_private_templates.stacks import build_stacks
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123"
@@ -19,7 +19,7 @@ ENDPOINTS_ONLY = NetworkConfig(nat_mode="none", endpoints=("s3", "ecr.api", "ecr
 
 
 def test_ecr_on_an_endpoints_only_network_goes_through_the_endpoints() -> None:
-    (result,) = check_reachability(ENDPOINTS_ONLY, [ServiceConfig(secrets={"DB": SECRET})])
+    (result,) = check_reachability(ENDPOINTS_ONLY, [ServiceConfig(container=ContainerOptions(secrets={"DB": SECRET}))])
     assert result.describe() == (
         "app: image (ecr) via VPC endpoints (s3, ecr.api, ecr.dkr); secrets (Secrets Manager) via VPC endpoints "
         "(secretsmanager); logs (CloudWatch Logs) via VPC endpoints (logs)"
@@ -28,7 +28,9 @@ def test_ecr_on_an_endpoints_only_network_goes_through_the_endpoints() -> None:
 
 def test_nat_carries_what_no_endpoint_serves_and_endpoints_win_where_they_exist() -> None:
     network = NetworkConfig(endpoints="ecr")
-    (result,) = check_reachability(network, [ServiceConfig(secrets={"DB": SECRET}, enable_exec=True)])
+    (result,) = check_reachability(
+        network, [ServiceConfig(container=ContainerOptions(secrets={"DB": SECRET}), enable_exec=True)]
+    )
     assert [(r.what, r.via) for r in result.routes] == [
         ("image (ecr)", "VPC endpoints (s3, ecr.api, ecr.dkr)"),
         ("secrets (Secrets Manager)", "NAT gateway"),
@@ -40,21 +42,27 @@ def test_nat_carries_what_no_endpoint_serves_and_endpoints_win_where_they_exist(
 @pytest.mark.parametrize(
     ("network", "service", "mentions"),
     [
-        (ENDPOINTS_ONLY, ServiceConfig(image_source="third_party"), "image (third-party registry)"),
+        (ENDPOINTS_ONLY, ServiceConfig(image=ImageOptions(source="third_party")), "image (third-party registry)"),
         (NetworkConfig(nat_mode="none"), ServiceConfig(), "image (ecr)"),
         (NetworkConfig(nat_mode="none", endpoints=["ecr.api", "ecr.dkr", "logs"]), ServiceConfig(), "add endpoints s3"),
         (NetworkConfig(nat_mode="none", endpoints=["s3", "ecr.api", "ecr.dkr"]), ServiceConfig(), "logs (CloudWatch"),
-        (NetworkConfig(nat_mode="none", endpoints="ecr"), ServiceConfig(secrets={"DB": SECRET}), "secretsmanager"),
-        (ENDPOINTS_ONLY, ServiceConfig(secrets={"FLAGS": PARAMETER}), "add endpoints ssm"),
+        (
+            NetworkConfig(nat_mode="none", endpoints="ecr"),
+            ServiceConfig(container=ContainerOptions(secrets={"DB": SECRET})),
+            "secretsmanager",
+        ),
+        (ENDPOINTS_ONLY, ServiceConfig(container=ContainerOptions(secrets={"FLAGS": PARAMETER})), "add endpoints ssm"),
         (ENDPOINTS_ONLY, ServiceConfig(enable_exec=True), "add endpoints ssmmessages"),
         (
             NetworkConfig(nat_mode="none", endpoints=["ecr.api", "ecr.dkr", "logs"]),
-            ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx", cache_prewarmed=True),
+            ServiceConfig(
+                image=ImageOptions(source="pull_through_cache", repository="library/nginx", cache_prewarmed=True)
+            ),
             "image (pull_through_cache)",
         ),
         (
             ENDPOINTS_ONLY,
-            ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx"),
+            ServiceConfig(image=ImageOptions(source="pull_through_cache", repository="library/nginx")),
             "first pull through the pull-through cache",
         ),
     ],
@@ -70,12 +78,12 @@ def test_impossible_combinations_are_refused_with_the_fixes(
 
 
 def test_third_party_refusal_offers_the_pull_through_cache() -> None:
-    with pytest.raises(ConfigError, match="use image_source 'pull_through_cache'"):
-        build_stacks(ENDPOINTS_ONLY, [ServiceConfig(image_source="third_party")])
+    with pytest.raises(ConfigError, match="use image.source 'pull_through_cache'"):
+        build_stacks(ENDPOINTS_ONLY, [ServiceConfig(image=ImageOptions(source="third_party"))])
 
 
 def test_build_stacks_returns_a_network_and_each_service() -> None:
-    services = [ServiceConfig(name="web"), ServiceConfig(name="api", load_balancer="nlb")]
+    services = [ServiceConfig(name="web"), ServiceConfig(name="api", load_balancer=LoadBalancerOptions(kind="nlb"))]
     stacks = build_stacks(ENDPOINTS_ONLY, services)
     assert list(stacks) == ["network.yaml", "service-web.yaml", "service-api.yaml"]
     with pytest.raises(ConfigError, match="^name: 'web' is used by two services"):
@@ -84,7 +92,7 @@ def test_build_stacks_returns_a_network_and_each_service() -> None:
 
 def test_pull_through_cache_image_and_permissions() -> None:
     template = ordered_dict(
-        build_service(ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx"))
+        build_service(ServiceConfig(image=ImageOptions(source="pull_through_cache", repository="library/nginx")))
     )
     (task,) = resources_of_type(template, "AWS::ECS::TaskDefinition").values()
     assert task["Properties"]["ContainerDefinitions"][0]["Image"] == {
@@ -126,7 +134,8 @@ def test_pull_through_cache_rule_template() -> None:
 
 
 def test_public_upstreams_need_no_credentials() -> None:
-    from fargate_private_templates.registry import PullThroughCacheConfig, build_pull_through_cache
+    from fargate_private_templates.config.registry import PullThroughCacheConfig
+    from fargate_private_templates.layers.registry import build_pull_through_cache
 
     template = ordered_dict(
         build_pull_through_cache(PullThroughCacheConfig(upstream="ecr-public", prefix="ecr-public"))
@@ -138,17 +147,19 @@ def test_public_upstreams_need_no_credentials() -> None:
 
 
 def test_cache_prefix_only_with_the_pull_through_cache() -> None:
-    with pytest.raises(ConfigError, match="^cache_prefix: only used with image_source 'pull_through_cache'"):
-        ServiceConfig(cache_prefix="quay")
-    with pytest.raises(ConfigError, match="^cache_prefix: 'Docker Hub'"):
-        ServiceConfig(image_source="pull_through_cache", cache_prefix="Docker Hub")
+    with pytest.raises(ConfigError, match="^image.cache_prefix: only used with image.source 'pull_through_cache'"):
+        ImageOptions(cache_prefix="quay")
+    with pytest.raises(ConfigError, match="^image.cache_prefix: 'Docker Hub'"):
+        ImageOptions(source="pull_through_cache", cache_prefix="Docker Hub")
 
 
 def test_a_prewarmed_cache_needs_no_nat_and_a_cold_one_says_how_to_warm_it() -> None:
-    cold = ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx")
-    with pytest.raises(ConfigError, match="set cache_prewarmed = true"):
+    cold = ServiceConfig(image=ImageOptions(source="pull_through_cache", repository="library/nginx"))
+    with pytest.raises(ConfigError, match="set image.cache_prewarmed = true"):
         check_reachability(ENDPOINTS_ONLY, [cold])
-    warm = ServiceConfig(image_source="pull_through_cache", repository_name="library/nginx", cache_prewarmed=True)
+    warm = ServiceConfig(
+        image=ImageOptions(source="pull_through_cache", repository="library/nginx", cache_prewarmed=True)
+    )
     (result,) = check_reachability(ENDPOINTS_ONLY, [warm])
     assert result.routes[0].via == "VPC endpoints (s3, ecr.api, ecr.dkr)"
     (with_nat,) = check_reachability(NetworkConfig(endpoints="ecr"), [cold])

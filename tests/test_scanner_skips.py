@@ -6,8 +6,8 @@ import pytest
 from conftest import catalogue_dict
 from troposphere import Template, logs
 
+from fargate_private_templates.layers.blocks.scanner_skips import CHECKOV_ID, checkov_skips, skip_checkov
 from fargate_private_templates.render import ordered_dict
-from fargate_private_templates.scanner_skips import CHECKOV_ID, checkov_skips, skip_checkov
 
 
 def test_every_skip_in_the_catalogue_names_a_check_and_a_reason(catalogue_file: str) -> None:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 from conftest import catalogue_dict, lint_findings, resources_of_type
 
+from fargate_private_templates.config.service import (
+    ContainerOptions,
+    HealthCheckOptions,
+    ImageOptions,
+    LoadBalancerOptions,
+    ScalingOptions,
+    ServiceConfig,
+)
+from fargate_private_templates.layers.service import build_service
+from fargate_private_templates.layers.service.load_balancing import TLS_POLICY
 from fargate_private_templates.render import ordered_dict, render_yaml
-from fargate_private_templates.service import TLS_POLICY, build_service
-from fargate_private_templates.service_config import ServiceConfig
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbC123"
 SECRET_BY_NAME = "arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key"
@@ -17,22 +25,27 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
 
 VARIANTS = {
     "alb": ServiceConfig(),
-    "nlb-tcp": ServiceConfig(load_balancer="nlb"),
+    "nlb-tcp": ServiceConfig(load_balancer=LoadBalancerOptions(kind="nlb")),
     "nlb-tls-http-health": ServiceConfig(
-        load_balancer="nlb", listener_protocol="tls", health_check_protocol="http", certificate_arn=CERTIFICATE
+        load_balancer=LoadBalancerOptions(kind="nlb", listener_protocol="tls", certificate_arn=CERTIFICATE),
+        health_check=HealthCheckOptions(protocol="http"),
     ),
-    "cross-account": ServiceConfig(image_source="ecr_cross_account", registry_account_id="210987654321"),
-    "third-party": ServiceConfig(image_source="third_party", image_uri="ghcr.io/example/app:1.2.3"),
+    "cross-account": ServiceConfig(image=ImageOptions(source="ecr_cross_account", registry_account_id="210987654321")),
+    "third-party": ServiceConfig(image=ImageOptions(source="third_party", uri="ghcr.io/example/app:1.2.3")),
     "third-party-credentials": ServiceConfig(
-        image_source="third_party", image_uri="ghcr.io/example/app:1.2.3", registry_credentials_secret_arn=CREDENTIALS
+        image=ImageOptions(source="third_party", uri="ghcr.io/example/app:1.2.3", credentials_secret_arn=CREDENTIALS)
     ),
     "secrets-exec-requests": ServiceConfig(
-        secrets={"DB_PASSWORD": SECRET, "API_KEY": SECRET_BY_NAME, "FLAGS": PARAMETER},
-        environment={"LOG_LEVEL": "info"},
+        container=ContainerOptions(
+            secrets={"DB_PASSWORD": SECRET, "API_KEY": SECRET_BY_NAME, "FLAGS": PARAMETER},
+            environment={"LOG_LEVEL": "info"},
+        ),
         enable_exec=True,
-        target_requests_per_target=500,
+        scaling=ScalingOptions(target_requests_per_target=500),
     ),
-    "writable-root-arm": ServiceConfig(readonly_root_filesystem=False, cpu_architecture="ARM64", cpu=1024, memory=3072),
+    "writable-root-arm": ServiceConfig(
+        container=ContainerOptions(readonly_root_filesystem=False), cpu_architecture="ARM64", cpu=1024, memory=3072
+    ),
 }
 
 
@@ -109,15 +122,15 @@ def test_task_security_group_admits_only_the_load_balancer(variant: str) -> None
         {
             "GroupId": {"Fn::GetAtt": ["TaskSecurityGroup", "GroupId"]},
             "IpProtocol": "tcp",
-            "FromPort": config.container_port,
-            "ToPort": config.container_port,
+            "FromPort": config.container.port,
+            "ToPort": config.container.port,
             "SourceSecurityGroupId": {"Fn::GetAtt": ["LoadBalancerSecurityGroup", "GroupId"]},
             "Description": "Container port from the load balancer only",
         }
     ]
     assert [(r["FromPort"], r["CidrIp"]) for r in task_group["SecurityGroupEgress"]] == [(443, "0.0.0.0/0")]
     lb_group = template["Resources"]["LoadBalancerSecurityGroup"]["Properties"]
-    expected_ports = [443, 80] if config.load_balancer == "alb" else [config.listener_port]
+    expected_ports = [443, 80] if config.load_balancer.kind == "alb" else [config.load_balancer.listener_port]
     assert [(r["FromPort"], r["ToPort"], r["CidrIp"]) for r in lb_group["SecurityGroupIngress"]] == [
         (p, p, "0.0.0.0/0") for p in expected_ports
     ]
@@ -240,11 +253,11 @@ def test_task_definition_is_fargate_awsvpc_logged_and_never_privileged(variant: 
     assert (task["Cpu"], task["Memory"]) == (str(config.cpu), str(config.memory))
     (container,) = task["ContainerDefinitions"]
     assert container["Privileged"] is False
-    assert container["ReadonlyRootFilesystem"] is config.readonly_root_filesystem
-    assert container["PortMappings"] == [{"ContainerPort": config.container_port, "Protocol": "tcp"}]
+    assert container["ReadonlyRootFilesystem"] is config.container.readonly_root_filesystem
+    assert container["PortMappings"] == [{"ContainerPort": config.container.port, "Protocol": "tcp"}]
     assert container["LogConfiguration"]["LogDriver"] == "awslogs"
     assert container["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
-    if config.readonly_root_filesystem:
+    if config.container.readonly_root_filesystem:
         assert container["MountPoints"] == [{"SourceVolume": "tmp", "ContainerPath": "/tmp", "ReadOnly": False}]
         assert task["Volumes"] == [{"Name": "tmp"}]
     else:
@@ -364,5 +377,5 @@ def test_desired_count_is_left_to_autoscaling_unless_pinned() -> None:
     assert _one(template, "AWS::ECS::Service")["DesiredCount"] == {
         "Fn::If": ["HasDesiredCount", {"Ref": "DesiredCount"}, {"Ref": "AWS::NoValue"}]
     }
-    pinned = ordered_dict(build_service(ServiceConfig(desired_count=3)))
+    pinned = ordered_dict(build_service(ServiceConfig(scaling=ScalingOptions(desired_count=3))))
     assert pinned["Parameters"]["DesiredCount"]["Default"] == "3"

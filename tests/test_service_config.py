@@ -3,88 +3,165 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
-from fargate_private_templates.errors import ConfigError
-from fargate_private_templates.service_config import FARGATE_MEMORY, ServiceConfig
+from fargate_private_templates.config.errors import ConfigError
+from fargate_private_templates.config.service import (
+    FARGATE_MEMORY,
+    GROUPS,
+    ContainerOptions,
+    LoadBalancerOptions,
+    ServiceConfig,
+)
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123"
 
 
+def _service(spec: dict) -> ServiceConfig:
+    """A ServiceConfig from the shape of a config file: group names map to tables of their fields."""
+    return ServiceConfig(
+        **{
+            key: GROUPS[key](**value) if isinstance(value, dict) and key in GROUPS else value
+            for key, value in spec.items()
+        }
+    )
+
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+
+
 @pytest.mark.parametrize(
-    ("kwargs", "starts", "mentions"),
+    ("spec", "starts", "mentions"),
     [
         ({"cpu": 256, "memory": 4096}, "memory: 4096", "allowed memory (MiB): 512, 1024, 2048"),
         ({"cpu": 300}, "cpu: 300", "256, 512, 1024"),
         ({"cpu": 8192, "memory": 18432}, "memory: 18432", "16384, 20480"),
         ({"cpu": 16384, "memory": 36864}, "memory: 36864", "32768, 40960, 49152"),
-        ({"container_port": 0}, "container_port: 0", "1 to 65535"),
-        ({"container_port": 70000}, "container_port: 70000", "1 to 65535"),
-        ({"certificate_arn": ""}, "certificate_arn: ''", "ACM certificate ARN"),
-        ({"certificate_arn": "my-cert"}, "certificate_arn: 'my-cert'", "ACM certificate ARN"),
+        ({"container": {"port": 0}}, "container.port: 0", "1 to 65535"),
+        ({"container": {"port": 70000}}, "container.port: 70000", "1 to 65535"),
+        ({"load_balancer": {"certificate_arn": ""}}, "load_balancer.certificate_arn: ''", "ACM certificate ARN"),
+        ({"load_balancer": {"certificate_arn": "my-cert"}}, "load_balancer.certificate_arn: 'my-cert'", "ACM"),
         (
-            {
-                "load_balancer": "nlb",
-                "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/"
-                "12345678-1234-1234-1234-123456789012",
-            },
-            "certificate_arn: given",
+            {"load_balancer": {"kind": "nlb", "certificate_arn": CERTIFICATE}},
+            "load_balancer.certificate_arn: given",
             "'tcp' takes no certificate",
         ),
-        ({"min_capacity": 5, "max_capacity": 3}, "min_capacity, max_capacity:", "above"),
-        ({"desired_count": 9}, "desired_count: 9", "min_capacity 2 to max_capacity 4"),
-        ({"secrets": {"DB": "password123"}}, "secrets: 'DB'", "not a Secrets Manager or SSM Parameter Store ARN"),
-        ({"listener_protocol": "tls"}, "listener_protocol: 'tls'", "load_balancer 'alb'; allowed: https"),
-        ({"load_balancer": "nlb", "listener_protocol": "https"}, "listener_protocol: 'https'", "tcp, tls"),
-        ({"load_balancer": "gwlb"}, "load_balancer: 'gwlb'", "'alb', 'nlb'"),
-        ({"health_check_protocol": "tcp"}, "health_check_protocol: 'tcp'", "load_balancer 'alb'"),
-        ({"listener_port": 80}, "listener_port: 80", "redirect"),
-        ({"image_source": "dockerhub"}, "image_source: 'dockerhub'", "'ecr', 'ecr_cross_account', 'third_party'"),
-        ({"image_source": "ecr_cross_account"}, "registry_account_id: required", "ecr_cross_account"),
+        ({"scaling": {"min_capacity": 5, "max_capacity": 3}}, "scaling.min_capacity, scaling.max_capacity:", "above"),
+        ({"scaling": {"desired_count": 9}}, "scaling.desired_count: 9", "min_capacity 2 to max_capacity 4"),
+        ({"container": {"secrets": {"DB": "password123"}}}, "container.secrets: 'DB'", "not a Secrets Manager"),
         (
-            {"image_source": "ecr_cross_account", "registry_account_id": "12345"},
-            "registry_account_id: '12345'",
+            {"load_balancer": {"listener_protocol": "tls"}},
+            "load_balancer.listener_protocol: 'tls'",
+            "load_balancer.kind 'alb'; allowed: https",
+        ),
+        (
+            {"load_balancer": {"kind": "nlb", "listener_protocol": "https"}},
+            "load_balancer.listener_protocol: 'https'",
+            "tcp, tls",
+        ),
+        ({"load_balancer": {"kind": "gwlb"}}, "load_balancer.kind: 'gwlb'", "'alb', 'nlb'"),
+        ({"health_check": {"protocol": "tcp"}}, "health_check.protocol: 'tcp'", "load_balancer.kind 'alb'"),
+        ({"health_check": {"protocol": "udp"}}, "health_check.protocol: 'udp'", "'http', 'tcp'"),
+        ({"load_balancer": {"listener_port": 80}}, "load_balancer.listener_port: 80", "redirect"),
+        ({"image": {"source": "dockerhub"}}, "image.source: 'dockerhub'", "'ecr', 'ecr_cross_account', 'third_party'"),
+        ({"image": {"source": "ecr_cross_account"}}, "image.registry_account_id: required", "ecr_cross_account"),
+        (
+            {"image": {"source": "ecr_cross_account", "registry_account_id": "12345"}},
+            "image.registry_account_id: '12345'",
             "12-digit",
         ),
-        ({"registry_account_id": "123456789012"}, "registry_account_id: only used", "'ecr'"),
-        ({"registry_credentials_secret_arn": SECRET}, "registry_credentials_secret_arn: only used", "third_party"),
+        ({"image": {"registry_account_id": "123456789012"}}, "image.registry_account_id: only used", "'ecr'"),
+        ({"image": {"credentials_secret_arn": SECRET}}, "image.credentials_secret_arn: only used", "third_party"),
         (
             {
-                "image_source": "third_party",
-                "registry_credentials_secret_arn": "arn:aws:ssm:us-east-1:123456789012:parameter/x",
+                "image": {
+                    "source": "third_party",
+                    "credentials_secret_arn": "arn:aws:ssm:us-east-1:123456789012:parameter/x",
+                }
             },
-            "registry_credentials_secret_arn:",
+            "image.credentials_secret_arn:",
             "Secrets Manager secret ARN",
         ),
-        ({"environment": {"AWS_SECRET_ACCESS_KEY": "x"}}, "environment: 'AWS_SECRET_ACCESS_KEY'", "secrets instead"),
-        ({"environment": {"1BAD": "x"}}, "environment: '1BAD'", "letters, digits and _"),
-        ({"environment": {"DB": "x"}, "secrets": {"DB": SECRET}}, "environment, secrets:", "['DB']"),
-        ({"target_requests_per_target": 100, "load_balancer": "nlb"}, "target_requests_per_target:", "needs an ALB"),
-        ({"target_cpu_utilization": 95}, "target_cpu_utilization: 95", "10 to 90"),
+        (
+            {"container": {"environment": {"AWS_SECRET_ACCESS_KEY": "x"}}},
+            "container.environment: 'AWS_SECRET_ACCESS_KEY'",
+            "secrets instead",
+        ),
+        ({"container": {"environment": {"1BAD": "x"}}}, "container.environment: '1BAD'", "letters, digits and _"),
+        (
+            {"container": {"environment": {"DB": "x"}, "secrets": {"DB": SECRET}}},
+            "container.environment, container.secrets:",
+            "['DB']",
+        ),
+        (
+            {"scaling": {"target_requests_per_target": 100}, "load_balancer": {"kind": "nlb"}},
+            "scaling.target_requests_per_target:",
+            "needs an ALB, not load_balancer.kind 'nlb'",
+        ),
+        ({"scaling": {"target_cpu_utilization": 95}}, "scaling.target_cpu_utilization: 95", "10 to 90"),
         ({"log_retention_days": 0}, "log_retention_days: 0", "allowed days"),
         ({"platform_version": "1.3.0"}, "platform_version: '1.3.0'", "'1.4.0', 'LATEST'"),
         ({"name": "My App"}, "name: 'My App'", "lowercase"),
-        ({"health_check_path": "health"}, "health_check_path: 'health'", "starting with /"),
-        ({"repository_name": "App"}, "repository_name: 'App'", "lowercase"),
+        ({"health_check": {"path": "health"}}, "health_check.path: 'health'", "starting with /"),
+        ({"image": {"repository": "App"}}, "image.repository: 'App'", "lowercase"),
         ({"egress_ports": ()}, "egress_ports: ()", "at least one port"),
-        ({"readonly_root_filesystem": "yes"}, "readonly_root_filesystem: 'yes'", "true or false"),
-        ({"egress_ports": (5432,)}, "egress_ports: (5432,) lacks 443", "image registry"),
-        ({"image_source": "third_party", "image_uri": "nginx:1.27"}, "image_uri: 'nginx:1.27'", "host/path:tag"),
-        ({"image_source": "third_party", "image_uri": "docker.io/library/nginx"}, "image_uri:", "host/path:tag"),
         (
-            {"image_source": "third_party", "registry_credentials_secret_arn": SECRET + ":password::"},
-            "registry_credentials_secret_arn:",
+            {"container": {"readonly_root_filesystem": "yes"}},
+            "container.readonly_root_filesystem: 'yes'",
+            "true or false",
+        ),
+        ({"egress_ports": (5432,)}, "egress_ports: (5432,) lacks 443", "image registry"),
+        ({"image": {"source": "third_party", "uri": "nginx:1.27"}}, "image.uri: 'nginx:1.27'", "host/path:tag"),
+        ({"image": {"source": "third_party", "uri": "docker.io/library/nginx"}}, "image.uri:", "host/path:tag"),
+        (
+            {"image": {"source": "third_party", "credentials_secret_arn": SECRET + ":password::"}},
+            "image.credentials_secret_arn:",
             "a whole Secrets Manager secret ARN",
         ),
-        ({"image_source": "pull_through_cache", "cache_prefix": "a" * 31}, "cache_prefix: 'aaaa", "2-30"),
-        ({"cache_prewarmed": True}, "cache_prewarmed: only used", "pull_through_cache"),
+        (
+            {"image": {"source": "pull_through_cache", "cache_prefix": "a" * 31}},
+            "image.cache_prefix: 'aaaa",
+            "2-30",
+        ),
+        ({"image": {"cache_prewarmed": True}}, "image.cache_prewarmed: only used", "pull_through_cache"),
+        ({"container": {"environment": {"PORT": 8080}}}, "container.environment: ('PORT', 8080)", "string value"),
+        ({"container": {"environment": "PORT=8080"}}, "container.environment: 'PORT=8080'", "mapping"),
+        ({"health_check": {"interval": 4}}, "health_check.interval: 4", "5 to 300"),
+        ({"health_check": {"interval": 301}}, "health_check.interval: 301", "5 to 300"),
+        ({"scaling": {"max_capacity": 0}}, "scaling.max_capacity: 0", "1 to 1000"),
+        ({"health_check": {"grace_period": -1}}, "health_check.grace_period: -1", "0 to 7200"),
+        ({"load_balancer": {"deletion_protection": "no"}}, "load_balancer.deletion_protection: 'no'", "true or false"),
+        ({"enable_exec": 1}, "enable_exec: 1", "true or false"),
+        ({"container": "app"}, "container: 'app'", "not a ContainerOptions"),
     ],
 )
-def test_bad_values_name_the_field(kwargs: dict, starts: str, mentions: str) -> None:
+def test_bad_values_name_the_field(spec: dict, starts: str, mentions: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        ServiceConfig(**kwargs)
+        _service(spec)
     assert str(caught.value).startswith(starts) and mentions in str(caught.value), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"health_check": {"interval": 5}},
+        {"health_check": {"interval": 300}},
+        {"scaling": {"min_capacity": 0, "max_capacity": 1}},
+        {"scaling": {"min_capacity": 1, "max_capacity": 1, "desired_count": 1}},
+        {"health_check": {"grace_period": 0}},
+        {"container": {"port": 1}},
+        {"container": {"port": 65535}},
+        {"scaling": {"target_cpu_utilization": 10}},
+        {"scaling": {"target_cpu_utilization": 90}},
+    ],
+)
+def test_bounds_are_accepted(spec: dict) -> None:
+    service = _service(spec)
+    for group, values in spec.items():
+        for key, value in values.items():
+            assert getattr(getattr(service, group), key) == value
 
 
 @pytest.mark.parametrize("cpu", FARGATE_MEMORY)
@@ -103,10 +180,31 @@ def test_fargate_table_matches_the_documented_ranges() -> None:
     assert FARGATE_MEMORY[16384][1] - FARGATE_MEMORY[16384][0] == 8192 and FARGATE_MEMORY[16384][-1] == 122880
 
 
-def test_defaults_are_documented_and_derived_per_load_balancer() -> None:
-    for field in dataclasses.fields(ServiceConfig):
-        assert f"{field.name}:" in ServiceConfig.__doc__, f"{field.name} is not documented"
-    alb, nlb = ServiceConfig(), ServiceConfig(load_balancer="nlb")
-    assert (alb.listener_protocol, alb.listener_port, alb.health_check_protocol) == ("https", 443, "http")
-    assert (nlb.listener_protocol, nlb.listener_port, nlb.health_check_protocol) == ("tcp", 80, "tcp")
-    assert alb.readonly_root_filesystem is True and alb.enable_exec is False
+@pytest.mark.parametrize("config_class", [ServiceConfig, *GROUPS.values()])
+def test_every_field_has_a_documented_default(config_class: type) -> None:
+    # Each attribute's entry runs from "name:" to the next attribute at the same indent.
+    entries = dict(re.findall(r"^        (\w+): (.*?)(?=^        \w+: |\Z)", config_class.__doc__, re.S | re.M))
+    for field in dataclasses.fields(config_class):
+        assert field.name in entries, f"{config_class.__name__}.{field.name} is not documented"
+        assert "default" in entries[field.name], f"{config_class.__name__}.{field.name} has no documented default"
+
+
+def test_defaults_are_derived_per_load_balancer() -> None:
+    alb = ServiceConfig()
+    nlb = ServiceConfig(load_balancer=LoadBalancerOptions(kind="nlb"))
+    assert (alb.load_balancer.listener_protocol, alb.load_balancer.listener_port) == ("https", 443)
+    assert (nlb.load_balancer.listener_protocol, nlb.load_balancer.listener_port) == ("tcp", 80)
+    assert (alb.health_check.protocol, nlb.health_check.protocol) == ("http", "tcp")
+    assert alb.load_balancer.public_ports == [443, 80] and nlb.load_balancer.public_ports == [80]
+    assert alb.container.readonly_root_filesystem is True and alb.enable_exec is False
+
+
+def test_the_service_config_stays_small() -> None:
+    # Grouped like CDK's props: new options go into a group, not onto the top level.
+    assert len(dataclasses.fields(ServiceConfig)) <= 20
+
+
+def test_secret_kinds_are_told_apart() -> None:
+    parameter = "arn:aws:ssm:us-east-1:123456789012:parameter/app/flags"
+    container = ContainerOptions(secrets={"DB": SECRET, "FLAGS": parameter})
+    assert container.secrets_manager_arns == [SECRET] and container.ssm_parameter_arns == [parameter]

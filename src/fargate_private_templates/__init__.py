@@ -4,21 +4,30 @@ Build templates with the configs and builders, render them with ``render_yaml``,
 stack's exports into templates of your own with ``NetworkImports``.
 """
 
-from . import iam as policies
 from .catalogue import CATALOGUE, render_catalogue
 from .checks import CheckReport, check_dicts, check_templates
-from .configfile import load_config
+from .config import (
+    ENDPOINT_PRESETS,
+    ENDPOINTS,
+    NAT_MODES,
+    ConfigError,
+    ContainerOptions,
+    HealthCheckOptions,
+    ImageOptions,
+    LoadBalancerOptions,
+    NetworkConfig,
+    PullThroughCacheConfig,
+    RegistryConfig,
+    ScalingOptions,
+    ServiceConfig,
+    check_reachability,
+)
 from .contract import NETWORK_STACK_PARAMETER, NetworkExport, NetworkImports, RegistryExport
-from .errors import ConfigError
-from .loader import TemplateLoadError, load_template
-from .network import build_network
-from .network_config import ENDPOINT_PRESETS, ENDPOINTS, NAT_MODES, NetworkConfig
-from .reachability import check_reachability
-from .registry import PullThroughCacheConfig, RegistryConfig, build_pull_through_cache, build_registry
+from .layers import build_network, build_pull_through_cache, build_registry, build_service
+from .layers.blocks import iam as policies
 from .render import render_json, render_yaml
-from .service import build_service
-from .service_config import ServiceConfig
-from .stacks import build_stacks
+from .render.loader import TemplateLoadError, load_template
+from .stacks import build_stacks, load_config
 
 __all__ = [
     "CATALOGUE",
@@ -28,12 +37,17 @@ __all__ = [
     "NETWORK_STACK_PARAMETER",
     "CheckReport",
     "ConfigError",
+    "ContainerOptions",
+    "HealthCheckOptions",
+    "ImageOptions",
+    "LoadBalancerOptions",
     "NetworkConfig",
     "NetworkExport",
     "NetworkImports",
     "PullThroughCacheConfig",
     "RegistryConfig",
     "RegistryExport",
+    "ScalingOptions",
     "ServiceConfig",
     "TemplateLoadError",
     "build_network",

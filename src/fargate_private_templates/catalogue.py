@@ -7,12 +7,10 @@ from dataclasses import dataclass
 
 from troposphere import Template
 
-from .network import build_network
-from .network_config import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
-from .registry import build_pull_through_cache, build_registry
+from .config.network import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
+from .config.service import NLB, TLS, LoadBalancerOptions, ServiceConfig
+from .layers import build_network, build_pull_through_cache, build_registry, build_service
 from .render import render_yaml
-from .service import build_service
-from .service_config import NLB, TLS, ServiceConfig
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "service-nlb.yaml",
         "Fargate service behind an internet-facing NLB with a TLS listener (TLS ends at the NLB)",
-        lambda: build_service(ServiceConfig(load_balancer=NLB, listener_protocol=TLS)),
+        lambda: build_service(ServiceConfig(load_balancer=LoadBalancerOptions(kind=NLB, listener_protocol=TLS))),
     ),
     CatalogueEntry(
         "registry.yaml",

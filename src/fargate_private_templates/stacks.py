@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from troposphere import Template
 
-from .errors import ConfigError
-from .network import build_network
-from .network_config import NetworkConfig
-from .reachability import check_reachability
-from .service import build_service
-from .service_config import ServiceConfig
+from .config import ConfigError, NetworkConfig, ServiceConfig, check_reachability, read_config
+from .layers import build_network, build_registry, build_service
 
 NETWORK_FILE = "network.yaml"
+REGISTRY_FILE = "registry.yaml"
 
 
 def service_file(service: ServiceConfig) -> str:
@@ -29,3 +27,15 @@ def build_stacks(network: NetworkConfig, services: Sequence[ServiceConfig]) -> d
         seen.add(service.name)
     check_reachability(network, services)
     return {NETWORK_FILE: build_network(network), **{service_file(s): build_service(s) for s in services}}
+
+
+def load_config(path: str | Path) -> dict[str, Template]:
+    """File name -> template for what a TOML config file describes; ConfigError names the file and the key."""
+    deployment = read_config(path)
+    try:
+        stacks = build_stacks(deployment.network, deployment.services)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    if deployment.registry is not None:
+        stacks[REGISTRY_FILE] = build_registry(deployment.registry)
+    return stacks

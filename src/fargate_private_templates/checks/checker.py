@@ -5,15 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ..loader import load_template
+from ..render.loader import load_template
 from .report import CheckReport, EgressPath, Finding
 from .resolve import Resolver, ResourceRef
 from .routing import Network
 from .rules import (
-    SCHEDULED_TASK,
-    SERVICE,
-    SUBNET,
-    World,
     check_assign_public_ip,
     check_imports,
     check_load_balancer,
@@ -25,8 +21,8 @@ from .rules import (
     registry_outside_ecr,
     registry_unproven,
     task_subnets,
-    workloads,
 )
+from .workloads import SCHEDULED_TASK, SERVICE, SUBNET, World, workloads
 
 
 def check_templates(paths: Sequence[str | Path]) -> CheckReport:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..network_config import ECR_PULL_ENDPOINTS, S3_GATEWAY
+from ..config.network import ECR_PULL_ENDPOINTS, S3_GATEWAY
 from .intrinsics import endpoint_service
 from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, literals
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from troposphere import GetAtt, Ref, Sub, Template, ec2
 
-from .network_config import S3_GATEWAY, NetworkConfig
-from .security_groups import tcp_rule
+from ..config.network import S3_GATEWAY, NetworkConfig
+from .blocks.security_groups import tcp_rule
 
 HTTPS = 443
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection, Iterable
 
 from .errors import ConfigError
+from .patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH, ENVIRONMENT_NAME
 
 # CloudWatch Logs accepts only these retention periods (days).
 LOG_RETENTION_DAYS: tuple[int, ...] = (
@@ -113,3 +114,35 @@ def tags(field: str, value: object) -> tuple[tuple[str, str], ...]:
     if len(pairs) > 40:
         raise ConfigError(f"{field}: {len(pairs)} tags given; at most 40 are allowed (AWS allows 50 with Name)")
     return tuple(sorted(pairs.items()))
+
+
+def pattern(field: str, value: object, regex: re.Pattern[str], allowed: str) -> str:
+    if not isinstance(value, str) or not regex.match(value):
+        raise ConfigError(f"{field}: {value!r} is not allowed; {allowed}")
+    return value
+
+
+def cache_prefix(field: str, value: object) -> str:
+    """A pull-through cache rule's repository prefix: what ECR and the template parameter accept."""
+    low, high = CACHE_PREFIX_LENGTH
+    if not isinstance(value, str) or not CACHE_PREFIX.match(value) or not low <= len(value) <= high:
+        raise ConfigError(
+            f"{field}: {value!r} is not allowed; {low}-{high} lowercase letters, digits and . _ - separators"
+        )
+    return value
+
+
+def pairs(field: str, value: object) -> tuple[tuple[str, str], ...]:
+    """A mapping or (name, value) pairs, kept in the given order (it is the container's order)."""
+    items = value.items() if isinstance(value, dict) else value
+    if not isinstance(items, (tuple, list, type({}.items()))):
+        raise ConfigError(f"{field}: {value!r} is not a mapping of names to values")
+    found: list[tuple[str, str]] = []
+    for item in items:
+        if not (isinstance(item, (tuple, list)) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+            raise ConfigError(f"{field}: {item!r} is not a (name, string value) pair")
+        name = pattern(field, item[0], ENVIRONMENT_NAME, "names are letters, digits and _, not starting with a digit")
+        if name in (p[0] for p in found):
+            raise ConfigError(f"{field}: {name!r} is given twice")
+        found.append((name, item[1]))
+    return tuple(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from troposphere import Parameter, Template
 
-from .validators import LOG_RETENTION_DAYS
+from ...config.validators import LOG_RETENTION_DAYS
 
 INTERFACE = "AWS::CloudFormation::Interface"
 

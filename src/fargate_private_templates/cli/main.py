@@ -10,12 +10,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalogue import render_catalogue
-from .configfile import load_config
-from .errors import ConfigError
-from .files import changed_files, write_files
-from .loader import TemplateLoadError, load_template
-from .render import render_yaml
+from ..catalogue import render_catalogue
+from ..config.errors import ConfigError
+from ..render.files import changed_files, write_files
+from ..render.loader import TemplateLoadError, load_template
+from ..render.renderer import render_yaml
+from ..stacks import load_config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "fargate-private-templates"
@@ -51,7 +51,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .checks import check_templates
+    from ..checks import check_templates
 
     report = check_templates(args.templates)
     _print(report.format_json() if args.format == "json" else report.format_text())
@@ -80,7 +80,7 @@ def _params(args: argparse.Namespace) -> int:
 
 
 def _rules_path(args: argparse.Namespace) -> int:
-    from .checks import cfnlint_rules_path
+    from ..checks import cfnlint_rules_path
 
     print(cfnlint_rules_path())
     return EXIT_OK

@@ -16,27 +16,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .checks.intrinsics import endpoint_service
-from .checks.resolve import Literal, Resolver, ResourceRef, literals
-from .checks.routing import INTERNET_GATEWAY, NAT_GATEWAY, Network
-from .checks.rules import (
-    LOAD_BALANCER,
-    SERVICE_TYPES,
-    SUBNET,
-    Workload,
-    World,
-    awsvpc,
+from ..checks.intrinsics import endpoint_service
+from ..checks.resolve import Literal, Resolver, ResourceRef, literals
+from ..checks.routing import INTERNET_GATEWAY, NAT_GATEWAY, Network
+from ..checks.rules import (
     container_outside_ecr,
-    containers,
     load_balancer_subnets,
     load_balancers_by_target_group,
     service_target_groups,
     task_subnets,
-    workloads,
 )
-from .errors import ConfigError
-from .files import write_files
-from .loader import load_template
+from ..checks.workloads import LOAD_BALANCER, SERVICE_TYPES, SUBNET, Workload, World, awsvpc, containers, workloads
+from ..config.errors import ConfigError
+from ..render.files import write_files
+from ..render.loader import load_template
 
 VPC = "AWS::EC2::VPC"
 ENDPOINT = "AWS::EC2::VPCEndpoint"

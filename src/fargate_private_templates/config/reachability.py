@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import ConfigError
-from .network_config import ECR_PULL_ENDPOINTS, NetworkConfig
-from .service_config import ECR_IMAGE_SOURCES, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ServiceConfig
+from .network import ECR_PULL_ENDPOINTS, NetworkConfig
+from .service import ECR_IMAGE_SOURCES, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ServiceConfig
 
 VIA_NAT = "NAT gateway"
 FIRST_CACHE_PULL = "first pull through the pull-through cache (ECR imports the image from upstream)"
@@ -43,18 +43,19 @@ class ServiceReachability:
 def needs_of(service: ServiceConfig) -> list[Need]:
     """What the service's tasks reach at start-up (and for ECS Exec), in the order ECS reaches them."""
     needs = []
-    if service.image_source in ECR_IMAGE_SOURCES:
-        needs.append(Need(f"image ({service.image_source})", ECR_PULL_ENDPOINTS))
-    if service.image_source == IMAGE_PULL_THROUGH_CACHE and not service.cache_prewarmed:
+    image, container = service.image, service.container
+    if image.source in ECR_IMAGE_SOURCES:
+        needs.append(Need(f"image ({image.source})", ECR_PULL_ENDPOINTS))
+    if image.source == IMAGE_PULL_THROUGH_CACHE and not image.cache_prewarmed:
         # ECR documents that the first pull of an image through a cache rule, over interface endpoints, needs NAT.
         needs.append(Need(FIRST_CACHE_PULL, ()))
-    elif service.image_source == IMAGE_THIRD_PARTY:
+    elif image.source == IMAGE_THIRD_PARTY:
         needs.append(Need("image (third-party registry)", ()))
-        if service.registry_credentials_secret_arn:
+        if image.credentials_secret_arn:
             needs.append(Need("registry credentials (Secrets Manager)", ("secretsmanager",)))
-    if service.secrets_manager_arns:
+    if container.secrets_manager_arns:
         needs.append(Need("secrets (Secrets Manager)", ("secretsmanager",)))
-    if service.ssm_parameter_arns:
+    if container.ssm_parameter_arns:
         needs.append(Need("secrets (SSM Parameter Store)", ("ssm",)))
     needs.append(Need("logs (CloudWatch Logs)", ("logs",)))
     if service.enable_exec:
@@ -78,11 +79,12 @@ def _fixes(need: Need, service: ServiceConfig) -> str:
     if need.what == FIRST_CACHE_PULL:
         fixes.append(
             "pull each image tag once through the cache from a machine with internet access (for example CI: docker "
-            "pull <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>:<tag>) and set cache_prewarmed = true"
+            "pull <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>:<tag>) and set "
+            "image.cache_prewarmed = true"
         )
-    if service.image_source == IMAGE_THIRD_PARTY and need.what.startswith("image"):
+    if service.image.source == IMAGE_THIRD_PARTY and need.what.startswith("image"):
         fixes.append(
-            "use image_source 'pull_through_cache' (an ECR pull-through cache) with endpoints s3, ecr.api, ecr.dkr"
+            "use image.source 'pull_through_cache' (an ECR pull-through cache) with endpoints s3, ecr.api, ecr.dkr"
         )
     return "; or ".join(fixes)
 

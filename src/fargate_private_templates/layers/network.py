@@ -19,14 +19,14 @@ from troposphere import (
     iam,
 )
 
-from . import contract
-from . import iam as policies
-from .contract import NetworkExport
+from .. import contract
+from ..config.network import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
+from ..contract import NetworkExport
+from .blocks import iam as policies
+from .blocks.log_groups import add_retained_log_group
+from .blocks.parameters import add_log_retention_parameter, add_parameter_group
+from .blocks.tagging import apply_tags
 from .endpoints import add_vpc_endpoints
-from .log_groups import add_retained_log_group
-from .network_config import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
-from .parameters import add_log_retention_parameter, add_parameter_group
-from .tagging import apply_tags
 
 ANYWHERE = "0.0.0.0/0"
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"

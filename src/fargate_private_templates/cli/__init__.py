@@ -1,0 +1,5 @@
+"""The front doors: the command line, the Mermaid diagram and parameter overrides. Logic lives in the library."""
+
+from .main import main
+
+__all__ = ["main"]

@@ -1,0 +1,39 @@
+"""Typed configuration: frozen dataclasses validated once at construction, and the TOML files that describe them.
+
+Every bad value or combination raises ``ConfigError`` naming the field by its full path, the value and what is
+allowed.
+"""
+
+from .errors import ConfigError
+from .file import Deployment, parse_config, read_config
+from .network import ENDPOINT_PRESETS, ENDPOINTS, NAT_MODES, NetworkConfig
+from .reachability import check_reachability
+from .registry import PullThroughCacheConfig, RegistryConfig
+from .service import (
+    ContainerOptions,
+    HealthCheckOptions,
+    ImageOptions,
+    LoadBalancerOptions,
+    ScalingOptions,
+    ServiceConfig,
+)
+
+__all__ = [
+    "ENDPOINTS",
+    "ENDPOINT_PRESETS",
+    "NAT_MODES",
+    "ConfigError",
+    "ContainerOptions",
+    "Deployment",
+    "HealthCheckOptions",
+    "ImageOptions",
+    "LoadBalancerOptions",
+    "NetworkConfig",
+    "PullThroughCacheConfig",
+    "RegistryConfig",
+    "ScalingOptions",
+    "ServiceConfig",
+    "check_reachability",
+    "parse_config",
+    "read_config",
+]

@@ -1,0 +1,161 @@
+"""Config files (TOML): one network, its services and optionally a registry, mapped one to one onto the configs.
+
+Each group of ``ServiceConfig`` is a sub-table of its ``[[services]]`` entry:
+
+```toml
+[network]
+nat_mode = "none"
+endpoints = "ecr"
+
+[[services]]
+name = "web"
+
+[services.container]
+port = 8080
+```
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .network import NetworkConfig
+from .registry import RegistryConfig
+from .service import GROUPS, ServiceConfig
+
+SECTIONS = ("network", "services", "registry")
+# Keys of the flat service table before the groups: a config written for it is told where each one went.
+MOVED_SERVICE_KEYS = {
+    "container_name": "container.name",
+    "container_port": "container.port",
+    "environment": "container.environment",
+    "secrets": "container.secrets",
+    "readonly_root_filesystem": "container.readonly_root_filesystem",
+    "image_source": "image.source",
+    "repository_name": "image.repository",
+    "image_tag": "image.tag",
+    "registry_account_id": "image.registry_account_id",
+    "cache_prefix": "image.cache_prefix",
+    "cache_prewarmed": "image.cache_prewarmed",
+    "image_uri": "image.uri",
+    "registry_credentials_secret_arn": "image.credentials_secret_arn",
+    "health_check_path": "health_check.path",
+    "health_check_protocol": "health_check.protocol",
+    "health_check_interval": "health_check.interval",
+    "health_check_grace_period": "health_check.grace_period",
+    "listener_protocol": "load_balancer.listener_protocol",
+    "listener_port": "load_balancer.listener_port",
+    "certificate_arn": "load_balancer.certificate_arn",
+    "deletion_protection": "load_balancer.deletion_protection",
+    "min_capacity": "scaling.min_capacity",
+    "max_capacity": "scaling.max_capacity",
+    "desired_count": "scaling.desired_count",
+    "target_cpu_utilization": "scaling.target_cpu_utilization",
+    "target_requests_per_target": "scaling.target_requests_per_target",
+}
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What one config file describes."""
+
+    network: NetworkConfig
+    services: tuple[ServiceConfig, ...]
+    registry: RegistryConfig | None = None
+
+
+class _KeyError(ConfigError):
+    """A key or type error whose message already holds the full key path."""
+
+
+def _expected_types(annotation: Any) -> tuple[type, ...]:
+    """Python types a field accepts, from its annotation (``int | None`` -> (int, NoneType))."""
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return tuple(t for arg in typing.get_args(annotation) for t in _expected_types(arg))
+    if origin is tuple:
+        # TOML has arrays and tables; configs take both as sequences or mappings of pairs.
+        return (list, dict)
+    if dataclasses.is_dataclass(annotation):
+        return (dict,)
+    return (origin or annotation,)
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "an array", dict: "a table"}
+
+
+def _unknown_key(cls: type, key: str, where: str) -> _KeyError:
+    fields = [f.name for f in dataclasses.fields(cls)]
+    moved = MOVED_SERVICE_KEYS.get(key) if cls is ServiceConfig else None
+    hint = ""
+    if moved:
+        group, name = moved.split(".")
+        hint = f"; it belongs in the [{where.split('[')[0]}.{group}] table as {name}"
+    return _KeyError(f"{where}.{key}: unknown key{hint}; allowed here: {', '.join(fields)}")
+
+
+def _arguments(cls: type, table: Any, where: str) -> dict[str, Any]:
+    """The table as keyword arguments for ``cls``, groups built; unknown keys and wrong types refused by path."""
+    if not isinstance(table, dict):
+        raise _KeyError(f"{where}: must be a table of settings, not {type(table).__name__}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    arguments: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in fields:
+            raise _unknown_key(cls, key, where)
+        expected = tuple(t for t in _expected_types(hints[key]) if t is not type(None))
+        # bool is an int in Python, but `cpu = true` is a mistake worth naming.
+        if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+            wanted = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in expected)
+            raise _KeyError(f"{where}.{key}: {value!r} has the wrong type; expected {wanted}")
+        group = GROUPS.get(key) if cls is ServiceConfig else None
+        arguments[key] = group(**_arguments(group, value, f"{where}.{key}")) if group else value
+    return arguments
+
+
+def _make(cls: type, table: Any, where: str) -> Any:
+    """``cls`` built from a table; every ConfigError names ``where`` and the key path below it."""
+    try:
+        return cls(**_arguments(cls, table, where))
+    except _KeyError:
+        raise
+    except ConfigError as error:
+        raise ConfigError(f"{where}.{error}") from None
+
+
+def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
+    """The configs a parsed TOML document describes; ConfigError names ``source`` and the key path."""
+    try:
+        unknown = sorted(set(document) - set(SECTIONS))
+        if unknown:
+            raise ConfigError(f"{unknown[0]}: unknown section; allowed: {', '.join(SECTIONS)}")
+        network = _make(NetworkConfig, document.get("network", {}), "network")
+        tables = document.get("services", [])
+        if not isinstance(tables, list) or not tables:
+            raise ConfigError("services: describe at least one service as [[services]]")
+        services = tuple(_make(ServiceConfig, table, f"services[{i}]") for i, table in enumerate(tables))
+        registry = _make(RegistryConfig, document["registry"], "registry") if "registry" in document else None
+        return Deployment(network, services, registry)
+    except ConfigError as error:
+        raise ConfigError(f"{source}: {error}") from None
+
+
+def read_config(path: str | Path) -> Deployment:
+    """The configs of a TOML file; ConfigError names the file, and the key for a bad value."""
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    return parse_config(document, str(path))

@@ -1,0 +1,202 @@
+"""The ECS service in the private subnets, its parameters, autoscaling and outputs."""
+
+from __future__ import annotations
+
+from troposphere import (
+    Equals,
+    GetAtt,
+    If,
+    Join,
+    Not,
+    NoValue,
+    Output,
+    Parameter,
+    Ref,
+    Template,
+    applicationautoscaling,
+    ec2,
+    ecs,
+    logs,
+)
+from troposphere import elasticloadbalancingv2 as elb
+
+from ...config.service import (
+    ServiceConfig,
+)
+from ...contract import NetworkImports
+from ..blocks.parameters import add_log_retention_parameter, add_parameter_group
+
+HAS_DESIRED_COUNT = "HasDesiredCount"
+
+
+def add_service_parameters(template: Template, config: ServiceConfig) -> tuple[Parameter, Parameter, Parameter]:
+    scaling = config.scaling
+    desired_count = template.add_parameter(
+        Parameter(
+            "DesiredCount",
+            Type="String",
+            Default="" if config.scaling.desired_count is None else str(config.scaling.desired_count),
+            Description=f"Empty (recommended): autoscaling keeps {scaling.min_capacity}-{scaling.max_capacity} tasks. "
+            "A number pins the count, and every stack update sets it again, undoing autoscaling",
+            AllowedPattern=r"^$|^[0-9]{1,4}$",
+            ConstraintDescription="empty, or a whole number of tasks",
+        )
+    )
+    # CloudFormation sends DesiredCount with every service update; left out, the running count is kept.
+    template.add_condition(HAS_DESIRED_COUNT, Not(Equals(Ref(desired_count), "")))
+    deletion_protection = template.add_parameter(
+        Parameter(
+            "DeletionProtection",
+            Type="String",
+            Default=str(config.load_balancer.deletion_protection).lower(),
+            AllowedValues=["true", "false"],
+            Description="Protect the load balancer from deletion (set false before deleting the stack)",
+        )
+    )
+    add_parameter_group(template, "Load balancer", {deletion_protection.title: "Deletion protection"})
+    add_parameter_group(template, "Service", {desired_count.title: "Desired task count"})
+    log_retention = add_log_retention_parameter(
+        template,
+        "LogRetentionInDays",
+        config.log_retention_days,
+        "Days to keep the container logs in CloudWatch Logs",
+        "Service",
+        "Log retention (days)",
+    )
+    return desired_count, deletion_protection, log_retention
+
+
+def add_service(
+    template: Template,
+    config: ServiceConfig,
+    network: NetworkImports,
+    task_definition: ecs.TaskDefinition,
+    task_security_group: ec2.SecurityGroup,
+    target_group: elb.TargetGroup,
+    listener: elb.Listener,
+    desired_count: Parameter,
+) -> ecs.Service:
+    return template.add_resource(
+        ecs.Service(
+            "Service",
+            # The target group must belong to a load balancer before ECS can register tasks in it.
+            DependsOn=[listener.title],
+            Cluster=network.cluster_arn,
+            LaunchType="FARGATE",
+            PlatformVersion=config.platform_version,
+            TaskDefinition=Ref(task_definition),
+            DesiredCount=If(HAS_DESIRED_COUNT, Ref(desired_count), NoValue),
+            NetworkConfiguration=ecs.NetworkConfiguration(
+                AwsvpcConfiguration=ecs.AwsvpcConfiguration(
+                    AssignPublicIp="DISABLED",
+                    Subnets=network.private_subnet_ids,
+                    SecurityGroups=[GetAtt(task_security_group, "GroupId")],
+                )
+            ),
+            DeploymentConfiguration=ecs.DeploymentConfiguration(
+                DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
+                MinimumHealthyPercent=100,
+                MaximumPercent=200,
+            ),
+            HealthCheckGracePeriodSeconds=config.health_check.grace_period,
+            LoadBalancers=[
+                ecs.LoadBalancer(
+                    ContainerName=config.container.name,
+                    ContainerPort=config.container.port,
+                    TargetGroupArn=Ref(target_group),
+                )
+            ],
+            EnableExecuteCommand=config.enable_exec,
+            EnableECSManagedTags=True,
+            PropagateTags="SERVICE",
+        )
+    )
+
+
+def add_autoscaling(
+    template: Template,
+    config: ServiceConfig,
+    network: NetworkImports,
+    service: ecs.Service,
+    load_balancer: elb.LoadBalancer,
+    target_group: elb.TargetGroup,
+) -> None:
+    # No RoleARN: Application Auto Scaling uses its ECS service-linked role.
+    target = template.add_resource(
+        applicationautoscaling.ScalableTarget(
+            "ScalableTarget",
+            MinCapacity=config.scaling.min_capacity,
+            MaxCapacity=config.scaling.max_capacity,
+            ResourceId=Join("/", ["service", network.cluster_name, GetAtt(service, "Name")]),
+            ScalableDimension="ecs:service:DesiredCount",
+            ServiceNamespace="ecs",
+        )
+    )
+    _add_target_tracking_policy(
+        template,
+        "CpuScalingPolicy",
+        target,
+        applicationautoscaling.PredefinedMetricSpecification(PredefinedMetricType="ECSServiceAverageCPUUtilization"),
+        config.scaling.target_cpu_utilization,
+    )
+    if config.scaling.target_requests_per_target is not None:
+        _add_target_tracking_policy(
+            template,
+            "RequestCountScalingPolicy",
+            target,
+            applicationautoscaling.PredefinedMetricSpecification(
+                PredefinedMetricType="ALBRequestCountPerTarget",
+                ResourceLabel=Join(
+                    "/",
+                    [GetAtt(load_balancer, "LoadBalancerFullName"), GetAtt(target_group, "TargetGroupFullName")],
+                ),
+            ),
+            config.scaling.target_requests_per_target,
+        )
+
+
+def _add_target_tracking_policy(
+    template: Template,
+    title: str,
+    target: applicationautoscaling.ScalableTarget,
+    metric: applicationautoscaling.PredefinedMetricSpecification,
+    target_value: int,
+) -> None:
+    # Scale out fast, scale in slowly: a brief dip should not drain tasks that the next peak needs again.
+    template.add_resource(
+        applicationautoscaling.ScalingPolicy(
+            title,
+            PolicyName=title,
+            PolicyType="TargetTrackingScaling",
+            ScalingTargetId=Ref(target),
+            TargetTrackingScalingPolicyConfiguration=applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
+                PredefinedMetricSpecification=metric,
+                TargetValue=float(target_value),
+                ScaleInCooldown=300,
+                ScaleOutCooldown=60,
+            ),
+        )
+    )
+
+
+def add_outputs(
+    template: Template,
+    service: ecs.Service,
+    load_balancer: elb.LoadBalancer,
+    log_group: logs.LogGroup,
+    task_security_group: ec2.SecurityGroup,
+) -> None:
+    template.add_output(
+        [
+            Output(
+                "LoadBalancerDnsName", Description="Point your DNS name here", Value=GetAtt(load_balancer, "DNSName")
+            ),
+            Output("ServiceName", Description="ECS service name", Value=GetAtt(service, "Name")),
+            Output("LogGroupName", Description="Container logs", Value=Ref(log_group)),
+            Output(
+                "TaskSecurityGroupId",
+                Description="Allow this group in your databases' security groups",
+                Value=GetAtt(task_security_group, "GroupId"),
+            ),
+        ]
+    )

@@ -1,0 +1,146 @@
+"""The container image: where it comes from, as parameters, and what the execution role may pull."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from troposphere import (
+    AWSHelperFn,
+    Equals,
+    Not,
+    Parameter,
+    Ref,
+    Sub,
+    Template,
+)
+
+from ...config.patterns import (
+    ACCOUNT_ID,
+    CACHE_PREFIX,
+    CACHE_PREFIX_LENGTH,
+    IMAGE_TAG,
+    IMAGE_URI,
+    REPOSITORY,
+    SECRET_ARN,
+)
+from ...config.service import (
+    IMAGE_ECR_CROSS_ACCOUNT,
+    IMAGE_PULL_THROUGH_CACHE,
+    IMAGE_THIRD_PARTY,
+    ServiceConfig,
+)
+from ..blocks import iam as policies
+from ..blocks.parameters import add_parameter_group
+
+HAS_REGISTRY_CREDENTIALS = "HasRegistryCredentials"
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """Where the task's image comes from, as template expressions."""
+
+    uri: AWSHelperFn
+    repository_arn: Sub | None  # ECR only: what the execution role may pull from
+    pull_actions: tuple = ()  # ECR only: what the execution role may do on that repository
+    credentials: Parameter | None = None  # third-party registries: the Secrets Manager secret parameter
+
+
+def add_image_parameters(template: Template, config: ServiceConfig) -> ImageSource:
+    if config.image.source == IMAGE_THIRD_PARTY:
+        return _add_third_party_image_parameters(template, config)
+    repository = template.add_parameter(
+        Parameter(
+            "RepositoryName",
+            Type="String",
+            Default=config.image.repository,
+            Description=(
+                "Upstream repository to pull through the cache, for example library/nginx"
+                if config.image.source == IMAGE_PULL_THROUGH_CACHE
+                else "ECR repository holding the image (the registry stack's RepositoryName output)"
+            ),
+            AllowedPattern=REPOSITORY.pattern,
+            ConstraintDescription="an ECR repository name: lowercase letters, digits, and . _ - / separators",
+        )
+    )
+    tag = _add_image_tag_parameter(template, config)
+    labels = {repository.title: "ECR repository name", tag.title: "Image tag"}
+    account = "${AWS::AccountId}"
+    path = f"${{{repository.title}}}"
+    actions = policies.ECR_PULL_ACTIONS
+    if config.image.source == IMAGE_ECR_CROSS_ACCOUNT:
+        registry_account = template.add_parameter(
+            Parameter(
+                "RegistryAccountId",
+                Type="String",
+                Default=config.image.registry_account_id,
+                Description="AWS account that owns the ECR repository (its repository policy must allow this account)",
+                AllowedPattern=ACCOUNT_ID.pattern,
+                ConstraintDescription="a 12-digit AWS account ID",
+            )
+        )
+        labels[registry_account.title] = "Registry account ID"
+        account = f"${{{registry_account.title}}}"
+    elif config.image.source == IMAGE_PULL_THROUGH_CACHE:
+        prefix = template.add_parameter(
+            Parameter(
+                "PullThroughCachePrefix",
+                Type="String",
+                Default=config.image.cache_prefix,
+                Description="ECR repository prefix of the pull-through cache rule (the registry stack's output)",
+                AllowedPattern=CACHE_PREFIX.pattern,
+                MinLength=CACHE_PREFIX_LENGTH[0],
+                MaxLength=CACHE_PREFIX_LENGTH[1],
+                ConstraintDescription="2-30 lowercase letters, digits and . _ - separators",
+            )
+        )
+        labels = {prefix.title: "Pull-through cache prefix", **labels}
+        path = f"${{{prefix.title}}}/{path}"
+        # The first pull of an image imports it from upstream and creates its cache repository.
+        actions = policies.ECR_PULL_THROUGH_CACHE_ACTIONS
+    add_parameter_group(template, "Container image", labels)
+    uri = Sub(f"{account}.dkr.ecr.${{AWS::Region}}.${{AWS::URLSuffix}}/{path}:${{{tag.title}}}")
+    repository_arn = policies.arn("ecr", f"repository/{path}", account=account)
+    return ImageSource(uri=uri, repository_arn=repository_arn, pull_actions=actions)
+
+
+def _add_image_tag_parameter(template: Template, config: ServiceConfig) -> Parameter:
+    return template.add_parameter(
+        Parameter(
+            "ImageTag",
+            Type="String",
+            Default=config.image.tag,
+            Description="Image tag to run; deploy a new tag to roll out a new version",
+            AllowedPattern=IMAGE_TAG.pattern,
+            ConstraintDescription="a Docker image tag: letters, digits, _ . -, at most 128 characters",
+        )
+    )
+
+
+def _add_third_party_image_parameters(template: Template, config: ServiceConfig) -> ImageSource:
+    image_uri = Parameter(
+        "ImageUri",
+        Type="String",
+        Description="Full image reference in the private registry, for example ghcr.io/example/app:1.0.0",
+        AllowedPattern=IMAGE_URI.pattern,
+        ConstraintDescription="registry-host/repository:tag or registry-host/repository@sha256:digest",
+    )
+    if config.image.uri is not None:
+        image_uri.Default = config.image.uri
+    template.add_parameter(image_uri)
+    credentials = template.add_parameter(
+        Parameter(
+            "RegistryCredentialsSecretArn",
+            Type="String",
+            Default=config.image.credentials_secret_arn or "",
+            Description="Secrets Manager secret with the registry's username and password; empty for none",
+            AllowedPattern=f"^$|{SECRET_ARN.pattern}",
+            ConstraintDescription="empty, or a Secrets Manager secret ARN",
+        )
+    )
+    template.add_condition(HAS_REGISTRY_CREDENTIALS, Not(Equals(Ref(credentials), "")))
+    add_parameter_group(
+        template,
+        "Container image",
+        {image_uri.title: "Image URI", credentials.title: "Registry credentials secret ARN"},
+    )
+    return ImageSource(uri=Ref(image_uri), repository_arn=None, credentials=credentials)
