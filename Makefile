@@ -13,7 +13,16 @@ CHECKOV_BOOTSTRAPPED := $(CHECKOV_VENV)/.bootstrapped
 CHECKOV := CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE CKV_PARSE_ERROR_FAIL=true \
 	$(CHECKOV_VENV)/bin/checkov --skip-download --framework cloudformation --quiet --compact
 
-.PHONY: templates test lint clean bootstrap security
+# Mermaid's own parser checks every diagram variant in `make test` (node and npm only, no browser); `make diagrams`
+# renders them to PNG with mermaid-cli in Debian's chromium (apt-get install chromium) and prints their widths.
+MERMAID := tools/mermaid
+MERMAID_PARSER := $(MERMAID)/node_modules/.parser
+MERMAID_CLI := $(MERMAID)/node_modules/.cli
+CHROMIUM ?= /usr/bin/chromium
+DIAGRAMS := build/diagrams
+NPM_CI := PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+
+.PHONY: templates test lint clean bootstrap security mermaid diagrams
 
 bootstrap: $(BOOTSTRAPPED)
 
@@ -36,8 +45,32 @@ $(CHECKOV_BOOTSTRAPPED): requirements-security.txt
 security: $(CHECKOV_BOOTSTRAPPED)
 	$(CHECKOV) -d templates
 
+# Without node the parse test skips, saying why.
+mermaid:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(MERMAID_PARSER); \
+	else echo "node/npm not found: the Mermaid parse test will be skipped"; fi
+
+$(MERMAID_PARSER): $(MERMAID)/package.json $(MERMAID)/package-lock.json
+	cd $(MERMAID) && $(NPM_CI) --omit=dev
+	touch $@
+
+$(MERMAID_CLI): $(MERMAID)/package.json $(MERMAID)/package-lock.json
+	cd $(MERMAID) && $(NPM_CI)
+	touch $@ $(MERMAID_PARSER)
+
+# PNGs go to build/ (ignored by git); widths are at scale 1, from the PNG header.
+diagrams: $(BOOTSTRAPPED) $(MERMAID_CLI)
+	rm -rf $(DIAGRAMS)
+	$(BIN)/python $(MERMAID)/variants.py $(DIAGRAMS)
+	for source in $(DIAGRAMS)/*.mmd; do \
+		PUPPETEER_EXECUTABLE_PATH=$(CHROMIUM) $(MERMAID)/node_modules/.bin/mmdc --quiet \
+			--puppeteerConfigFile $(MERMAID)/puppeteer.json --scale 1 --width 4000 --backgroundColor white \
+			--input $$source --output $${source%.mmd}.png || exit 1; \
+	done
+	$(BIN)/python $(MERMAID)/widths.py $(DIAGRAMS)/*.png
+
 # The scan runs first, so pytest's summary is the run's last line.
-test: $(BOOTSTRAPPED) security
+test: $(BOOTSTRAPPED) mermaid security
 	$(BIN)/python -m pytest -q -n 2
 
 lint: $(BOOTSTRAPPED)
@@ -46,5 +79,5 @@ lint: $(BOOTSTRAPPED)
 	$(CFN_LINT) -- templates/*.yaml
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache build dist src/*.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(MERMAID)/node_modules .pytest_cache .ruff_cache build dist src/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

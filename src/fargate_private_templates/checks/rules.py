@@ -208,18 +208,18 @@ def load_balancers_by_target_group(resolver: Resolver) -> dict[ResourceRef, set[
         values = resolver.scalar(listener.template, properties.get("LoadBalancerArn"))
         load_balancers = [v for v in values if resolver.is_type(v, LOAD_BALANCER)]
         load_balancers_of_listener[listener] = load_balancers
-        for target_group in _forwarded_target_groups(resolver, listener, properties.get("DefaultActions")):
+        for target_group in forwarded_target_groups(resolver, listener, properties.get("DefaultActions")):
             by_target_group[target_group].update(load_balancers)
     for rule in resolver.of_type(LISTENER_RULE):
         properties = resolver.properties(rule)
         listeners = resolver.scalar(rule.template, properties.get("ListenerArn"))
         load_balancers = [lb for listener in listeners for lb in load_balancers_of_listener.get(listener, [])]
-        for target_group in _forwarded_target_groups(resolver, rule, properties.get("Actions")):
+        for target_group in forwarded_target_groups(resolver, rule, properties.get("Actions")):
             by_target_group[target_group].update(load_balancers)
     return by_target_group
 
 
-def _forwarded_target_groups(resolver: Resolver, owner: ResourceRef, actions: Any) -> list[Value]:
+def forwarded_target_groups(resolver: Resolver, owner: ResourceRef, actions: Any) -> list[Value]:
     expressions = []
     for _, action in resolver.mappings(owner.template, actions):
         expressions.append(action.get("TargetGroupArn"))

@@ -1,8 +1,11 @@
-"""A Mermaid flowchart of a deployment's traffic paths, read from its templates rather than drawn by hand.
+"""A Mermaid flowchart of a deployment's two flows, read from its templates rather than drawn by hand.
 
-Ingress: Internet -> internet gateway -> public subnets (load balancers, NAT gateways) -> services in private
-subnets. Egress: private subnets -> NAT gateway -> internet gateway, or VPC endpoints -> the image registry.
-Arrows: ``-->`` ingress, ``-.->`` egress, ``---`` "sits in this subnet".
+Inbound requests (solid): Internet -> internet gateway -> load balancer -> tasks. Image pulls (dashed, a second
+colour): tasks -> NAT gateway or VPC endpoints -> registry. Both read left to right: a pull through NAT leaves by
+the internet gateway, which the edge's label says, instead of an arrow back to the gateway drawn on the left.
+
+Subgraphs are the VPC and its public and private tiers (named with their AZs); ``detail="subnets"`` adds one node
+per subnet, each NAT gateway on its own, and starts each pull at the subnet whose route table it follows.
 
 What the templates mean (references across templates, routes, endpoints, workloads) is the checker's reading
 (``checks``): the diagram only decides where to draw it.
@@ -10,7 +13,6 @@ What the templates mean (references across templates, routes, endpoints, workloa
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -18,61 +20,91 @@ from typing import Any
 
 from ..checks.intrinsics import endpoint_service
 from ..checks.resolve import Literal, Resolver, ResourceRef, literals
-from ..checks.routing import INTERNET_GATEWAY, NAT_GATEWAY, Network
+from ..checks.routing import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress, Network
 from ..checks.rules import (
     container_outside_ecr,
+    forwarded_target_groups,
+    image_registry,
     load_balancer_subnets,
     load_balancers_by_target_group,
     service_target_groups,
     task_subnets,
 )
-from ..checks.workloads import LOAD_BALANCER, SERVICE_TYPES, SUBNET, Workload, World, awsvpc, containers, workloads
+from ..checks.workloads import (
+    LISTENER_RULE,
+    LOAD_BALANCER,
+    SERVICE_TYPES,
+    SUBNET,
+    Workload,
+    World,
+    awsvpc,
+    containers,
+    workloads,
+)
 from ..config.errors import ConfigError
-from ..render.files import write_files
 from ..render.loader import load_template
+from .mermaid import (
+    BREAK,
+    INBOUND,
+    INTERNET,
+    MEMBER,
+    NO_ROUTE,
+    PRIVATE,
+    PUBLIC,
+    PULL,
+    Graph,
+    Node,
+    mermaid_id,
+)
 
 VPC = "AWS::EC2::VPC"
 ENDPOINT = "AWS::EC2::VPCEndpoint"
 
+TIERS, SUBNETS = "tiers", "subnets"
+DETAILS = (TIERS, SUBNETS)
+
 # Nodes that are not resources get IDs with "_": logical IDs are alphanumeric, so these never collide.
-INTERNET = "ext_internet"
 ECR = "ext_ecr"
 THIRD_PARTY = "ext_third_party"
 OUTSIDE_VPC = "ext_vpc"
 REGISTRY_LABELS = {ECR: "Amazon ECR", THIRD_PARTY: "Third-party registry"}
-PUBLIC, PRIVATE = "public", "private"
-TIER_LABELS = {PUBLIC: "Public subnets", PRIVATE: "Private subnets"}
-SHAPES = {"box": ('["', '"]'), "circle": ('(("', '"))'), "cylinder": ('[("', '")]')}
 LOAD_BALANCER_KINDS = {"application": "ALB", "network": "NLB", "gateway": "GWLB"}
-INDENT = "    "
+
+REQUESTS, IMAGE_PULL, VIA_GATEWAY, OTHER_TRAFFIC = (
+    "requests",
+    "image pull",
+    f"via Internet{BREAK}gateway",
+    "other traffic",
+)
+# A pull straight from a public subnet: it leaves by the internet gateway without a NAT gateway.
+DIRECT = "direct"
+# Interface endpoint names per label line, so the endpoints node stays narrow.
+ENDPOINTS_PER_LINE = 3
 
 
-def mermaid_for_files(paths: Iterable[str | Path]) -> str:
+def mermaid_for_files(paths: Iterable[str | Path], detail: str = TIERS) -> str:
     """The diagram of the template files at ``paths`` (YAML or JSON), in the order given."""
-    return mermaid_diagram({str(path): load_template(path) for path in paths})
+    return mermaid_diagram({str(path): load_template(path) for path in paths}, detail)
 
 
-def mermaid_diagram(templates: Mapping[str, dict]) -> str:
+def mermaid_diagram(templates: Mapping[str, dict], detail: str = TIERS) -> str:
     """A ``flowchart LR`` of the templates (name -> long-form template dict); same input, same text.
 
     Services, scheduled tasks and load balancers in one template are placed in the subnets another template
-    exports to them. No trailing newline.
+    exports to them. ``detail`` is ``tiers`` or ``subnets``. No trailing newline.
     """
-    return _Builder(templates).build()
+    if detail not in DETAILS:
+        raise ConfigError(f"detail: {detail!r} is not allowed; use one of {', '.join(DETAILS)}")
+    return _Builder(templates, detail).build()
 
 
 def _unique(items: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(items))
 
 
-def _mermaid_id(text: str) -> str:
-    ident = re.sub(r"[^A-Za-z0-9_]", "_", text) or "_"
-    return f"{ident}_" if ident.lower() == "end" else ident  # a bare "end" closes a Mermaid subgraph
-
-
 def _prefixes(names: Sequence[str]) -> dict[str, str]:
     """Template name -> ID prefix: its file stem, numbered when two templates share a stem."""
-    stems = {name: _mermaid_id(Path(name).stem) for name in names}
+    stems = {name: mermaid_id(Path(name).stem) for name in names}
     counts = Counter(stems.values())
     return {name: f"{stem}{n}" if counts[stem] > 1 else stem for n, (name, stem) in enumerate(stems.items(), 1)}
 
@@ -88,51 +120,15 @@ def _availability_zone(value: Any) -> str:
     return ""
 
 
-class _Graph:
-    """Nodes placed in VPC and subnet-tier subgraphs, and edges, both kept in the order first added."""
-
-    def __init__(self) -> None:
-        self.groups: dict[str, str] = {}
-        self.nodes: dict[str, tuple[str, str, str | None, str | None]] = {}
-        self.edges: list[str] = []
-
-    def node(
-        self, ident: str, label: str, shape: str = "box", group: str | None = None, tier: str | None = None
-    ) -> None:
-        self.nodes.setdefault(ident, (label, shape, group, tier))
-
-    def edge(self, source: str, arrow: str, target: str) -> None:
-        line = f"{source} {arrow} {target}"
-        if line not in self.edges:
-            self.edges.append(line)
-
-    def _node_lines(self, depth: int, group: str | None, tier: str | None, only: Iterable[str] = ()) -> list[str]:
-        lines = []
-        for ident, (label, shape, node_group, node_tier) in self.nodes.items():
-            if (node_group, node_tier) == (group, tier) and (not only or ident in only):
-                opening, closing = SHAPES[shape]
-                lines.append(f"{INDENT * depth}{ident}{opening}{_escape(label)}{closing}")
-        return lines
-
-    def render(self) -> str:
-        lines = ["flowchart LR", *self._node_lines(1, None, None, only=[INTERNET])]
-        for group, label in self.groups.items():
-            lines += [f'{INDENT}subgraph {group}["{_escape(label)}"]', *self._node_lines(2, group, None)]
-            for tier, tier_label in TIER_LABELS.items():
-                members = self._node_lines(3, group, tier)
-                if members:
-                    lines += [f'{INDENT * 2}subgraph {group}_{tier}["{tier_label}"]', *members, f"{INDENT * 2}end"]
-            lines.append(f"{INDENT}end")
-        others = [ident for ident in self.nodes if ident != INTERNET]
-        lines += self._node_lines(1, None, None, only=others)
-        lines += [f"{INDENT}{edge}" for edge in self.edges]
-        return "\n".join(lines)
+def _lines(words: Sequence[str], per_line: int) -> list[str]:
+    return [", ".join(words[start : start + per_line]) for start in range(0, len(words), per_line)]
 
 
 class _Builder:
     """Reads the templates through the checker once, places every node in resource order, then adds edges."""
 
-    def __init__(self, templates: Mapping[str, dict]) -> None:
+    def __init__(self, templates: Mapping[str, dict], detail: str) -> None:
+        self.detail = detail == SUBNETS
         self.resolver = resolver = Resolver(templates)
         self.network = network = Network(resolver)
         self.world = World(resolver, network)
@@ -142,13 +138,14 @@ class _Builder:
         self.ids: dict[ResourceRef, str] = {}
         for ref in resources:
             shared = counts[ref.logical_id] > 1
-            self.ids[ref] = _mermaid_id(f"{prefixes[ref.template]}_{ref.logical_id}" if shared else ref.logical_id)
-        self.graph = _Graph()
+            self.ids[ref] = mermaid_id(f"{prefixes[ref.template]}_{ref.logical_id}" if shared else ref.logical_id)
+        self.graph = Graph(show_names=self.detail)
         # What starts tasks, by resource: an EventBridge rule can have several ECS targets.
         self.workloads: dict[ResourceRef, list[Workload]] = {}
         for workload in workloads(resolver):
             self.workloads.setdefault(workload.ref, []).append(workload)
         self.fronting = load_balancers_by_target_group(resolver)
+        self.routing = self._routing_conditions()
         self.vpc_of_gateway: dict[ResourceRef, ResourceRef] = {}
         for vpc in resolver.of_type(VPC):
             for gateway in network.internet_gateways(vpc):
@@ -159,19 +156,19 @@ class _Builder:
             name = endpoint_service(resolver.properties(endpoint).get("ServiceName"))
             if name and name not in names:
                 names.append(name)
+        self.nat_nodes = self._nat_nodes()
 
     def build(self) -> str:
         for ref in self.ids:
             self._place(ref)
-        self._ingress()
-        self._egress()
-        self._registries()
+        self._inbound()
+        self._image_pulls()
         return self.graph.render()
 
     # Reading the topology.
 
     def _name(self, ref: ResourceRef) -> str:
-        same = self.ids[ref] == _mermaid_id(ref.logical_id)
+        same = self.ids[ref] == mermaid_id(ref.logical_id)
         return ref.logical_id if same else f"{Path(ref.template).stem}/{ref.logical_id}"
 
     def _named(self, ref: ResourceRef, key: str, resource_type: str | None = None) -> list[ResourceRef]:
@@ -202,6 +199,12 @@ class _Builder:
     def _is_public(self, subnet: ResourceRef) -> bool:
         return self.network.internet_gateway(subnet) is not None
 
+    def _tier(self, subnet: ResourceRef) -> str:
+        return PUBLIC if self._is_public(subnet) else PRIVATE
+
+    def _zone(self, subnet: ResourceRef) -> str:
+        return _availability_zone(self.resolver.properties(subnet).get("AvailabilityZone"))
+
     def _subnets(self, ref: ResourceRef) -> list[ResourceRef]:
         kind = self.resolver.type_of(ref)
         if kind == LOAD_BALANCER:
@@ -211,57 +214,154 @@ class _Builder:
             return self._named(ref, "SubnetId", SUBNET)
         return _unique(s for w in self.workloads.get(ref, []) for s in task_subnets(self.world, w)[0])
 
+    def _group_id(self, vpc: ResourceRef | None) -> str:
+        return self.ids[vpc] if vpc is not None and vpc in self.ids else OUTSIDE_VPC
+
     def _group(self, vpc: ResourceRef | None) -> str:
         """The VPC's subgraph, created on first use."""
-        if vpc is None or vpc not in self.ids:
-            self.graph.groups.setdefault(OUTSIDE_VPC, "VPC")
-            return OUTSIDE_VPC
-        self.graph.groups.setdefault(self.ids[vpc], f"{self._name(vpc)} {self._shown(vpc, 'CidrBlock')}".strip())
-        return self.ids[vpc]
+        ident = self._group_id(vpc)
+        label = f"{self._name(vpc)} {self._shown(vpc, 'CidrBlock')}".strip() if ident != OUTSIDE_VPC else "VPC"
+        self.graph.groups.setdefault(ident, label)
+        return ident
+
+    def _where(self, subnets: list[ResourceRef], fallback_vpc: ResourceRef | None = None) -> tuple[str | None, ...]:
+        """(group, tier): the VPC and tier of the first subnet; with none, VPC level (or outside any VPC)."""
+        if subnets:
+            return self._group(self._vpc(subnets[0])), self._tier(subnets[0])
+        if fallback_vpc is not None:
+            return self._group(fallback_vpc), None
+        return None, None
 
     def _load_balancers_of(self, ref: ResourceRef) -> list[ResourceRef]:
         """Load balancers whose listeners (or listener rules) forward to one of the service's target groups."""
-        groups = [tg for w in self.workloads[ref] for tg in service_target_groups(self.resolver, w)]
-        fronting = {lb for tg in groups for lb in self.fronting.get(tg, ())}
+        fronting = {lb for tg in self._target_groups(ref) for lb in self.fronting.get(tg, ())}
         return [lb for lb in self.resolver.of_type(LOAD_BALANCER) if lb in fronting]
+
+    def _target_groups(self, ref: ResourceRef) -> list[ResourceRef]:
+        return _unique(tg for w in self.workloads[ref] for tg in service_target_groups(self.resolver, w))
+
+    def _routing_conditions(self) -> dict[Any, list[str]]:
+        """Target group -> the host and path conditions of the listener rules forwarding to it, one text a rule.
+
+        A target group serves one load balancer, so the conditions label that load balancer's edge to the service.
+        """
+        found: dict[Any, list[str]] = {}
+        for rule in self.resolver.of_type(LISTENER_RULE):
+            properties = self.resolver.properties(rule)
+            text = " ".join(self._condition_values(rule, properties.get("Conditions")))
+            for target_group in forwarded_target_groups(self.resolver, rule, properties.get("Actions")):
+                texts = found.setdefault(target_group, [])
+                if text and text not in texts:
+                    texts.append(text)
+        return found
+
+    def _condition_values(self, rule: ResourceRef, conditions: Any) -> list[str]:
+        """``api.example.com``, ``/orders/*``: the values of host-header and path-pattern conditions, in order."""
+        configs = {"host-header": "HostHeaderConfig", "path-pattern": "PathPatternConfig"}
+        shown = []
+        for _, condition in self.resolver.mappings(rule.template, conditions):
+            for field in literals(self.resolver.scalar(rule.template, condition.get("Field"))) & set(configs):
+                config = condition.get(configs[field])
+                # Values sits in the field's config, or (the older spelling) next to Field.
+                expression = config.get("Values") if isinstance(config, dict) else condition.get("Values")
+                values = self.resolver.items(rule.template, expression)
+                shown += [str(v.value) for v in values if isinstance(v, Literal) and v.value is not None]
+        return shown
 
     def _registries_of(self, ref: ResourceRef) -> list[str]:
         """ECR and/or a third-party registry, from the containers of the task definitions it runs."""
-        found = [c for w in self.workloads[ref] for c in containers(self.resolver, w)]
-        return _unique(THIRD_PARTY if container_outside_ecr(c) else ECR for c in found)
+        return _unique(THIRD_PARTY if container_outside_ecr(c) else ECR for c in self._containers(ref))
+
+    def _containers(self, ref: ResourceRef) -> list[dict]:
+        return [c for w in self.workloads[ref] for c in containers(self.resolver, w)]
+
+    def _third_party_hosts(self) -> list[str]:
+        """Registry hosts the templates spell out, for the third-party registry's label."""
+        found = [c for ref in self.workloads for c in self._containers(ref) if container_outside_ecr(c)]
+        return _unique(host for c in found if (host := image_registry(c.get("Image"))))
 
     # Nodes.
 
+    def _nat_nodes(self) -> dict[ResourceRef, str]:
+        """NAT gateway -> its node: by tier, one node per VPC, tier and kind (zonal, regional, private), labelled
+        with their count; in detail, one node per gateway."""
+        return {nat: self._nat_node_id(nat) for nat in self.resolver.of_type(NAT_GATEWAY)}
+
+    def _nat_kind(self, nat: ResourceRef) -> str:
+        if "private" in self._words(nat, "ConnectivityType", "public"):
+            return "private"
+        return "regional" if "regional" in self._words(nat, "AvailabilityMode", "zonal") else "zonal"
+
+    def _nat_node_id(self, nat: ResourceRef) -> str:
+        if self.detail:
+            return self.ids[nat]
+        subnets = self._subnets(nat)
+        vpc = self._vpc(subnets[0]) if subnets else self._vpc(nat)
+        group = self._group_id(vpc) if subnets or vpc else "ext"
+        tier = self._tier(subnets[0]) if subnets else ""
+        kind = self._nat_kind(nat)
+        return "_".join(part for part in (group, tier, "" if kind == "zonal" else kind, "nat") if part)
+
+    def _nat_label(self, nat: ResourceRef, count: int, subnets: list[ResourceRef]) -> str:
+        kind = self._nat_kind(nat)
+        if kind == "private":
+            # A private NAT gateway cannot reach the Internet: the internet gateway drops its traffic.
+            return f"NAT gateway{BREAK}private: no Internet"
+        if kind == "regional":
+            # https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html: one gateway that
+            # follows the workloads into every AZ, with no public subnet of its own.
+            return f"NAT gateway{BREAK}regional: all AZs"
+        zones = _unique(zone for subnet in subnets if (zone := self._zone(subnet)))
+        if count == 1:
+            return f"NAT gateway{BREAK}{'single, ' if not self.detail else ''}{zones[0]}" if zones else "NAT gateway"
+        if len(zones) == count:
+            return f"NAT gateway{BREAK}one per AZ"
+        return f"{count} NAT gateways"
+
     def _place(self, ref: ResourceRef) -> None:
-        """Adds the node of a resource the diagram shows, in its VPC and subnet tier."""
+        """Adds the node of a resource the diagram shows, in its VPC and tier."""
         kind = self.resolver.type_of(ref)
         ident, name = self.ids[ref], self._name(ref)
         if kind == VPC:
             self._group(ref)
         elif kind == INTERNET_GATEWAY:
-            self.graph.node(ident, f"{name} (internet gateway)", group=self._group(self.vpc_of_gateway.get(ref)))
+            group = self._group(self.vpc_of_gateway.get(ref))
+            self.graph.node(ident, Node("Internet gateway", "box", group, None, name))
         elif kind == SUBNET:
-            zone = _availability_zone(self.resolver.properties(ref).get("AvailabilityZone"))
-            tier = PUBLIC if self._is_public(ref) else PRIVATE
-            self.graph.node(ident, f"{name} ({zone})" if zone else name, group=self._group(self._vpc(ref)), tier=tier)
+            group, tier = self._where([ref])
+            self.graph.zone(group, tier, self._zone(ref))
+            if self.detail:
+                self.graph.node(ident, Node(BREAK.join(filter(None, (name, self._zone(ref)))), "box", group, tier))
         elif kind == NAT_GATEWAY:
-            regional = "regional" in self._words(ref, "AvailabilityMode", "zonal")
-            private = "private" in self._words(ref, "ConnectivityType", "public")
-            label = f"{name} ({'regional ' if regional else 'private ' if private else ''}NAT gateway)"
-            self._place_in_subnets(ref, label, fallback_vpc=self._vpc(ref))
+            self._place_nat(self.nat_nodes[ref])
         elif kind == ENDPOINT:
-            vpc = self._vpc(ref)
-            names = ", ".join(self.endpoint_names[vpc])
-            group = self._group(vpc)
-            self.graph.node(f"{group}_endpoints", f"VPC endpoints ({names})" if names else "VPC endpoints", group=group)
+            group = self._group(self._vpc(ref))
+            self.graph.node(f"{group}_endpoints", Node(self._endpoints_label(self._vpc(ref)), "box", group, None))
         elif kind == LOAD_BALANCER:
-            lb_kind = LOAD_BALANCER_KINDS.get(self._shown(ref, "Type", "application"), "load balancer")
-            self._place_in_subnets(ref, f"{name} ({lb_kind}, {self._shown(ref, 'Scheme', 'internet-facing')})")
+            lb_kind = LOAD_BALANCER_KINDS.get(self._shown(ref, "Type", "application"), "Load balancer")
+            label = f"{lb_kind}{BREAK}{self._shown(ref, 'Scheme', 'internet-facing')}"
+            self.graph.node(ident, Node(label, "box", *self._where(self._subnets(ref)), name))
         elif ref in self.workloads:
-            self._place_in_subnets(ref, f"{name} ({self._workload_label(ref)})")
+            self.graph.node(ident, Node(self._workload_label(ref), "box", *self._where(self._subnets(ref)), name))
+
+    def _place_nat(self, ident: str) -> None:
+        """The node of the NAT gateways drawn as ``ident``, placed by the first of them."""
+        nats = [nat for nat, node in self.nat_nodes.items() if node == ident]
+        subnets = [subnet for nat in nats for subnet in self._subnets(nat)]
+        group, tier = self._where(subnets[:1], fallback_vpc=self._vpc(nats[0]))
+        name = ", ".join(self._name(nat) for nat in nats)
+        self.graph.node(ident, Node(self._nat_label(nats[0], len(nats), subnets), "box", group, tier, name))
+
+    def _endpoints_label(self, vpc: ResourceRef | None) -> str:
+        """``VPC endpoints``, the interface endpoints three a line, then the S3 gateway that serves image layers."""
+        names = self.endpoint_names.get(vpc, [])
+        interface = [name for name in names if name != S3_SERVICE]
+        # ECR keeps image layers in S3: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+        layers = ["S3 (image layers)"] if S3_SERVICE in names else []
+        return BREAK.join(["VPC endpoints", *_lines(interface, ENDPOINTS_PER_LINE), *layers])
 
     def _workload_label(self, ref: ResourceRef) -> str:
-        """``Fargate service, private IPs only``; public IPs if any Fn::If branch assigns them."""
+        """``Fargate tasks``, ``private IPs only``; public IPs if any Fn::If branch assigns them."""
         launch_types: set[Any] = set()
         public_ip: set[Any] = set()
         for workload in self.workloads[ref]:
@@ -270,114 +370,100 @@ class _Builder:
             assign = configuration.configuration.get("AssignPublicIp") if configuration else None
             public_ip |= literals(self.resolver.scalar(ref.template, assign))
         what = "Fargate" if launch_types == {"fargate"} else "ECS"
-        if self.resolver.type_of(ref) in SERVICE_TYPES:
-            what += " service" if self.resolver.type_of(ref) == SERVICE_TYPES[0] else " task set"
+        if self.resolver.type_of(ref) not in SERVICE_TYPES:
+            what = f"Scheduled {what} tasks"
         else:
-            what = f"scheduled {what} task"
-        return f"{what}, {'public IPs' if 'enabled' in public_ip else 'private IPs only'}"
-
-    def _place_in_subnets(self, ref: ResourceRef, label: str, fallback_vpc: ResourceRef | None = None) -> None:
-        """In the VPC and tier of its first subnet; with no subnet, at VPC level (or outside any VPC)."""
-        subnets = self._subnets(ref)
-        if subnets:
-            tier = PUBLIC if self._is_public(subnets[0]) else PRIVATE
-            self.graph.node(self.ids[ref], label, group=self._group(self._vpc(subnets[0])), tier=tier)
-        elif fallback_vpc is not None:
-            self.graph.node(self.ids[ref], label, group=self._group(fallback_vpc))
-        else:
-            self.graph.node(self.ids[ref], label)
+            what += " tasks" if self.resolver.type_of(ref) == SERVICE_TYPES[0] else " task set"
+        return f"{what}{BREAK}{'public IPs' if 'enabled' in public_ip else 'private IPs only'}"
 
     def _internet(self) -> str:
-        self.graph.node(INTERNET, "Internet", "circle")
+        self.graph.node(INTERNET, Node("Internet", "circle", None, None))
         return INTERNET
+
+    def _registry(self, registry: str) -> str:
+        hosts = self._third_party_hosts() if registry == THIRD_PARTY else []
+        self.graph.node(registry, Node(BREAK.join([REGISTRY_LABELS[registry], *hosts]), "cylinder", None, None))
+        return registry
 
     # Edges.
 
-    def _ingress(self) -> None:
+    def _inbound(self) -> None:
         ids, edge = self.ids, self.graph.edge
         for gateway in self.resolver.of_type(INTERNET_GATEWAY):
-            edge(self._internet(), "-->", ids[gateway])
-        for subnet in self.resolver.of_type(SUBNET):
-            gateway = self.network.internet_gateway(subnet)
-            if gateway is not None:
-                edge(ids[gateway], "-->", ids[subnet])
+            edge(self._internet(), ids[gateway], INBOUND, REQUESTS)
         for lb in self.resolver.of_type(LOAD_BALANCER):
             subnets = self._subnets(lb)
-            for subnet in subnets:
-                edge(ids[subnet], "---", ids[lb])
-            facing = "internet-facing" in self._words(lb, "Scheme", "internet-facing")
-            if facing and not any(self._is_public(subnet) for subnet in subnets):
-                edge(self._internet(), "-->", ids[lb])  # the network template is not among the inputs
+            gateways = _unique(g for s in subnets if (g := self.network.internet_gateway(s)) is not None)
+            if "internet-facing" in self._words(lb, "Scheme", "internet-facing"):
+                for gateway in gateways:
+                    edge(ids[gateway], ids[lb], INBOUND)
+                if not gateways:
+                    edge(self._internet(), ids[lb], INBOUND, REQUESTS)  # the network template is not given
+            if self.detail:
+                for subnet in subnets:
+                    edge(ids[subnet], ids[lb], MEMBER)
         for workload in self.workloads:
+            conditions = _unique(text for tg in self._target_groups(workload) for text in self.routing.get(tg, ()))
             for lb in self._load_balancers_of(workload):
-                edge(ids[lb], "-->", ids[workload])
-            for subnet in self._subnets(workload):
-                edge(ids[workload], "---", ids[subnet])
+                edge(ids[lb], ids[workload], INBOUND, BREAK.join(conditions))
+            if self.detail:
+                for subnet in self._subnets(workload):
+                    edge(ids[workload], ids[subnet], MEMBER)
+        if self.detail:
+            for nat in self.resolver.of_type(NAT_GATEWAY):
+                for subnet in self._subnets(nat):
+                    edge(ids[subnet], self.nat_nodes[nat], MEMBER)
 
-    def _egress(self) -> None:
-        ids, edge = self.ids, self.graph.edge
-        for subnet in self.resolver.of_type(SUBNET):
-            if self._is_public(subnet):
-                continue
-            for egress in self.network.egress(subnet):
-                if isinstance(egress.route_table, ResourceRef):
-                    for _, target in self.network.default_targets(egress.route_table):
-                        if isinstance(target, ResourceRef):
-                            edge(ids[subnet], "-.->", ids[target])
-                if egress.endpoints:
-                    edge(ids[subnet], "-.->", f"{self._group(self._vpc(subnet))}_endpoints")
-        for nat in self.resolver.of_type(NAT_GATEWAY):
-            for subnet in self._subnets(nat):
-                edge(ids[subnet], "---", ids[nat])
-            for hop in self.network.hops(nat, nat.template):
-                if hop.gateway is not None:
-                    edge(ids[nat], "-.->", ids[hop.gateway])
-
-    def _exits(self, subnets: list[ResourceRef], registry: str) -> list[str]:
-        """Where traffic from these subnets to the registry leaves the VPC."""
-        exits = []
-        for subnet in subnets:
-            for egress in self.network.egress(subnet):
-                # Private DNS sends ECR traffic to the ecr.dkr endpoint even where a NAT gateway exists too.
-                if registry == ECR and "ecr.dkr" in egress.endpoints:
-                    exits.append(f"{self._group(self._vpc(subnet))}_endpoints")
-                else:
-                    exits += [self.ids[hop.gateway] for hop in egress.hops if hop.gateway is not None]
-        return _unique(exits)
-
-    def _registries(self) -> None:
+    def _image_pulls(self) -> None:
+        """From the tasks (in detail, from each of their subnets) to each registry their containers pull from."""
+        edge = self.graph.edge
         for workload in self.workloads:
             subnets = self._subnets(workload)
+            used: set[str] = set()
             for registry in self._registries_of(workload):
-                self.graph.node(registry, REGISTRY_LABELS[registry], "cylinder")
-                exits = self._exits(subnets, registry)
-                for exit_node in exits:
-                    self.graph.edge(exit_node, "-.->", registry)
-                if not subnets:  # the network template is not among the inputs: path unknown
-                    self.graph.edge(self.ids[workload], "-.->", registry)
-                elif not exits:  # the network is known and has no way out to this registry
-                    self.graph.edge(self.ids[workload], "-. no route .->", registry)
+                target = self._registry(registry)
+                if not subnets:  # the network template is not given: the path is unknown
+                    edge(self.ids[workload], target, PULL, IMAGE_PULL)
+                reached = False
+                for subnet in subnets:
+                    start = self.ids[subnet] if self.detail else self.ids[workload]
+                    for way in self._ways_out(subnet, registry):
+                        reached = True
+                        used.add(way)
+                        if way == DIRECT:
+                            edge(start, target, PULL, VIA_GATEWAY)
+                            continue
+                        edge(start, way, PULL, IMAGE_PULL)
+                        edge(way, target, PULL, "" if way.endswith("_endpoints") else VIA_GATEWAY)
+                if subnets and not reached:  # the network is known and has no way out to this registry
+                    edge(self.ids[workload], target, NO_ROUTE, "no route")
+            # A NAT gateway no image pull takes still carries the tasks' other outbound traffic.
+            for subnet in subnets:
+                start = self.ids[subnet] if self.detail else self.ids[workload]
+                for egress in self.network.egress(subnet):
+                    for way in self._internet_ways(egress):
+                        if way not in used and way != DIRECT:
+                            edge(start, way, PULL, OTHER_TRAFFIC)
 
+    def _ways_out(self, subnet: ResourceRef, registry: str) -> list[str]:
+        """The nodes an image pull from the subnet leaves through: endpoints, a NAT gateway, or DIRECT."""
+        ways = []
+        for egress in self.network.egress(subnet):
+            # With the ECR endpoints and private DNS, ECR traffic takes them even where a NAT gateway exists too.
+            if registry == ECR and not egress.missing_ecr_endpoints:
+                ways.append(f"{self._group(self._vpc(subnet))}_endpoints")
+            else:
+                ways += self._internet_ways(egress)
+        return _unique(ways)
 
-def _escape(label: str) -> str:
-    return label.replace('"', "#quot;")  # a double quote would end Mermaid's quoted label
-
-
-DIAGRAM_BEGIN = "<!-- diagram:begin -->"
-DIAGRAM_END = "<!-- diagram:end -->"
-
-
-def embedded(markdown: str, diagram: str) -> str:
-    """``markdown`` with the block between the diagram markers replaced by ``diagram`` as a Mermaid code block."""
-    begin, end = markdown.find(DIAGRAM_BEGIN), markdown.find(DIAGRAM_END)
-    if begin < 0 or end < begin:
-        raise ConfigError(f"embed: no '{DIAGRAM_BEGIN}' ... '{DIAGRAM_END}' block to replace")
-    block = f"{DIAGRAM_BEGIN}\n```mermaid\n{diagram.rstrip()}\n```\n"
-    return markdown[:begin] + block + markdown[end:]
-
-
-def embed_diagram(path: Path, diagram: str) -> bool:
-    """Rewrites the diagram block of a Markdown file (atomically); False when it was already current."""
-    text = path.read_text(encoding="utf-8")
-    updated = embedded(text, diagram)
-    return bool(write_files(path.parent, {path.name: updated}))
+    def _internet_ways(self, egress: Egress) -> list[str]:
+        """The NAT gateway nodes (or DIRECT, for an internet gateway) through which the route reaches the Internet."""
+        if not isinstance(egress.route_table, ResourceRef):
+            return []
+        ways = []
+        for _, target in self.network.default_targets(egress.route_table):
+            hops = self.network.hops(target, egress.subnet.template)
+            if not any(hop.gateway is not None for hop in hops) or not isinstance(target, ResourceRef):
+                continue
+            ways.append(self.nat_nodes.get(target, DIRECT))
+        return _unique(ways)

@@ -61,9 +61,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _diagram(args: argparse.Namespace) -> int:
-    from .diagram import embed_diagram, mermaid_for_files
+    from .diagram import mermaid_for_files
+    from .mermaid import embed_diagram
 
-    diagram = mermaid_for_files(args.templates)
+    diagram = mermaid_for_files(args.templates, args.detail)
     if args.embed:
         changed = embed_diagram(Path(args.embed), diagram)
         print(f"{'updated' if changed else 'up to date'}: {args.embed}")
@@ -130,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diagram.add_argument("templates", nargs="+", metavar="TEMPLATE")
     diagram.add_argument("--format", choices=("mermaid",), default="mermaid")
+    diagram.add_argument(
+        "--detail", choices=("tiers", "subnets"), default="tiers", help="subnets: one node per subnet and NAT gateway"
+    )
     diagram.add_argument("--embed", metavar="MARKDOWN", help="replace the diagram block of this Markdown file")
     diagram.set_defaults(handler=_diagram)
 

@@ -1,0 +1,53 @@
+"""Every diagram variant worth rendering, as Mermaid text: each network of the catalogue with each service, the
+default pair in subnet detail, a third-party registry, and one ALB in front of two services.
+
+Used by tests/test_diagram.py (each must parse with Mermaid's own parser) and by `make diagrams`
+(`python tools/mermaid/variants.py OUT_DIR` writes OUT_DIR/<name>.mmd).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fargate_private_templates.cli.diagram import SUBNETS, mermaid_diagram
+from fargate_private_templates.config.service import ImageOptions, ServiceConfig
+from fargate_private_templates.layers.service import build_service
+from fargate_private_templates.render import ordered_dict
+from fargate_private_templates.render.loader import load_template
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates"
+SHARED_ALB = ROOT / "tests" / "fixtures" / "diagram" / "shared-alb.yaml"
+NETWORKS = ("network", "network-single-nat", "network-regional-nat", "network-endpoints", "network-nat-endpoints")
+SERVICES = ("service-alb", "service-nlb")
+
+
+def _load(*names: str) -> dict[str, dict]:
+    return {f"{name}.yaml": load_template(TEMPLATES / f"{name}.yaml") for name in names}
+
+
+def variants() -> dict[str, str]:
+    """Variant name -> Mermaid text."""
+    found = {
+        f"{network}+{service}": mermaid_diagram(_load(network, service)) for network in NETWORKS for service in SERVICES
+    }
+    found["network+service-alb.subnets"] = mermaid_diagram(_load("network", "service-alb"), SUBNETS)
+    third_party = ordered_dict(build_service(ServiceConfig(image=ImageOptions(source="third_party"))))
+    for network in ("network", "network-nat-endpoints"):
+        found[f"{network}+third-party"] = mermaid_diagram({**_load(network), "service.yaml": third_party})
+    shared = {**_load("network"), "shared-alb.yaml": load_template(SHARED_ALB)}
+    found["network+shared-alb"] = mermaid_diagram(shared)
+    found["network+shared-alb.subnets"] = mermaid_diagram(shared, SUBNETS)
+    return found
+
+
+def main(out_dir: str) -> None:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in variants().items():
+        (out / f"{name}.mmd").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
