@@ -48,6 +48,8 @@ class Unknown:
     reason: str
     # The import pass already reports every import with no export: rules need not repeat it.
     missing_import: bool = False
+    # The parameter or pseudo parameter it is, kept as a variable when it becomes part of a string.
+    variable: str | None = None
 
 
 Value = ResourceRef | Literal | Unknown
@@ -269,9 +271,9 @@ class Resolver:
         if name in self.resources(template):
             return ResourceRef(template, name)
         if name in (self.templates.get(template, {}).get("Parameters") or {}):
-            return Unknown(f"parameter {name}")
+            return Unknown(f"parameter {name}", variable=name)
         if name.startswith("AWS::"):
-            return Unknown(f"pseudo parameter {name}")
+            return Unknown(f"pseudo parameter {name}", variable=name)
         return Unknown(f"{name}, which {template} does not define")
 
     def _select(self, template: str, argument: Any) -> list[Value]:
@@ -338,6 +340,8 @@ def _part(value: Value) -> Part:
         return "" if value.value is None else scalar_text(value.value)
     if isinstance(value, ResourceRef):
         return Variable(value.logical_id)
+    if value.variable:
+        return Variable(value.variable)
     # An import of no given export could name anything: like a parameter, it is a variable.
     return Variable(value.reason) if value.missing_import else Opaque(value.reason)
 
