@@ -109,6 +109,18 @@ def test_cli_on_the_join_pair_prints_both_paths(capsys: pytest.CaptureFixture[st
     )
 
 
+def test_readme_shows_the_real_run_on_the_join_pair(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    root = JOIN.parents[3]
+    monkeypatch.chdir(root)
+    arguments = ["tests/fixtures/checks/join/network.yaml", "tests/fixtures/checks/join/service.yaml"]
+    main(["check", *arguments])
+    run = f"$ fargate-private-templates check {' '.join(arguments)}\n{capsys.readouterr().out}```"
+    assert run in (root / "README.md").read_text()
+    main(["check", arguments[1]])
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert " ".join(summary.split()) in " ".join((root / "README.md").read_text().split())
+
+
 # --- what the join still catches --------------------------------------------------------------------------------
 
 
