@@ -102,7 +102,7 @@ def texts(value: Any, expand: Expand | None = None) -> list[list[Part]]:
         found = _join_texts(argument, expand)
     if found is None and expand is not None:
         found = expand(name, argument)
-    return found if found is not None else [[Opaque(name)]]
+    return found or [[Opaque(name)]]
 
 
 def _sub_texts(argument: Any, expand: Expand | None) -> list[list[Part]] | None:

@@ -178,7 +178,7 @@ class Resolver:
         return objects
 
     def _leaves(self, template: str, expression: Any) -> list[_Leaf]:
-        """``expression`` with Fn::If and Fn::ImportValue followed: (template, expression) pairs left to read."""
+        """``expression`` with Fn::If, Fn::ImportValue and Fn::FindInMap followed: (template, expression) pairs."""
         function = intrinsic(expression)
         if function is None or function[0] not in ("Fn::If", "Fn::ImportValue", "Fn::FindInMap"):
             return [(template, expression)]
