@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..render.loader import load_template
 from .report import CheckReport, EgressPath, Finding
-from .resolve import Resolver, ResourceRef
+from .resolve import Resolver, ResourceRef, Value
 from .routing import Network
 from .rules import (
     check_assign_public_ip,
@@ -37,10 +37,12 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     tasks = workloads(resolver)
     findings: list[Finding] = []
     checked_subnets: list[ResourceRef] = []
+    unresolved_subnets: set[tuple[str, Value]] = set()
     for workload in tasks:
         findings.extend(check_assign_public_ip(world, workload))
-        subnets, unresolved_subnets = task_subnets(world, workload)
-        findings.extend(unresolved_subnets)
+        subnets, unresolved_findings, unresolved = task_subnets(world, workload)
+        findings.extend(unresolved_findings)
+        unresolved_subnets.update((workload.template, value) for value in unresolved)
         pulls = registry_outside_ecr(resolver, workload)
         unproven = registry_unproven(resolver, workload)
         for subnet in subnets:
@@ -62,7 +64,12 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     # A Fn::If around a target gives two workloads at one path: still one scheduled task.
     counted = {kind: len({(w.ref, w.path) for w in tasks if w.kind == kind}) for kind in (SERVICE, SCHEDULED_TASK)}
     return CheckReport(
-        _in_order(findings, list(templates)), paths, counted[SERVICE], len(checked_subnets), counted[SCHEDULED_TASK]
+        _in_order(findings, list(templates)),
+        paths,
+        counted[SERVICE],
+        len(checked_subnets),
+        counted[SCHEDULED_TASK],
+        subnets_unresolved=len(unresolved_subnets),
     )
 
 

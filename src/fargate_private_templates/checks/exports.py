@@ -2,56 +2,93 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .intrinsics import Variable, if_arguments, intrinsic, render_parts, string_parts
+from .intrinsics import Opaque, Part, Variable, merge_literals, render_parts
+
+# Export names are unique per account and Region and an import sees only its own Region's exports, so these
+# pseudo parameters are the same on both sides of a join: they read as text, not as the stack variable.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html
+SHARED_PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::Partition", "AWS::Region", "AWS::URLSuffix"})
+_RESOURCE_ATTRIBUTE = re.compile(r"^[A-Za-z0-9]+\.[A-Za-z0-9.]+$")
+_EDGE = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)
 class ExportName:
-    """An export or import name: a literal, or ``<stack variable>-<key>`` where the variable is a wildcard.
+    """An export or import name: literal text, or literal text around one stack variable, a wildcard.
 
-    ``${AWS::StackName}-VpcId`` on the export side and ``${NetworkStackName}-VpcId`` on the import side
-    both read as key ``VpcId``: which stack the parameter names is only known at deploy time.
+    ``${AWS::StackName}:VpcId`` on the export side and ``${NetworkStackName}:VpcId`` on the import side
+    both read as ``<stack>:VpcId``: which stack the parameter names is only known at deploy time.
     """
 
-    key: str
+    before: str
     stack_variable: str | None = None
+    after: str = ""
 
     def __str__(self) -> str:
-        return f"${{{self.stack_variable}}}-{self.key}" if self.stack_variable else self.key
+        return f"{self.before}${{{self.stack_variable}}}{self.after}" if self.stack_variable else self.before
+
+    @property
+    def key(self) -> str:
+        """What the name says apart from the stack: ``VpcId`` of ``${Stack}-VpcId``."""
+        if not self.stack_variable:
+            return self.before
+        before, after = _EDGE.sub("", self.before), _EDGE.sub("", self.after)
+        return f"{before}…{after}" if before and after else before or after
 
     def matches(self, other: ExportName) -> bool:
         if self.stack_variable and other.stack_variable:
-            return self.key == other.key
+            # Both variables stand for the one stack the import names: the text around them must agree.
+            return (self.before, self.after) == (other.before, other.after)
         if self.stack_variable:
-            return other.key.endswith(f"-{self.key}")
+            return self._spells(other.before)
         if other.stack_variable:
-            return self.key.endswith(f"-{other.key}")
-        return self.key == other.key
+            return other._spells(self.before)
+        return self.before == other.before
+
+    def _spells(self, literal: str) -> bool:
+        """Whether some non-empty stack name in place of the variable gives ``literal``."""
+        stack_length = len(literal) - len(self.before) - len(self.after)
+        return stack_length > 0 and literal.startswith(self.before) and literal.endswith(self.after)
 
 
-def read_name(value: Any) -> ExportName | None:
-    """The name an ``Export.Name`` or ``Fn::ImportValue`` argument spells; None if it cannot be read."""
-    parts = string_parts(value)
-    if parts is None:
-        return None
-    if all(isinstance(p, str) for p in parts):
-        return ExportName(render_parts(parts))
-    match parts:
-        case [Variable(name=variable), str(rest)] if rest.startswith("-") and len(rest) > 1:
-            return ExportName(rest[1:], variable)
-    return None
+@dataclass(frozen=True)
+class UnreadableName:
+    """A name that cannot be matched: ``text`` is as far as it could be read, ``reason`` says why not further."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
-def import_names(argument: Any) -> list[ExportName | None]:
-    """The names a Fn::ImportValue argument can take: both branches of a Fn::If; None where unreadable."""
-    function = intrinsic(argument)
-    if function and function[0] == "Fn::If" and (branches := if_arguments(function[1])):
-        return [name for branch in branches for name in import_names(branch)]
-    return [read_name(argument)]
+Name = ExportName | UnreadableName
+
+
+def name_of(parts: list[Part]) -> Name:
+    """The name a string spells; several variables, or a piece not read, leave it unreadable."""
+    text = render_parts(parts)
+    opaque = [part.what for part in parts if isinstance(part, Opaque)]
+    if opaque:
+        return UnreadableName(text, f"cannot read {'; '.join(opaque)}")
+    shared = [f"${{{p.name}}}" if isinstance(p, Variable) and p.name in SHARED_PSEUDO_PARAMETERS else p for p in parts]
+    merged = merge_literals(shared)
+    variables = [part for part in merged if isinstance(part, Variable)]
+    if not variables:
+        return ExportName(render_parts(merged))
+    if len(variables) > 1:
+        names = ", ".join(f"${{{v.name}}}" for v in variables)
+        return UnreadableName(text, f"{names} are all variables: which one is the stack name is not known")
+    variable = variables[0]
+    if _RESOURCE_ATTRIBUTE.match(variable.name):
+        return UnreadableName(text, f"${{{variable.name}}} is a resource attribute, not a stack name")
+    index = merged.index(variable)
+    return ExportName(render_parts(merged[:index]), variable.name, render_parts(merged[index + 1 :]))
 
 
 @dataclass(frozen=True)
@@ -62,20 +99,31 @@ class Export:
     value: Any
 
 
-def read_exports(templates: Mapping[str, dict]) -> tuple[list[Export], list[tuple[str, str]]]:
-    """Every readable export, and (template, output) of those whose name cannot be read."""
+@dataclass(frozen=True)
+class UnreadableExport:
+    template: str
+    output: str
+    name: UnreadableName
+
+
+# (template, expression) -> every name the expression can spell.
+NameReader = Callable[[str, Any], list[Name]]
+
+
+def read_exports(templates: Mapping[str, dict], read_names: NameReader) -> tuple[list[Export], list[UnreadableExport]]:
+    """Every readable export (one per Fn::If branch of its name), and those whose name cannot be read."""
     exports: list[Export] = []
-    unreadable: list[tuple[str, str]] = []
+    unreadable: list[UnreadableExport] = []
     for template_name, template in templates.items():
         for output_name, output in _outputs(template):
             export = output.get("Export")
             if not isinstance(export, dict) or "Name" not in export:
                 continue
-            name = read_name(export["Name"])
-            if name is None:
-                unreadable.append((template_name, output_name))
-            else:
-                exports.append(Export(template_name, output_name, name, output.get("Value")))
+            for name in read_names(template_name, export["Name"]):
+                if isinstance(name, UnreadableName):
+                    unreadable.append(UnreadableExport(template_name, output_name, name))
+                else:
+                    exports.append(Export(template_name, output_name, name, output.get("Value")))
     return exports, unreadable
 
 

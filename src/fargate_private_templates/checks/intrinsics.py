@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,18 @@ class Variable:
     name: str
 
 
-Part = str | Variable
+@dataclass(frozen=True)
+class Opaque:
+    """A piece of a string computed in a way not followed here; ``what`` says which, as a noun phrase."""
+
+    what: str
+
+
+Part = str | Variable | Opaque
+# Reads the functions the pure reader does not (mappings, imports, Fn::Select): list of texts, or None if unknown.
+Expand = Callable[[str, Any], "list[list[Part]] | None"]
+# Fn::If branches multiply through a Join or Sub: past this many, the string is not spelled out.
+MAX_TEXTS = 64
 
 
 def intrinsic(value: Any) -> tuple[str, Any] | None:
@@ -46,24 +57,6 @@ def if_arguments(argument: Any) -> tuple[Any, Any] | None:
     return None
 
 
-def sub_parts(text: str, variables: dict[str, Any] | None = None) -> list[Part]:
-    """``"${X}-Key"`` -> ``[Variable("X"), "-Key"]``; ``${!Literal}`` stays literal text."""
-    parts: list[Part] = []
-    position = 0
-    for match in _SUB_VARIABLE.finditer(text):
-        parts.append(text[position : match.start()])
-        name = match.group(1)
-        if name.startswith("!"):
-            parts.append("${" + name[1:] + "}")
-        elif variables and isinstance(variables.get(name), str):
-            parts.append(variables[name])
-        else:
-            parts.append(Variable(name))
-        position = match.end()
-    parts.append(text[position:])
-    return merge_literals(parts)
-
-
 def merge_literals(parts: list[Part]) -> list[Part]:
     """Adjacent literal strings joined, empty ones dropped."""
     merged: list[Part] = []
@@ -77,46 +70,118 @@ def merge_literals(parts: list[Part]) -> list[Part]:
     return merged
 
 
-def string_parts(value: Any) -> list[Part] | None:
-    """A string-valued expression as literal text and variables; None if it is not built from those.
+def scalar_text(value: Any) -> str:
+    """A literal as CloudFormation turns it into a string: ``true``, ``8080``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
-    Reads plain strings, Fn::Sub (both forms), Fn::Join of strings, Refs and Subs, and a lone Ref.
-    """
-    if isinstance(value, str):
-        return [value] if value else []
+
+def texts(value: Any, expand: Expand | None = None) -> list[list[Part]]:
+    """Every string a string-valued expression can be, one per Fn::If branch, as literal text, variables and
+    opaque pieces. Reads literals, Ref, Fn::GetAtt, Fn::Sub (both forms), Fn::Join (nested too) and Fn::If;
+    ``expand`` reads the rest."""
+    if isinstance(value, (str, int, float)):
+        text = scalar_text(value)
+        return [[text] if text else []]
     function = intrinsic(value)
     if function is None:
-        return None
+        return [[Opaque("a list or mapping")]]
     name, argument = function
     if name == "Ref" and isinstance(argument, str):
-        return [Variable(argument)]
+        return [[Variable(argument)]]
+    if name == "Fn::GetAtt" and (attribute := getatt_parts(argument)):
+        # Like ``${Res.Attr}`` in a Fn::Sub.
+        return [[Variable(".".join(attribute))]]
+    if name == "Fn::If" and (branches := if_arguments(argument)):
+        return _capped([text for branch in branches for text in texts(branch, expand)])
+    found = None
     if name == "Fn::Sub":
-        if isinstance(argument, str):
-            return sub_parts(argument)
-        if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
-            return sub_parts(argument[0], argument[1] if isinstance(argument[1], dict) else None)
-        return None
-    if name == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
-        return _join_parts(*argument)
-    return None
+        found = _sub_texts(argument, expand)
+    elif name == "Fn::Join":
+        found = _join_texts(argument, expand)
+    if found is None and expand is not None:
+        found = expand(name, argument)
+    return found or [[Opaque(name)]]
 
 
-def _join_parts(delimiter: Any, items: Any) -> list[Part] | None:
-    if not isinstance(delimiter, str) or not isinstance(items, list):
+def _sub_texts(argument: Any, expand: Expand | None) -> list[list[Part]] | None:
+    if isinstance(argument, str):
+        text, variables = argument, {}
+    elif isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
+        text, variables = argument[0], argument[1] if isinstance(argument[1], dict) else {}
+    else:
         return None
-    parts: list[Part] = []
+    pieces: list[list[list[Part]]] = []
+    position = 0
+    for match in _SUB_VARIABLE.finditer(text):
+        pieces.append([[text[position : match.start()]]])
+        name = match.group(1)
+        if name.startswith("!"):
+            pieces.append([["${" + name[1:] + "}"]])
+        elif name in variables:
+            pieces.append(texts(variables[name], expand))
+        else:
+            pieces.append([[Variable(name)]])
+        position = match.end()
+    pieces.append([[text[position:]]])
+    return concatenations(pieces)
+
+
+def _join_texts(argument: Any, expand: Expand | None) -> list[list[Part]] | None:
+    if not (isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str)):
+        return None
+    delimiter, items = argument
+    if not isinstance(items, list):
+        # A list from a function (Fn::Split, a list parameter): only ``expand`` can read it.
+        return None
+    return join_texts(delimiter, [texts(item, expand) for item in items])
+
+
+def join_texts(delimiter: str, items: list[list[list[Part]]]) -> list[list[Part]]:
+    """Every string joining one alternative of each item with ``delimiter``."""
+    pieces: list[list[list[Part]]] = []
     for index, item in enumerate(items):
-        item_parts = string_parts(item)
-        if item_parts is None:
-            return None
         if index:
-            parts.append(delimiter)
-        parts.extend(item_parts)
-    return merge_literals(parts)
+            pieces.append([[delimiter]])
+        pieces.append(item)
+    return concatenations(pieces)
+
+
+def concatenations(pieces: list[list[list[Part]]]) -> list[list[Part]]:
+    """Every string made of one alternative of each piece, in order."""
+    results: list[list[Part]] = [[]]
+    for alternatives in pieces:
+        results = [[*done, *more] for done in results for more in alternatives]
+        if len(results) > MAX_TEXTS:
+            return [[Opaque(f"more than {MAX_TEXTS} Fn::If combinations")]]
+    return _capped([merge_literals(result) for result in results])
+
+
+def _capped(results: list[list[Part]]) -> list[list[Part]]:
+    unique = [list(t) for t in dict.fromkeys(tuple(result) for result in results)]
+    return unique if len(unique) <= MAX_TEXTS else [[Opaque(f"more than {MAX_TEXTS} Fn::If combinations")]]
+
+
+def string_parts(value: Any) -> list[Part] | None:
+    """A string-valued expression as literal text and variables; None if it has branches or pieces not read here."""
+    alternatives = texts(value)
+    if len(alternatives) != 1 or any(isinstance(part, Opaque) for part in alternatives[0]):
+        return None
+    return alternatives[0]
 
 
 def render_parts(parts: list[Part], placeholder: str = "${{{}}}") -> str:
-    return "".join(p if isinstance(p, str) else placeholder.format(p.name) for p in parts)
+    """The string with each variable as ``placeholder`` and each opaque piece as ``<what>``."""
+    rendered = []
+    for part in parts:
+        if isinstance(part, str):
+            rendered.append(part)
+        elif isinstance(part, Variable):
+            rendered.append(placeholder.format(part.name))
+        else:
+            rendered.append(f"<{part.what}>")
+    return "".join(rendered)
 
 
 _ENDPOINT_SERVICE = re.compile(r"^(?:aws\.api\.)?com\.amazonaws\.[^.]+\.(.+)$")

@@ -75,6 +75,9 @@ class CheckReport:
     subnets_checked: int = 0
     # ECS targets of EventBridge rules and Scheduler schedules.
     scheduled_tasks_checked: int = 0
+    # What a task's Subnets names that the given templates do not resolve to a subnet: an import from a stack
+    # not given, a parameter, a subnet ID. An imported list that cannot be split counts once.
+    subnets_unresolved: int = 0
 
     @property
     def errors(self) -> list[Finding]:
@@ -90,13 +93,17 @@ class CheckReport:
         return 1 if self.errors else 0
 
     def summary(self) -> str:
-        """``1 service, 2 subnets checked: ...``; scheduled tasks are named only when there are some."""
+        """``1 service, 2 subnets checked: ...``; scheduled tasks and subnet references left unresolved are named
+        only when there are some."""
         checked = [_count(self.services_checked, "service")]
         if self.scheduled_tasks_checked:
             checked.append(_count(self.scheduled_tasks_checked, "scheduled task"))
         checked.append(_count(self.subnets_checked, "subnet"))
+        unresolved = (
+            f", {_count(self.subnets_unresolved, 'subnet reference')} unresolved" if self.subnets_unresolved else ""
+        )
         return (
-            f"{', '.join(checked)} checked: "
+            f"{', '.join(checked)} checked{unresolved}: "
             f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
         )
 
@@ -114,6 +121,7 @@ class CheckReport:
                 "services": self.services_checked,
                 "scheduled_tasks": self.scheduled_tasks_checked,
                 "subnets": self.subnets_checked,
+                **({"subnets_unresolved": self.subnets_unresolved} if self.subnets_unresolved else {}),
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
             },

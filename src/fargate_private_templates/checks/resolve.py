@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeGuard
 
-from .exports import Export, ExportName, import_names, read_exports
-from .intrinsics import getatt_parts, if_arguments, intrinsic, render_parts, string_parts
+from .exports import Export, ExportName, Name, UnreadableName, name_of, read_exports
+from .intrinsics import (
+    Opaque,
+    Part,
+    Variable,
+    getatt_parts,
+    if_arguments,
+    intrinsic,
+    join_texts,
+    render_parts,
+    scalar_text,
+    texts,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,8 @@ class Unknown:
     reason: str
     # The import pass already reports every import with no export: rules need not repeat it.
     missing_import: bool = False
+    # The parameter or pseudo parameter it is, kept as a variable when it becomes part of a string.
+    variable: str | None = None
 
 
 Value = ResourceRef | Literal | Unknown
@@ -68,9 +82,11 @@ class Resolver:
 
     def __init__(self, templates: Mapping[str, dict]) -> None:
         self.templates = templates
-        self.exports, self.unreadable_exports = read_exports(templates)
         self._resources = {name: _resources_of(template) for name, template in templates.items()}
         self._following: set[tuple[str, str]] = set()
+        # An import inside an export name is read before any export is known: it stays a variable.
+        self.exports: list[Export] = []
+        self.exports, self.unreadable_exports = read_exports(templates, self.names)
 
     # --- resources -------------------------------------------------------------------------------------------
 
@@ -98,6 +114,33 @@ class Resolver:
 
     def exports_for(self, name: ExportName) -> list[Export]:
         return [export for export in self.exports if export.name.matches(name)]
+
+    def names(self, template: str, expression: Any) -> list[Name]:
+        """Every export name an ``Export.Name`` or ``Fn::ImportValue`` argument can spell, one per branch."""
+        return list(dict.fromkeys(name_of(text) for text in self.texts(template, expression)))
+
+    def texts(self, template: str, expression: Any) -> list[list[Part]]:
+        """Every string an expression can be, as text and variables; mappings, imports and Fn::Select followed."""
+        return texts(expression, partial(self._expand, template))
+
+    def _expand(self, template: str, name: str, argument: Any) -> list[list[Part]] | None:
+        if name in ("Fn::ImportValue", "Fn::FindInMap"):
+            return [text for leaf in self._leaves(template, {name: argument}) for text in self._leaf_texts(leaf)]
+        if name == "Fn::Select":
+            return [[_part(value)] for value in self._select(template, argument)]
+        if name == "Fn::Join" and isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
+            delimiter, items = argument
+            return [
+                text
+                for alternative in self.lists(template, items)
+                for text in join_texts(delimiter, [[[_part(value)]] for value in alternative])
+            ]
+        return None
+
+    def _leaf_texts(self, leaf: _Leaf) -> list[list[Part]]:
+        if isinstance(leaf, Unknown):
+            return [[_part(leaf)]]
+        return self.texts(*leaf)
 
     def scalar(self, template: str, expression: Any) -> list[Value]:
         """Every value a one-value property can take: one per Fn::If branch and per matching export."""
@@ -135,9 +178,9 @@ class Resolver:
         return objects
 
     def _leaves(self, template: str, expression: Any) -> list[_Leaf]:
-        """``expression`` with Fn::If and Fn::ImportValue followed: (template, expression) pairs left to read."""
+        """``expression`` with Fn::If, Fn::ImportValue and Fn::FindInMap followed: (template, expression) pairs."""
         function = intrinsic(expression)
-        if function is None or function[0] not in ("Fn::If", "Fn::ImportValue"):
+        if function is None or function[0] not in ("Fn::If", "Fn::ImportValue", "Fn::FindInMap"):
             return [(template, expression)]
         name, argument = function
         if name == "Fn::If":
@@ -145,14 +188,40 @@ class Resolver:
             if branches is None:
                 return [Unknown("a malformed Fn::If")]
             return [leaf for branch in branches for leaf in self._leaves(template, branch)]
+        if name == "Fn::FindInMap":
+            return self._map_leaves(template, argument)
         leaves: list[_Leaf] = []
-        for import_name in import_names(argument):
+        for import_name in self.names(template, argument):
             leaves.extend(self._import_leaves(import_name))
         return leaves
 
-    def _import_leaves(self, name: ExportName | None) -> list[_Leaf]:
-        if name is None:
-            return [Unknown("an import whose export name cannot be read")]
+    def _map_leaves(self, template: str, argument: Any) -> list[_Leaf]:
+        """The template's own mapping values a Fn::FindInMap can give; a key that is a variable takes every key."""
+        if not (isinstance(argument, list) and len(argument) in (3, 4)):
+            return [Unknown("a malformed Fn::FindInMap")]
+        nodes: list[Any] = [self.templates.get(template, {}).get("Mappings")]
+        lacking = False
+        for key in argument[:3]:
+            found = []
+            for key_text in self.texts(template, key):
+                for node in nodes:
+                    children = _mapping_children(node, key_text)
+                    found.extend(children)
+                    lacking = lacking or not children
+            nodes = found
+        leaves: list[_Leaf] = [(template, node) for node in nodes]
+        if lacking:
+            # The language extensions' fourth argument, {"DefaultValue": ...}, stands in for a missing key.
+            default = argument[3].get("DefaultValue") if len(argument) == 4 and isinstance(argument[3], dict) else None
+            keys = ", ".join(render_parts(self.texts(template, key)[0]) for key in argument[:3])
+            missing = Unknown(f"Fn::FindInMap [{keys}], which the Mappings of {template} do not hold")
+            leaves.append(missing if default is None else (template, default))
+        return leaves
+
+    def _import_leaves(self, name: Name) -> list[_Leaf]:
+        if isinstance(name, UnreadableName):
+            # The import pass reports it, with the name as far as it reads.
+            return [Unknown(f"import {name}, whose export name cannot be read", missing_import=True)]
         exports = self.exports_for(name)
         if not exports:
             return [Unknown(f"import {name}", missing_import=True)]
@@ -184,10 +253,15 @@ class Resolver:
             return [self._ref(template, parts[0]) if parts else Unknown("a malformed Fn::GetAtt")]
         if name == "Fn::Select":
             return self._select(template, argument)
-        parts = string_parts(expression)
-        if parts is not None and all(isinstance(p, str) for p in parts):
-            return [Literal(render_parts(parts))]
-        return [Unknown(f"{name} {render_parts(parts)}" if parts else name)]
+        if name not in ("Fn::Sub", "Fn::Join"):
+            return [Unknown(name)]
+        values: list[Value] = []
+        for text in self.texts(template, expression):
+            if all(isinstance(part, str) for part in text):
+                values.append(Literal(render_parts(text)))
+            else:
+                values.append(Unknown(f"{name} {render_parts(text)}" if text else name))
+        return values
 
     def _ref(self, template: str, name: Any) -> Value:
         if name == "AWS::NoValue":
@@ -197,9 +271,9 @@ class Resolver:
         if name in self.resources(template):
             return ResourceRef(template, name)
         if name in (self.templates.get(template, {}).get("Parameters") or {}):
-            return Unknown(f"parameter {name}")
+            return Unknown(f"parameter {name}", variable=name)
         if name.startswith("AWS::"):
-            return Unknown(f"pseudo parameter {name}")
+            return Unknown(f"pseudo parameter {name}", variable=name)
         return Unknown(f"{name}, which {template} does not define")
 
     def _select(self, template: str, argument: Any) -> list[Value]:
@@ -258,3 +332,25 @@ class Resolver:
             else:
                 split.append(value)
         return split
+
+
+def _part(value: Value) -> Part:
+    """A resolved value as a piece of a string."""
+    if isinstance(value, Literal):
+        return "" if value.value is None else scalar_text(value.value)
+    if isinstance(value, ResourceRef):
+        return Variable(value.logical_id)
+    if value.variable:
+        return Variable(value.variable)
+    # An import of no given export could name anything: like a parameter, it is a variable.
+    return Variable(value.reason) if value.missing_import else Opaque(value.reason)
+
+
+def _mapping_children(node: Any, key: list[Part]) -> list[Any]:
+    """The entries of one mapping level a key selects: one for a literal key, all for a variable one."""
+    if not isinstance(node, dict):
+        return []
+    if all(isinstance(part, str) for part in key):
+        text = render_parts(key)
+        return [child for name, child in node.items() if str(name) == text]
+    return list(node.values())

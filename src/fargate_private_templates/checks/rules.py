@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from .exports import ExportName, import_names
+from .exports import Name, UnreadableName
 from .intrinsics import intrinsic, render_parts, string_parts, walk
 from .report import Finding, severity_of
 from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, literals
@@ -84,21 +84,30 @@ def _needs_own_awsvpc(resolver: Resolver, workload: Workload) -> bool:
 # --- E9002 / E9003 / E9008: task subnets ---------------------------------------------------------------------
 
 
-def task_subnets(world: World, workload: Workload) -> tuple[list[ResourceRef], list[Finding]]:
+class TaskSubnets(NamedTuple):
+    """The subnets a workload runs tasks in, W9009 for the rest, and the rest themselves (to be counted)."""
+
+    subnets: list[ResourceRef]
+    findings: list[Finding]
+    unresolved: list[Value]
+
+
+def task_subnets(world: World, workload: Workload) -> TaskSubnets:
     """The subnets a workload runs tasks in, and W9009 for those the templates do not determine."""
+    found = TaskSubnets([], [], [])
     configuration = awsvpc(workload)
     if configuration is None:
-        return [], []
-    subnets: list[ResourceRef] = []
-    findings: list[Finding] = []
+        return found
     location = (*configuration.path, "Subnets")
     for value in world.resolver.items(workload.template, configuration.configuration.get("Subnets")):
         if world.resolver.is_type(value, SUBNET):
-            if value not in subnets:
-                subnets.append(value)
+            if value not in found.subnets:
+                found.subnets.append(value)
         else:
-            findings.extend(workload.unresolved("a subnet of its tasks", value, *location))
-    return subnets, findings
+            if value not in found.unresolved:
+                found.unresolved.append(value)
+            found.findings.extend(workload.unresolved("a subnet of its tasks", value, *location))
+    return found
 
 
 def check_task_subnet(
@@ -360,23 +369,23 @@ def _ports(rule: dict) -> str:
 # --- E9007: imports ------------------------------------------------------------------------------------------
 
 
-def _import_sites(template: dict) -> Iterator[tuple[str, tuple[str | int, ...], ExportName | None]]:
-    """(logical ID or section, path, name) of every Fn::ImportValue in a template."""
-    for path, node in walk(template):
+def _import_sites(resolver: Resolver, template: str) -> Iterator[tuple[str, tuple[str | int, ...], Name]]:
+    """(logical ID or section, path, name) of every Fn::ImportValue in a template, one per name it can spell."""
+    for path, node in walk(resolver.templates[template]):
         function = intrinsic(node)
         if function and function[0] == "Fn::ImportValue":
             owner = str(path[1]) if len(path) > 1 and path[0] in ("Resources", "Outputs") else str(path[0])
-            for name in import_names(function[1]):
+            for name in resolver.names(template, function[1]):
                 yield owner, path, name
 
 
 def check_imports(resolver: Resolver, template: str) -> Iterator[Finding]:
     """E9007 when the stack an import names is given but lacks the export; W9009 when it is not given at all."""
-    sites = list(_import_sites(resolver.templates[template]))
+    sites = list(_import_sites(resolver, template))
     # A stack variable is bound when some import through it matches: that template stands for the stack.
     bound: dict[str, set[str]] = defaultdict(set)
     for _, _, name in sites:
-        if name and name.stack_variable:
+        if not isinstance(name, UnreadableName) and name.stack_variable:
             bound[name.stack_variable].update(e.template for e in resolver.exports_for(name))
     for owner, path, name in sites:
         rule_id, message = _import_verdict(resolver, name, bound)
@@ -384,9 +393,9 @@ def check_imports(resolver: Resolver, template: str) -> Iterator[Finding]:
             yield Finding(template, owner, rule_id, severity_of(rule_id), message, path)
 
 
-def _import_verdict(resolver: Resolver, name: ExportName | None, bound: dict[str, set[str]]) -> tuple[str, str]:
-    if name is None:
-        return "W9009", "cannot read the export name of a Fn::ImportValue"
+def _import_verdict(resolver: Resolver, name: Name, bound: dict[str, set[str]]) -> tuple[str, str]:
+    if isinstance(name, UnreadableName):
+        return "W9009", f"cannot read the export name {name.text} of a Fn::ImportValue: {name.reason}"
     if resolver.exports_for(name):
         return "", ""
     if not resolver.exports:
@@ -402,6 +411,8 @@ def _import_verdict(resolver: Resolver, name: ExportName | None, bound: dict[str
 
 
 def check_unreadable_exports(resolver: Resolver) -> Iterator[Finding]:
-    for template, output in resolver.unreadable_exports:
-        message = "cannot read the export name: imports of it cannot be matched"
-        yield Finding(template, output, "W9009", severity_of("W9009"), message, ("Outputs", output, "Export", "Name"))
+    for export in resolver.unreadable_exports:
+        name = export.name
+        message = f"cannot read the export name {name.text} ({name.reason}): imports of it cannot be matched"
+        location = ("Outputs", export.output, "Export", "Name")
+        yield Finding(export.template, export.output, "W9009", severity_of("W9009"), message, location)
