@@ -39,13 +39,22 @@ NETWORKS = [name for name in SHIPPED if name.startswith("network")]
 SERVICES = [name for name in SHIPPED if name.startswith("service")]
 
 
+FRONT_DOOR_KEYS = set(contract.IngressExport)
+
+
 @pytest.mark.parametrize("network", NETWORKS)
-@pytest.mark.parametrize("service", SERVICES)
-def test_every_service_import_is_exported_by_every_network(network: str, service: str) -> None:
+@pytest.mark.parametrize("consumer", [*SERVICES, "ingress-alb.yaml"])
+def test_every_network_import_is_exported_by_every_network(network: str, consumer: str) -> None:
     exported = set(contract.exported_keys(catalogue_dict(network)))
-    imported = contract.imported_keys(catalogue_dict(service))
-    assert imported, f"{service} imports nothing from the network stack"
+    imported = [k for k in contract.imported_keys(catalogue_dict(consumer)) if k not in FRONT_DOOR_KEYS]
+    assert imported, f"{consumer} imports nothing from the network stack"
     assert [k for k in imported if k not in exported] == []
+
+
+def test_front_door_imports_are_exported_by_the_front_door() -> None:
+    exported = set(contract.exported_keys(catalogue_dict("ingress-alb.yaml")))
+    imported = set(contract.imported_keys(catalogue_dict("service-shared-alb.yaml"))) & FRONT_DOOR_KEYS
+    assert imported and imported <= exported
 
 
 @pytest.mark.parametrize("filename", SHIPPED)

@@ -14,16 +14,25 @@ from .config import (
     ContainerOptions,
     HealthCheckOptions,
     ImageOptions,
+    IngressConfig,
     LoadBalancerOptions,
     NetworkConfig,
     PullThroughCacheConfig,
     RegistryConfig,
+    RoutingOptions,
     ScalingOptions,
     ServiceConfig,
     check_reachability,
 )
-from .contract import NETWORK_STACK_PARAMETER, NetworkExport, NetworkImports, RegistryExport
-from .layers import build_network, build_pull_through_cache, build_registry, build_service
+from .contract import (
+    NETWORK_STACK_PARAMETER,
+    IngressExport,
+    IngressImports,
+    NetworkExport,
+    NetworkImports,
+    RegistryExport,
+)
+from .layers import build_ingress, build_network, build_pull_through_cache, build_registry, build_service
 from .layers.blocks import iam as policies
 from .render import render_json, render_yaml
 from .render.loader import TemplateLoadError, load_template
@@ -40,6 +49,9 @@ __all__ = [
     "ContainerOptions",
     "HealthCheckOptions",
     "ImageOptions",
+    "IngressConfig",
+    "IngressExport",
+    "IngressImports",
     "LoadBalancerOptions",
     "NetworkConfig",
     "NetworkExport",
@@ -47,9 +59,11 @@ __all__ = [
     "PullThroughCacheConfig",
     "RegistryConfig",
     "RegistryExport",
+    "RoutingOptions",
     "ScalingOptions",
     "ServiceConfig",
     "TemplateLoadError",
+    "build_ingress",
     "build_network",
     "build_pull_through_cache",
     "build_registry",

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from troposphere import Template
 
+from .config.ingress import IngressConfig
 from .config.network import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
-from .config.service import NLB, TLS, LoadBalancerOptions, ServiceConfig
-from .layers import build_network, build_pull_through_cache, build_registry, build_service
+from .config.service import NLB, SHARED, TLS, LoadBalancerOptions, RoutingOptions, ServiceConfig
+from .layers import build_ingress, build_network, build_pull_through_cache, build_registry, build_service
 from .render import render_yaml
 
 
@@ -51,6 +52,20 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "service-nlb.yaml",
         "Fargate service behind an internet-facing NLB with a TLS listener (TLS ends at the NLB)",
         lambda: build_service(ServiceConfig(load_balancer=LoadBalancerOptions(kind=NLB, listener_protocol=TLS))),
+    ),
+    CatalogueEntry(
+        "ingress-alb.yaml",
+        "Shared front door: one internet-facing ALB (HTTPS with a 404 default, HTTP redirects) for many services",
+        lambda: build_ingress(IngressConfig()),
+    ),
+    CatalogueEntry(
+        "service-shared-alb.yaml",
+        "Fargate service attached to the shared front door by a listener rule on host and/or path",
+        lambda: build_service(
+            ServiceConfig(
+                load_balancer=LoadBalancerOptions(kind=SHARED), routing=RoutingOptions(hosts=("app.example.com",))
+            )
+        ),
     ),
     CatalogueEntry(
         "registry.yaml",

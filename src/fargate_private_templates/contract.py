@@ -11,7 +11,10 @@ from enum import StrEnum
 
 from troposphere import AWSHelperFn, Export, ImportValue, Output, Parameter, Split, Sub, Template
 
+from .config.patterns import STACK_NAME
+
 NETWORK_STACK_PARAMETER = "NetworkStackName"
+INGRESS_STACK_PARAMETER = "IngressStackName"
 # Comma-joined lists, because an export value must be a string.
 LIST_SEPARATOR = ","
 # An export's value cannot be empty.
@@ -30,6 +33,18 @@ class NetworkExport(StrEnum):
     VPC_ENDPOINTS = "VpcEndpoints"
     CLUSTER_NAME = "ClusterName"
     CLUSTER_ARN = "ClusterArn"
+
+
+class IngressExport(StrEnum):
+    """Keys the shared front-door stack exports, for the services that attach listener rules to it."""
+
+    HTTPS_LISTENER_ARN = "HttpsListenerArn"
+    LOAD_BALANCER_SECURITY_GROUP_ID = "LoadBalancerSecurityGroupId"
+    # For ALBRequestCountPerTarget scaling: app/<name>/<id>.
+    LOAD_BALANCER_FULL_NAME = "LoadBalancerFullName"
+    LOAD_BALANCER_DNS_NAME = "LoadBalancerDnsName"
+    # For Route 53 alias records to the load balancer.
+    LOAD_BALANCER_HOSTED_ZONE_ID = "LoadBalancerCanonicalHostedZoneId"
 
 
 class RegistryExport(StrEnum):
@@ -101,7 +116,7 @@ class NetworkImports:
                 Type="String",
                 Default=default_stack_name,
                 Description="Name of the deployed network stack whose exports this stack imports",
-                AllowedPattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$",
+                AllowedPattern=STACK_NAME.pattern,
                 ConstraintDescription="a CloudFormation stack name: letters, digits and hyphens, "
                 "starting with a letter",
             )
@@ -136,3 +151,36 @@ class NetworkImports:
     @property
     def cluster_arn(self) -> ImportValue:
         return self.value(NetworkExport.CLUSTER_ARN)
+
+
+class IngressImports:
+    """The shared front door's exports, through the ``IngressStackName`` parameter: what an attached service needs."""
+
+    def __init__(self, template: Template, default_stack_name: str = "fargate-ingress") -> None:
+        self.parameter = template.add_parameter(
+            Parameter(
+                INGRESS_STACK_PARAMETER,
+                Type="String",
+                Default=default_stack_name,
+                Description="Name of the deployed front-door stack (build_ingress) whose HTTPS listener this service "
+                "attaches a rule to",
+                AllowedPattern=STACK_NAME.pattern,
+                ConstraintDescription="a CloudFormation stack name: letters, digits and hyphens, "
+                "starting with a letter",
+            )
+        )
+
+    def value(self, key: str) -> ImportValue:
+        return ImportValue(Sub(f"${{{self.parameter.title}}}-{key}"))
+
+    @property
+    def https_listener_arn(self) -> ImportValue:
+        return self.value(IngressExport.HTTPS_LISTENER_ARN)
+
+    @property
+    def security_group_id(self) -> ImportValue:
+        return self.value(IngressExport.LOAD_BALANCER_SECURITY_GROUP_ID)
+
+    @property
+    def load_balancer_full_name(self) -> ImportValue:
+        return self.value(IngressExport.LOAD_BALANCER_FULL_NAME)

@@ -6,6 +6,7 @@ allowed.
 
 from .errors import ConfigError
 from .file import Deployment, parse_config, read_config
+from .ingress import IngressConfig
 from .network import ENDPOINT_PRESETS, ENDPOINTS, NAT_MODES, NetworkConfig
 from .reachability import check_reachability
 from .registry import PullThroughCacheConfig, RegistryConfig
@@ -14,6 +15,7 @@ from .service import (
     HealthCheckOptions,
     ImageOptions,
     LoadBalancerOptions,
+    RoutingOptions,
     ScalingOptions,
     ServiceConfig,
 )
@@ -27,10 +29,12 @@ __all__ = [
     "Deployment",
     "HealthCheckOptions",
     "ImageOptions",
+    "IngressConfig",
     "LoadBalancerOptions",
     "NetworkConfig",
     "PullThroughCacheConfig",
     "RegistryConfig",
+    "RoutingOptions",
     "ScalingOptions",
     "ServiceConfig",
     "check_reachability",

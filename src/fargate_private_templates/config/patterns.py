@@ -21,3 +21,9 @@ CACHE_PREFIX_LENGTH: Final = (2, 30)
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9/_.~%&=?+-]{0,1023}$")
+# A listener rule's values, from the ALB guide's "Add a listener rule" (value matching):
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/add-rule.html
+HOST_HEADER = re.compile(r"^(?=.{1,128}$)[A-Za-z0-9_.*?-]*\.[A-Za-z0-9]+$")
+PATH_PATTERN = re.compile(r"^[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}$")
+STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8,17}$")

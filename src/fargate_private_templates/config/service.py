@@ -13,24 +13,29 @@ from .patterns import (
     ACCOUNT_ID,
     CERTIFICATE_ARN,
     HEALTH_CHECK_PATH,
+    HOST_HEADER,
     IMAGE_TAG,
     IMAGE_URI,
     NAME,
+    PATH_PATTERN,
     REPOSITORY,
     SECRET_ARN,
     SECRETS_MANAGER_ARN,
     SSM_PARAMETER_ARN,
+    STACK_NAME,
 )
 
 ALB: Final = "alb"
 NLB: Final = "nlb"
-LOAD_BALANCERS: Final = (ALB, NLB)
+# An ALB of the shared front-door stack (``build_ingress``): the service adds a listener rule to it.
+SHARED: Final = "shared"
+LOAD_BALANCERS: Final = (ALB, NLB, SHARED)
 
 HTTPS: Final = "https"
 TCP: Final = "tcp"
 TLS: Final = "tls"
-LISTENERS: Final = {ALB: (HTTPS,), NLB: (TCP, TLS)}
-HEALTH_CHECKS: Final = {ALB: ("http",), NLB: ("tcp", "http")}
+LISTENERS: Final = {ALB: (HTTPS,), NLB: (TCP, TLS), SHARED: (HTTPS,)}
+HEALTH_CHECKS: Final = {ALB: ("http",), NLB: ("tcp", "http"), SHARED: ("http",)}
 # The ALB's HTTP listener on this port only redirects to HTTPS.
 HTTP_REDIRECT_PORT: Final = 80
 
@@ -215,16 +220,20 @@ class HealthCheckOptions:
 
 @dataclass(frozen=True)
 class LoadBalancerOptions:
-    """The service's own load balancer in the public subnets (``[services.load_balancer]``).
+    """The load balancer in front of the service (``[services.load_balancer]``).
 
     Attributes:
-        kind: ``alb`` (default) or ``nlb``.
+        kind: ``alb`` (default: an ALB of the service's own), ``nlb`` (an NLB of its own) or ``shared`` (a listener
+            rule on the HTTPS listener of a shared front-door stack, see ``build_ingress``; routed by
+            ``RoutingOptions``).
         listener_protocol: ``https`` for an ALB (with an HTTP listener that only redirects); ``tcp`` or ``tls`` for
-            an NLB (default ``https`` for an ALB, ``tcp`` for an NLB).
-        listener_port: public port (default 443 for https and tls, 80 for tcp).
+            an NLB (default ``https`` for an ALB and a shared front door, ``tcp`` for an NLB).
+        listener_port: public port (default 443 for https and tls, 80 for tcp); a shared front door's is 443.
         certificate_arn: default of the ``CertificateArn`` parameter for https/tls (default none: asked at deploy
-            time).
-        deletion_protection: default of the ``DeletionProtection`` parameter (default False).
+            time); with ``shared``, the default of ``ExtraCertificateArn``, a certificate added to the shared
+            listener for this service's host names (SNI).
+        deletion_protection: default of the ``DeletionProtection`` parameter (default False); not with ``shared``
+            (the front door has its own).
     """
 
     kind: str = ALB
@@ -242,9 +251,19 @@ class LoadBalancerOptions:
                 f"allowed: {', '.join(LISTENERS[kind])}"
             )
         object.__setattr__(self, "listener_protocol", protocol)
+        if kind == SHARED and self.listener_port not in (None, HTTPS_PORT):
+            raise ConfigError(
+                f"load_balancer.listener_port: {self.listener_port!r} is not allowed with load_balancer.kind "
+                f"'shared'; the shared front door listens on {HTTPS_PORT}"
+            )
+        if kind == SHARED and self.deletion_protection is not False:
+            raise ConfigError(
+                "load_balancer.deletion_protection: not used with load_balancer.kind 'shared'; the front-door stack "
+                "has its own DeletionProtection parameter"
+            )
         port = self.listener_port if self.listener_port is not None else (80 if protocol == TCP else 443)
         object.__setattr__(self, "listener_port", v.int_between("load_balancer.listener_port", port, 1, 65535))
-        if kind == ALB and self.listener_port == HTTP_REDIRECT_PORT:
+        if kind in (ALB, SHARED) and self.listener_port == HTTP_REDIRECT_PORT:
             raise ConfigError(
                 "load_balancer.listener_port: 80 is taken by the ALB's HTTP-to-HTTPS redirect; choose another port"
             )
@@ -270,7 +289,73 @@ class LoadBalancerOptions:
     @property
     def public_ports(self) -> list[int]:
         """The ports open to the internet: the listener's, and the ALB's redirect."""
-        return [self.listener_port, HTTP_REDIRECT_PORT] if self.kind == ALB else [self.listener_port]
+        return [self.listener_port, HTTP_REDIRECT_PORT] if self.kind in (ALB, SHARED) else [self.listener_port]
+
+    @property
+    def is_application(self) -> bool:
+        """An ALB, the service's own or the shared front door: HTTP health checks, request-count scaling."""
+        return self.kind in (ALB, SHARED)
+
+
+# Listener rule limits, from "Condition types for listener rules" and "Quotas for your Application Load Balancers":
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+MAX_VALUES_PER_CONDITION: Final = 3
+MAX_VALUES_PER_RULE: Final = 5
+RULE_PRIORITIES: Final = (1, 50_000)
+
+
+@dataclass(frozen=True)
+class RoutingOptions:
+    """Which requests a shared front door sends to the service (``[services.routing]``, only with
+    ``load_balancer.kind = "shared"``). A request matches when its host matches one of ``hosts`` (if given) and its
+    path one of ``paths`` (if given); give at least one of them.
+
+    Attributes:
+        hosts: host names, default of the ``HostHeaders`` parameter (default none), for example ``api.example.com``
+            or ``*.example.com``: up to 128 of a-z A-Z 0-9 - _ . * ?, with a dot, ending in letters or digits.
+        paths: path patterns, default of the ``PathPatterns`` parameter (default none), for example ``/api/*``.
+        priority: the listener rule's priority, 1-50000, lower evaluated first (default none: assigned when a config
+            file renders the front door and its services together, so that priorities are unique, stable when
+            services come and go, and more specific rules come first; a service built alone asks at deploy time).
+        front_door: default of the ``IngressStackName`` parameter: the front-door stack's name (default
+            ``fargate-ingress``).
+    """
+
+    hosts: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    priority: int | None = None
+    front_door: str = "fargate-ingress"
+
+    def __post_init__(self) -> None:
+        for name, pattern, allowed in (
+            ("hosts", HOST_HEADER, "a host name of a-z A-Z 0-9 - _ . * ? with a dot, ending in a letter or digit"),
+            ("paths", PATH_PATTERN, "a path of up to 128 of a-z A-Z 0-9 _ - . $ / ~ \" ' @ : + & * ?"),
+        ):
+            values = getattr(self, name)
+            if isinstance(values, str) or not isinstance(values, (tuple, list)):
+                raise ConfigError(f"routing.{name}: {values!r} is not a list of strings")
+            values = tuple(v.pattern(f"routing.{name}", value, pattern, allowed) for value in values)
+            if len(set(values)) != len(values):
+                raise ConfigError(f"routing.{name}: {values!r} names a value twice")
+            if len(values) > MAX_VALUES_PER_CONDITION:
+                raise ConfigError(
+                    f"routing.{name}: {len(values)} values given; an ALB condition takes at most "
+                    f"{MAX_VALUES_PER_CONDITION}"
+                )
+            object.__setattr__(self, name, values)
+        if len(self.hosts) + len(self.paths) > MAX_VALUES_PER_RULE:
+            raise ConfigError(
+                f"routing.hosts, routing.paths: {len(self.hosts) + len(self.paths)} values given; an ALB listener "
+                f"rule takes at most {MAX_VALUES_PER_RULE} (the quota 'condition values per rule')"
+            )
+        if self.priority is not None:
+            v.int_between("routing.priority", self.priority, *RULE_PRIORITIES)
+        v.pattern("routing.front_door", self.front_door, STACK_NAME, "a CloudFormation stack name")
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.hosts or self.paths or self.priority is not None)
 
 
 @dataclass(frozen=True)
@@ -318,6 +403,7 @@ GROUPS: Final = {
     "container": ContainerOptions,
     "health_check": HealthCheckOptions,
     "load_balancer": LoadBalancerOptions,
+    "routing": RoutingOptions,
     "scaling": ScalingOptions,
 }
 
@@ -339,7 +425,9 @@ class ServiceConfig:
         image: where the image comes from, an ``ImageOptions`` (default: repository ``app`` in this account's ECR).
         container: the application container, a ``ContainerOptions`` (default: ``app`` on port 8080).
         health_check: the target group's health check, a ``HealthCheckOptions`` (default: HTTP ``/`` every 30 s).
-        load_balancer: the load balancer, a ``LoadBalancerOptions`` (default: an HTTPS ALB).
+        load_balancer: the load balancer, a ``LoadBalancerOptions`` (default: an HTTPS ALB of the service's own).
+        routing: with a shared front door, which hosts and paths reach the service, a ``RoutingOptions``
+            (default: none; required with ``load_balancer.kind = "shared"``).
         scaling: autoscaling, a ``ScalingOptions`` (default: 2-4 tasks at 70% CPU).
     """
 
@@ -356,6 +444,7 @@ class ServiceConfig:
     container: ContainerOptions = field(default_factory=ContainerOptions)
     health_check: HealthCheckOptions = field(default_factory=HealthCheckOptions)
     load_balancer: LoadBalancerOptions = field(default_factory=LoadBalancerOptions)
+    routing: RoutingOptions = field(default_factory=RoutingOptions)
     scaling: ScalingOptions = field(default_factory=ScalingOptions)
 
     def __post_init__(self) -> None:
@@ -393,7 +482,17 @@ class ServiceConfig:
                 f"allowed: {', '.join(HEALTH_CHECKS[kind])}"
             )
         object.__setattr__(self, "health_check", dataclasses.replace(self.health_check, protocol=protocol))
-        if self.scaling.target_requests_per_target is not None and kind != ALB:
+        if kind == SHARED and not (self.routing.hosts or self.routing.paths):
+            raise ConfigError(
+                "routing.hosts, routing.paths: a service on a shared front door (load_balancer.kind 'shared') needs "
+                "at least one host or path to answer"
+            )
+        if kind != SHARED and self.routing.is_set:
+            raise ConfigError(
+                f"routing: only used with load_balancer.kind 'shared', not {kind!r}; a load balancer of the service's "
+                "own forwards every request to it"
+            )
+        if self.scaling.target_requests_per_target is not None and not self.load_balancer.is_application:
             raise ConfigError(
                 f"scaling.target_requests_per_target: request-count scaling needs an ALB, not load_balancer.kind "
                 f"{kind!r}"

@@ -2,59 +2,78 @@
 
 from __future__ import annotations
 
-from troposphere import Template
+from troposphere import GetAtt, Template
 
-from ...config.service import ALB, ServiceConfig
+from ...config.service import ALB, SHARED, ServiceConfig
 from ...contract import NETWORK_STACK_PARAMETER, NetworkImports
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
 from .ecs_service import add_autoscaling, add_outputs, add_service, add_service_parameters
+from .front_door import add_front_door_egress, add_front_door_parameters, add_listener_rule
 from .image import add_image_parameters
 from .load_balancing import (
-    add_certificate_parameter,
+    add_listener_certificate_parameter,
     add_listeners,
     add_load_balancer,
     add_security_groups,
     add_target_group,
+    add_task_ingress,
+    add_task_security_group,
 )
 from .task import add_execution_role, add_task_definition, add_task_role
 
 
 def build_service(config: ServiceConfig | None = None) -> Template:
-    """A service stack that imports the network stack's exports through the ``NetworkStackName`` parameter."""
+    """A service stack that imports the network stack's exports through the ``NetworkStackName`` parameter (and,
+    on a shared front door, the front door's through ``IngressStackName``)."""
     config = config or ServiceConfig()
+    shared = config.load_balancer.kind == SHARED
     template = Template(Description=_description(config))
     template.set_version()
     network = NetworkImports(template)
     add_parameter_group(template, "Network stack", {NETWORK_STACK_PARAMETER: "Network stack name"})
+    front_door = add_front_door_parameters(template, config) if shared else None
     image = add_image_parameters(template, config)
-    certificate = add_certificate_parameter(template, config) if config.load_balancer.uses_certificate else None
+    certificate = (
+        add_listener_certificate_parameter(template, config)
+        if config.load_balancer.uses_certificate and not shared
+        else None
+    )
     desired_count, deletion_protection, log_retention = add_service_parameters(template, config)
     # Logs outlive the service: they are what explains its last failure.
     log_group = add_retained_log_group(template, "LogGroup", log_retention)
     execution_role = add_execution_role(template, config, image, log_group)
     task_role = add_task_role(template, config)
     task_definition = add_task_definition(template, config, image, log_group, execution_role, task_role)
-    task_security_group, load_balancer_security_group = add_security_groups(template, config, network)
-    load_balancer = add_load_balancer(template, config, network, load_balancer_security_group, deletion_protection)
-    target_group = add_target_group(template, config, network)
-    listener = add_listeners(template, config, load_balancer, target_group, certificate)
+    if front_door is not None:
+        load_balancer = None
+        task_security_group = add_task_security_group(template, config, network)
+        add_task_ingress(template, config, task_security_group, front_door.imports.security_group_id)
+        add_front_door_egress(template, config, front_door, task_security_group)
+        target_group = add_target_group(template, config, network)
+        forwarder = add_listener_rule(template, front_door, target_group)
+        load_balancer_full_name = front_door.imports.load_balancer_full_name
+    else:
+        task_security_group, load_balancer_security_group = add_security_groups(template, config, network)
+        load_balancer = add_load_balancer(template, config, network, load_balancer_security_group, deletion_protection)
+        target_group = add_target_group(template, config, network)
+        forwarder = add_listeners(template, config, load_balancer, target_group, certificate)
+        load_balancer_full_name = GetAtt(load_balancer, "LoadBalancerFullName")
     service = add_service(
-        template, config, network, task_definition, task_security_group, target_group, listener, desired_count
+        template, config, network, task_definition, task_security_group, target_group, forwarder, desired_count
     )
-    add_autoscaling(template, config, network, service, load_balancer, target_group)
+    add_autoscaling(template, config, network, service, load_balancer_full_name, target_group)
     add_outputs(template, service, load_balancer, log_group, task_security_group)
     apply_tags(template, config.tags)
     return template
 
 
 def _description(config: ServiceConfig) -> str:
-    front = (
-        "an ALB (HTTPS, HTTP redirects)"
-        if config.load_balancer.kind == ALB
-        else f"an NLB ({config.load_balancer.listener_protocol.upper()})"
-    )
+    front = {
+        ALB: "an ALB (HTTPS, HTTP redirects)",
+        SHARED: "a listener rule of the shared front door's ALB",
+    }.get(config.load_balancer.kind, f"an NLB ({config.load_balancer.listener_protocol.upper()})")
     return (
         f"fargate-private-templates service {config.name}: Fargate tasks with only private IPs in the network "
         f"stack's private subnets, behind {front} in its public subnets"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from troposphere import (
+    AWSHelperFn,
+    AWSObject,
     Equals,
     GetAtt,
     If,
@@ -20,16 +22,15 @@ from troposphere import (
 )
 from troposphere import elasticloadbalancingv2 as elb
 
-from ...config.service import (
-    ServiceConfig,
-)
+from ...config.service import SHARED, ServiceConfig
 from ...contract import NetworkImports
+from ..blocks.load_balancers import add_deletion_protection_parameter
 from ..blocks.parameters import add_log_retention_parameter, add_parameter_group
 
 HAS_DESIRED_COUNT = "HasDesiredCount"
 
 
-def add_service_parameters(template: Template, config: ServiceConfig) -> tuple[Parameter, Parameter, Parameter]:
+def add_service_parameters(template: Template, config: ServiceConfig) -> tuple[Parameter, Parameter | None, Parameter]:
     scaling = config.scaling
     desired_count = template.add_parameter(
         Parameter(
@@ -44,16 +45,12 @@ def add_service_parameters(template: Template, config: ServiceConfig) -> tuple[P
     )
     # CloudFormation sends DesiredCount with every service update; left out, the running count is kept.
     template.add_condition(HAS_DESIRED_COUNT, Not(Equals(Ref(desired_count), "")))
-    deletion_protection = template.add_parameter(
-        Parameter(
-            "DeletionProtection",
-            Type="String",
-            Default=str(config.load_balancer.deletion_protection).lower(),
-            AllowedValues=["true", "false"],
-            Description="Protect the load balancer from deletion (set false before deleting the stack)",
-        )
+    # The shared front door's stack owns its load balancer's deletion protection.
+    deletion_protection = (
+        None
+        if config.load_balancer.kind == SHARED
+        else add_deletion_protection_parameter(template, config.load_balancer.deletion_protection)
     )
-    add_parameter_group(template, "Load balancer", {deletion_protection.title: "Deletion protection"})
     add_parameter_group(template, "Service", {desired_count.title: "Desired task count"})
     log_retention = add_log_retention_parameter(
         template,
@@ -73,14 +70,15 @@ def add_service(
     task_definition: ecs.TaskDefinition,
     task_security_group: ec2.SecurityGroup,
     target_group: elb.TargetGroup,
-    listener: elb.Listener,
+    forwarder: AWSObject,
     desired_count: Parameter,
 ) -> ecs.Service:
+    """``forwarder`` is the listener or listener rule that forwards to ``target_group``."""
     return template.add_resource(
         ecs.Service(
             "Service",
             # The target group must belong to a load balancer before ECS can register tasks in it.
-            DependsOn=[listener.title],
+            DependsOn=[forwarder.title],
             Cluster=network.cluster_arn,
             LaunchType="FARGATE",
             PlatformVersion=config.platform_version,
@@ -118,7 +116,7 @@ def add_autoscaling(
     config: ServiceConfig,
     network: NetworkImports,
     service: ecs.Service,
-    load_balancer: elb.LoadBalancer,
+    load_balancer_full_name: AWSHelperFn,
     target_group: elb.TargetGroup,
 ) -> None:
     # No RoleARN: Application Auto Scaling uses its ECS service-linked role.
@@ -146,10 +144,7 @@ def add_autoscaling(
             target,
             applicationautoscaling.PredefinedMetricSpecification(
                 PredefinedMetricType="ALBRequestCountPerTarget",
-                ResourceLabel=Join(
-                    "/",
-                    [GetAtt(load_balancer, "LoadBalancerFullName"), GetAtt(target_group, "TargetGroupFullName")],
-                ),
+                ResourceLabel=Join("/", [load_balancer_full_name, GetAtt(target_group, "TargetGroupFullName")]),
             ),
             config.scaling.target_requests_per_target,
         )
@@ -182,15 +177,20 @@ def _add_target_tracking_policy(
 def add_outputs(
     template: Template,
     service: ecs.Service,
-    load_balancer: elb.LoadBalancer,
+    load_balancer: elb.LoadBalancer | None,
     log_group: logs.LogGroup,
     task_security_group: ec2.SecurityGroup,
 ) -> None:
-    template.add_output(
-        [
+    """``load_balancer`` is the service's own; a service on a shared front door has none (the front door's stack
+    exports its DNS name)."""
+    if load_balancer is not None:
+        template.add_output(
             Output(
                 "LoadBalancerDnsName", Description="Point your DNS name here", Value=GetAtt(load_balancer, "DNSName")
-            ),
+            )
+        )
+    template.add_output(
+        [
             Output("ServiceName", Description="ECS service name", Value=GetAtt(service, "Name")),
             Output("LogGroupName", Description="Container logs", Value=Ref(log_group)),
             Output(

@@ -1,0 +1,122 @@
+"""Pieces every load balancer here shares: certificate, deletion protection and access log parameters, hardened
+ALB attributes, the HTTP listener that only redirects, and the scanner skips they need."""
+
+from __future__ import annotations
+
+from troposphere import AWSObject, Equals, If, Not, NoValue, Parameter, Ref, Template
+from troposphere import elasticloadbalancingv2 as elb
+
+from ...config.patterns import CERTIFICATE_ARN
+from .parameters import add_parameter_group
+from .scanner_skips import skip_checkov
+
+# On Security Hub ELB.17's list: TLS 1.3 and 1.2 only, with post-quantum key exchange.
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+HTTP_REDIRECT_PORT = 80
+HAS_ACCESS_LOGS = "HasAccessLogs"
+LOAD_BALANCER_GROUP = "Load balancer"
+
+
+def add_certificate_parameter(template: Template, description: str, default: str | None) -> Parameter:
+    certificate = Parameter(
+        "CertificateArn",
+        Type="String",
+        Description=description,
+        AllowedPattern=CERTIFICATE_ARN.pattern,
+        ConstraintDescription="an ACM certificate ARN: arn:<partition>:acm:<region>:<account>:certificate/<id>",
+    )
+    if default is not None:
+        certificate.Default = default
+    template.add_parameter(certificate)
+    add_parameter_group(template, LOAD_BALANCER_GROUP, {certificate.title: "Certificate ARN"})
+    return certificate
+
+
+def add_deletion_protection_parameter(template: Template, default: bool) -> Parameter:
+    deletion_protection = template.add_parameter(
+        Parameter(
+            "DeletionProtection",
+            Type="String",
+            Default=str(default).lower(),
+            AllowedValues=["true", "false"],
+            Description="Protect the load balancer from deletion (set false before deleting the stack)",
+        )
+    )
+    add_parameter_group(template, LOAD_BALANCER_GROUP, {deletion_protection.title: "Deletion protection"})
+    return deletion_protection
+
+
+def add_access_logs(template: Template) -> list:
+    """Access logs to a bucket given at deploy time (Security Hub ELB.5); off while the parameter is empty."""
+    bucket = template.add_parameter(
+        Parameter(
+            "AccessLogsBucket",
+            Type="String",
+            Default="",
+            Description="S3 bucket for load balancer access logs (its policy must allow ELB log delivery); "
+            "empty for none",
+            AllowedPattern=r"^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+            ConstraintDescription="empty, or an S3 bucket name",
+        )
+    )
+    template.add_condition(HAS_ACCESS_LOGS, Not(Equals(Ref(bucket), "")))
+    add_parameter_group(template, LOAD_BALANCER_GROUP, {bucket.title: "Access logs bucket"})
+    return [
+        elb.LoadBalancerAttributes(Key="access_logs.s3.enabled", Value=If(HAS_ACCESS_LOGS, "true", "false")),
+        If(HAS_ACCESS_LOGS, elb.LoadBalancerAttributes(Key="access_logs.s3.bucket", Value=Ref(bucket)), NoValue),
+        If(
+            HAS_ACCESS_LOGS,
+            elb.LoadBalancerAttributes(Key="access_logs.s3.prefix", Value=Ref("AWS::StackName")),
+            NoValue,
+        ),
+    ]
+
+
+def hardened_alb_attributes() -> list[elb.LoadBalancerAttributes]:
+    """Security Hub ELB.4 (drop invalid headers) and ELB.12 (desync mitigation)."""
+    return [
+        elb.LoadBalancerAttributes(Key="routing.http.drop_invalid_header_fields.enabled", Value="true"),
+        elb.LoadBalancerAttributes(Key="routing.http.desync_mitigation_mode", Value="defensive"),
+    ]
+
+
+def skip_access_logs_finding(load_balancer: elb.LoadBalancer) -> elb.LoadBalancer:
+    return skip_checkov(
+        load_balancer,
+        "CKV_AWS_91",
+        "Access logs are on whenever the AccessLogsBucket parameter names a bucket; the bucket (with the ELB "
+        "log-delivery policy of its Region) is usually an organisation's central log bucket, so none is created here",
+    )
+
+
+def skip_redirect_port_finding(security_group: AWSObject) -> AWSObject:
+    return skip_checkov(
+        security_group,
+        "CKV_AWS_260",
+        "Port 80 is open to the internet only for the ALB's HTTP listener, which answers every request with a "
+        "301 redirect to HTTPS (Security Hub ELB.1) and never forwards to the tasks",
+    )
+
+
+def add_http_redirect_listener(template: Template, load_balancer: elb.LoadBalancer, https_port: int) -> elb.Listener:
+    """Port 80 answers every request with a 301 to HTTPS (Security Hub ELB.1)."""
+    return template.add_resource(
+        elb.Listener(
+            "HttpRedirectListener",
+            LoadBalancerArn=Ref(load_balancer),
+            Port=HTTP_REDIRECT_PORT,
+            Protocol="HTTP",
+            DefaultActions=[
+                elb.Action(
+                    Type="redirect",
+                    RedirectConfig=elb.RedirectConfig(Protocol="HTTPS", Port=str(https_port), StatusCode="HTTP_301"),
+                )
+            ],
+        )
+    )
+
+
+def use_certificate(listener: elb.Listener, certificate: Parameter) -> elb.Listener:
+    listener.Certificates = [elb.Certificate(CertificateArn=Ref(certificate))]
+    listener.SslPolicy = TLS_POLICY
+    return listener

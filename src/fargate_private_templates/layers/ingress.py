@@ -1,0 +1,189 @@
+"""The shared front door: one ALB for many services. HTTPS answers a fixed 404 until a service's listener rule claims
+a host or path; HTTP only redirects. Services attach themselves (``load_balancer.kind = "shared"``): the front door
+exports its listener and security group and never needs to know them."""
+
+from __future__ import annotations
+
+from troposphere import Equals, GetAtt, Not, Parameter, Ref, Template, ec2, wafv2
+from troposphere import elasticloadbalancingv2 as elb
+
+from .. import contract
+from ..config.ingress import IngressConfig
+from ..contract import NETWORK_STACK_PARAMETER, IngressExport, NetworkImports
+from .blocks.load_balancers import (
+    HTTP_REDIRECT_PORT,
+    LOAD_BALANCER_GROUP,
+    add_access_logs,
+    add_certificate_parameter,
+    add_deletion_protection_parameter,
+    add_http_redirect_listener,
+    hardened_alb_attributes,
+    skip_access_logs_finding,
+    skip_redirect_port_finding,
+    use_certificate,
+)
+from .blocks.parameters import add_parameter_group
+from .blocks.security_groups import tcp_rule
+from .blocks.tagging import apply_tags
+
+HTTPS_PORT = 443
+HAS_WEB_ACL = "HasWebAcl"
+WEB_ACL_ARN = (
+    r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[A-Za-z0-9_-]{1,128}/[0-9a-f-]{36}$"  # regional ACLs only
+)
+# A rule that matches nothing, so CloudFormation drops the default allow-all egress: the services' stacks add one
+# egress rule each, to their own container port (the same rule CDK writes for allowAllOutbound: false).
+NO_EGRESS = {"CidrIp": "255.255.255.255/32", "IpProtocol": "icmp", "FromPort": 252, "ToPort": 86}
+
+
+def build_ingress(config: IngressConfig | None = None) -> Template:
+    """The front-door stack, reading the network stack's exports through ``NetworkStackName``."""
+    config = config or IngressConfig()
+    template = Template(Description=_description(config))
+    template.set_version()
+    network = NetworkImports(template)
+    add_parameter_group(template, "Network stack", {NETWORK_STACK_PARAMETER: "Network stack name"})
+    certificate = add_certificate_parameter(
+        template,
+        "Default ACM certificate of the HTTPS listener, in this stack's Region (services add their own for SNI)",
+        config.certificate_arn,
+    )
+    deletion_protection = add_deletion_protection_parameter(template, config.deletion_protection)
+    web_acl = _add_web_acl_parameter(template)
+    security_group = _add_security_group(template, config, network)
+    load_balancer = _add_load_balancer(template, config, network, security_group, deletion_protection)
+    add_http_redirect_listener(template, load_balancer, HTTPS_PORT)
+    https_listener = _add_https_listener(template, load_balancer, certificate)
+    template.add_resource(
+        wafv2.WebACLAssociation(
+            "WebAclAssociation", Condition=HAS_WEB_ACL, ResourceArn=Ref(load_balancer), WebACLArn=Ref(web_acl)
+        )
+    )
+    _add_exports(template, load_balancer, https_listener, security_group)
+    apply_tags(template, config.tags)
+    return template
+
+
+def _description(config: IngressConfig) -> str:
+    where = "internal, in the network stack's private subnets" if config.internal else "in its public subnets"
+    return (
+        f"fargate-private-templates front door: one ALB {where} for many Fargate services with only private IPs; "
+        "each service stack attaches its own listener rule"
+    )
+
+
+def _add_web_acl_parameter(template: Template) -> Parameter:
+    web_acl = template.add_parameter(
+        Parameter(
+            "WebAclArn",
+            Type="String",
+            Default="",
+            Description="AWS WAF web ACL (regional) to associate with the load balancer; empty for none",
+            AllowedPattern=f"^$|{WEB_ACL_ARN}",
+            ConstraintDescription="empty, or a regional WAFv2 web ACL ARN",
+        )
+    )
+    template.add_condition(HAS_WEB_ACL, Not(Equals(Ref(web_acl), "")))
+    add_parameter_group(template, LOAD_BALANCER_GROUP, {web_acl.title: "WAF web ACL ARN"})
+    return web_acl
+
+
+def _add_security_group(template: Template, config: IngressConfig, network: NetworkImports) -> ec2.SecurityGroup:
+    ports = (HTTPS_PORT, HTTP_REDIRECT_PORT)
+    ingress = [
+        tcp_rule(port, f"Listener port {port} from {cidr}", CidrIp=cidr)
+        for cidr in config.allowed_cidrs
+        for port in ports
+    ] + [
+        tcp_rule(port, f"Listener port {port} from prefix list {prefix_list}", SourcePrefixListId=prefix_list)
+        for prefix_list in config.allowed_prefix_lists
+        for port in ports
+    ]
+    security_group = ec2.SecurityGroup(
+        "LoadBalancerSecurityGroup",
+        GroupDescription="Shared front door: the listener ports from the allowed sources; egress only to the "
+        "services that attach themselves",
+        VpcId=network.vpc_id,
+        SecurityGroupIngress=ingress,
+        SecurityGroupEgress=[ec2.SecurityGroupRule(Description="No egress until a service adds its own", **NO_EGRESS)],
+    )
+    if config.open_to_anywhere:
+        skip_redirect_port_finding(security_group)
+    return template.add_resource(security_group)
+
+
+def _add_load_balancer(
+    template: Template,
+    config: IngressConfig,
+    network: NetworkImports,
+    security_group: ec2.SecurityGroup,
+    deletion_protection: Parameter,
+) -> elb.LoadBalancer:
+    attributes = [
+        elb.LoadBalancerAttributes(Key="deletion_protection.enabled", Value=Ref(deletion_protection)),
+        *hardened_alb_attributes(),
+        *add_access_logs(template),
+    ]
+    # Unnamed: a load balancer's name is fixed at creation, so renaming would replace it (and its DNS name).
+    load_balancer = elb.LoadBalancer(
+        "LoadBalancer",
+        Type="application",
+        Scheme="internal" if config.internal else "internet-facing",
+        IpAddressType="ipv4",
+        Subnets=network.private_subnet_ids if config.internal else network.public_subnet_ids,
+        SecurityGroups=[GetAtt(security_group, "GroupId")],
+        LoadBalancerAttributes=attributes,
+    )
+    return template.add_resource(skip_access_logs_finding(load_balancer))
+
+
+def _add_https_listener(template: Template, load_balancer: elb.LoadBalancer, certificate: Parameter) -> elb.Listener:
+    # Requests no service claims get a plain 404, never a default service.
+    not_found = elb.Action(
+        Type="fixed-response",
+        FixedResponseConfig=elb.FixedResponseConfig(
+            StatusCode="404", ContentType="text/plain", MessageBody="No service answers this host and path"
+        ),
+    )
+    listener = elb.Listener(
+        "HttpsListener",
+        LoadBalancerArn=Ref(load_balancer),
+        Port=HTTPS_PORT,
+        Protocol="HTTPS",
+        DefaultActions=[not_found],
+    )
+    return template.add_resource(use_certificate(listener, certificate))
+
+
+def _add_exports(
+    template: Template,
+    load_balancer: elb.LoadBalancer,
+    https_listener: elb.Listener,
+    security_group: ec2.SecurityGroup,
+) -> None:
+    add = contract.add_export
+    add(template, IngressExport.HTTPS_LISTENER_ARN, Ref(https_listener), "HTTPS listener that services add rules to")
+    add(
+        template,
+        IngressExport.LOAD_BALANCER_SECURITY_GROUP_ID,
+        GetAtt(security_group, "GroupId"),
+        "Load balancer security group: services admit it on their container port",
+    )
+    add(
+        template,
+        IngressExport.LOAD_BALANCER_FULL_NAME,
+        GetAtt(load_balancer, "LoadBalancerFullName"),
+        "Load balancer full name, for request-count scaling (ALBRequestCountPerTarget)",
+    )
+    add(
+        template,
+        IngressExport.LOAD_BALANCER_DNS_NAME,
+        GetAtt(load_balancer, "DNSName"),
+        "Point each service's host name here (an alias record)",
+    )
+    add(
+        template,
+        IngressExport.LOAD_BALANCER_HOSTED_ZONE_ID,
+        GetAtt(load_balancer, "CanonicalHostedZoneID"),
+        "Hosted zone of the load balancer, for Route 53 alias records",
+    )

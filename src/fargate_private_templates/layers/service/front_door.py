@@ -1,0 +1,174 @@
+"""A service on the shared front door: a listener rule on its HTTPS listener, and the two security group rules that
+let exactly its load balancer reach exactly this service's container port. The front door never knows its services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from troposphere import Equals, GetAtt, If, Not, NoValue, Or, Parameter, Ref, Split, Template, ec2
+from troposphere import elasticloadbalancingv2 as elb
+
+from ...config.patterns import CERTIFICATE_ARN
+from ...config.service import RULE_PRIORITIES, ServiceConfig
+from ...contract import INGRESS_STACK_PARAMETER, IngressImports
+from ..blocks.parameters import add_parameter_group
+
+HAS_HOST_HEADERS = "HasHostHeaders"
+HAS_PATH_PATTERNS = "HasPathPatterns"
+HAS_EXTRA_CERTIFICATE = "HasExtraCertificate"
+FRONT_DOOR_GROUP = "Front door"
+# Comma-separated values, each as the listener rule takes it (see config.patterns.HOST_HEADER / PATH_PATTERN).
+_HOST = r"[A-Za-z0-9_.*?-]*\.[A-Za-z0-9]+"
+_PATH = r"[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}"
+
+
+@dataclass(frozen=True)
+class FrontDoor:
+    """The imported front door and the parameters that place this service's rule on it."""
+
+    imports: IngressImports
+    host_headers: Parameter
+    path_patterns: Parameter
+    priority: Parameter
+    extra_certificate: Parameter
+
+
+def _list_parameter(title: str, values: tuple[str, ...], item: str, description: str) -> Parameter:
+    return Parameter(
+        title,
+        Type="String",
+        Default=",".join(values),
+        Description=description,
+        AllowedPattern=rf"^$|^{item}(,{item})*$",
+        ConstraintDescription="empty, or values separated by commas without spaces",
+    )
+
+
+def add_front_door_parameters(template: Template, config: ServiceConfig) -> FrontDoor:
+    routing = config.routing
+    imports = IngressImports(template, routing.front_door)
+    host_headers = template.add_parameter(
+        _list_parameter(
+            "HostHeaders",
+            routing.hosts,
+            _HOST,
+            "Host names this service answers, comma-separated (for example api.example.com); empty for any host",
+        )
+    )
+    path_patterns = template.add_parameter(
+        _list_parameter(
+            "PathPatterns",
+            routing.paths,
+            _PATH,
+            "URL path patterns this service answers, comma-separated (for example /api/*); empty for any path",
+        )
+    )
+    priority = Parameter(
+        "ListenerRulePriority",
+        Type="Number",
+        MinValue=RULE_PRIORITIES[0],
+        MaxValue=RULE_PRIORITIES[1],
+        Description="Priority of this service's rule on the shared listener: unique per listener, lower is evaluated "
+        "first, so give more specific hosts and paths lower numbers",
+    )
+    if routing.priority is not None:
+        priority.Default = routing.priority
+    template.add_parameter(priority)
+    extra_certificate = template.add_parameter(
+        Parameter(
+            "ExtraCertificateArn",
+            Type="String",
+            Default=config.load_balancer.certificate_arn or "",
+            Description="ACM certificate for this service's host names, added to the shared listener (SNI); empty "
+            "when the front door's default certificate covers them",
+            AllowedPattern=f"^$|{CERTIFICATE_ARN.pattern}",
+            ConstraintDescription="empty, or an ACM certificate ARN",
+        )
+    )
+    template.add_condition(HAS_HOST_HEADERS, Not(Equals(Ref(host_headers), "")))
+    template.add_condition(HAS_PATH_PATTERNS, Not(Equals(Ref(path_patterns), "")))
+    template.add_condition(HAS_EXTRA_CERTIFICATE, Not(Equals(Ref(extra_certificate), "")))
+    # A rule with neither condition would match every request: the front door's 404 would never answer again.
+    template.add_rule(
+        "HostOrPathGiven",
+        {
+            "Assertions": [
+                {
+                    "Assert": Or(
+                        Not(Equals(Ref(host_headers), "")),
+                        Not(Equals(Ref(path_patterns), "")),
+                    ),
+                    "AssertDescription": "Give HostHeaders, PathPatterns or both: a rule matching every request would "
+                    "take the whole front door",
+                }
+            ]
+        },
+    )
+    add_parameter_group(
+        template,
+        FRONT_DOOR_GROUP,
+        {
+            INGRESS_STACK_PARAMETER: "Front-door stack name",
+            host_headers.title: "Host headers",
+            path_patterns.title: "Path patterns",
+            priority.title: "Listener rule priority",
+            extra_certificate.title: "Extra certificate ARN",
+        },
+    )
+    return FrontDoor(imports, host_headers, path_patterns, priority, extra_certificate)
+
+
+def add_front_door_egress(
+    template: Template, config: ServiceConfig, front_door: FrontDoor, task_security_group: ec2.SecurityGroup
+) -> ec2.SecurityGroupEgress:
+    """The front door's group may reach this service's container port, and nothing more: owned by this stack, so it
+    goes when the service goes."""
+    return template.add_resource(
+        ec2.SecurityGroupEgress(
+            "FrontDoorToTasksEgress",
+            GroupId=front_door.imports.security_group_id,
+            IpProtocol="tcp",
+            FromPort=config.container.port,
+            ToPort=config.container.port,
+            DestinationSecurityGroupId=GetAtt(task_security_group, "GroupId"),
+            Description=f"Traffic and health checks to {config.name}'s container port",
+        )
+    )
+
+
+def add_listener_rule(template: Template, front_door: FrontDoor, target_group: elb.TargetGroup) -> elb.ListenerRule:
+    conditions = [
+        If(
+            HAS_HOST_HEADERS,
+            elb.Condition(
+                Field="host-header",
+                HostHeaderConfig=elb.HostHeaderConfig(Values=Split(",", Ref(front_door.host_headers))),
+            ),
+            NoValue,
+        ),
+        If(
+            HAS_PATH_PATTERNS,
+            elb.Condition(
+                Field="path-pattern",
+                PathPatternConfig=elb.PathPatternConfig(Values=Split(",", Ref(front_door.path_patterns))),
+            ),
+            NoValue,
+        ),
+    ]
+    template.add_resource(
+        elb.ListenerCertificate(
+            "ExtraCertificate",
+            Condition=HAS_EXTRA_CERTIFICATE,
+            ListenerArn=front_door.imports.https_listener_arn,
+            Certificates=[elb.Certificate(CertificateArn=Ref(front_door.extra_certificate))],
+        )
+    )
+    return template.add_resource(
+        elb.ListenerRule(
+            "ListenerRule",
+            ListenerArn=front_door.imports.https_listener_arn,
+            Priority=Ref(front_door.priority),
+            Conditions=conditions,
+            Actions=[elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group))],
+        )
+    )
