@@ -69,6 +69,10 @@ EXPECTED = {
     "E9006-good.yaml": [],
     "E9006-bad.yaml": [("TaskSecurityGroup", "E9006"), ("TaskFromAnywhereIpv6Ingress", "E9006")],
     "E9008-good.yaml": [],
+    "E9004-good-internal.yaml": [],
+    "E9004-bad-internal.yaml": [("LoadBalancer", "E9004"), ("LoadBalancer", "E9004")],
+    "E9020-good.yaml": [],
+    "E9020-bad.yaml": [("ApiRule", "E9020"), ("DocsRule", "E9020")],
     "E9008-bad.yaml": [("Service", "E9008")],
     "W9009-bad.yaml": [("Service", "W9009")],
     "W9009-bad-main-route-table.yaml": [("Service", "W9009")],
@@ -719,7 +723,19 @@ def test_check_dicts_survives_malformed_templates() -> None:
 
 
 def test_rules_and_cfnlint_path() -> None:
-    assert sorted(RULES) == ["E9001", "E9002", "E9003", "E9004", "E9005", "E9006", "E9007", "E9008", "W9001", "W9009"]
+    assert sorted(RULES) == [
+        "E9001",
+        "E9002",
+        "E9003",
+        "E9004",
+        "E9005",
+        "E9006",
+        "E9007",
+        "E9008",
+        "E9020",
+        "W9001",
+        "W9009",
+    ]
     assert all(description and "\n" not in description for description in RULES.values())
     assert cfnlint_rules_path().is_dir()
     assert (cfnlint_rules_path() / "TaskPublicIp.py").is_file()

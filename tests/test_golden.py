@@ -37,9 +37,9 @@ def test_example_config_renders_as_its_golden_files(config: Path) -> None:
         for stale in folder.glob("*.yaml"):
             if stale.name not in rendered:
                 stale.unlink()
-    assert sorted(rendered) == sorted(p.name for p in folder.glob("*.yaml"))
     for name, text in rendered.items():
         _compare(folder / name, text)
+    assert sorted(rendered) == sorted(p.name for p in folder.glob("*.yaml"))
 
 
 def test_scheduled_task_example_renders_as_its_golden_file() -> None:

@@ -9,6 +9,7 @@ from troposphere import Template
 
 from .config.ingress import IngressConfig
 from .config.network import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
+from .config.priorities import assign_priorities
 from .config.service import NLB, SHARED, TLS, LoadBalancerOptions, RoutingOptions, ServiceConfig
 from .layers import build_ingress, build_network, build_pull_through_cache, build_registry, build_service
 from .render import render_yaml
@@ -61,9 +62,15 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "service-shared-alb.yaml",
         "Fargate service attached to the shared front door by a listener rule on host and/or path",
+        # Its priority is computed as for a config file: a second copy deployed as is clashes, and `check` says so.
         lambda: build_service(
-            ServiceConfig(
-                load_balancer=LoadBalancerOptions(kind=SHARED), routing=RoutingOptions(hosts=("app.example.com",))
+            *assign_priorities(
+                [
+                    ServiceConfig(
+                        load_balancer=LoadBalancerOptions(kind=SHARED),
+                        routing=RoutingOptions(hosts=("app.example.com",)),
+                    )
+                ]
             )
         ),
     ),

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from troposphere import Template
 
-from .config import ConfigError, NetworkConfig, ServiceConfig, check_reachability, read_config
-from .layers import build_network, build_registry, build_service
+from .config import ConfigError, IngressConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
+from .config.priorities import assign_priorities
+from .layers import build_ingress, build_network, build_registry, build_service
 
 NETWORK_FILE = "network.yaml"
+INGRESS_FILE = "ingress.yaml"
 REGISTRY_FILE = "registry.yaml"
 
 
@@ -18,22 +20,29 @@ def service_file(service: ServiceConfig) -> str:
     return f"service-{service.name}.yaml"
 
 
-def build_stacks(network: NetworkConfig, services: Sequence[ServiceConfig]) -> dict[str, Template]:
-    """File name -> template: ``network.yaml`` and one ``service-<name>.yaml`` per service."""
+def build_stacks(
+    network: NetworkConfig, services: Sequence[ServiceConfig], ingress: IngressConfig | None = None
+) -> dict[str, Template]:
+    """File name -> template: ``network.yaml``, ``ingress.yaml`` with a shared front door, and one
+    ``service-<name>.yaml`` per service. Services on a shared front door get listener rule priorities here."""
     seen: set[str] = set()
     for service in services:
         if service.name in seen:
             raise ConfigError(f"name: {service.name!r} is used by two services; each service needs its own name")
         seen.add(service.name)
     check_reachability(network, services)
-    return {NETWORK_FILE: build_network(network), **{service_file(s): build_service(s) for s in services}}
+    services = assign_priorities(services)
+    stacks = {NETWORK_FILE: build_network(network)}
+    if ingress is not None:
+        stacks[INGRESS_FILE] = build_ingress(ingress)
+    return stacks | {service_file(s): build_service(s) for s in services}
 
 
 def load_config(path: str | Path) -> dict[str, Template]:
     """File name -> template for what a TOML config file describes; ConfigError names the file and the key."""
     deployment = read_config(path)
     try:
-        stacks = build_stacks(deployment.network, deployment.services)
+        stacks = build_stacks(deployment.network, deployment.services, deployment.ingress)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None
     if deployment.registry is not None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..render.loader import load_template
+from .listeners import check_listener_rule_priorities
 from .report import CheckReport, EgressPath, Finding
 from .resolve import Resolver, ResourceRef, Value
 from .routing import Network
@@ -56,6 +57,7 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     for template in templates:
         findings.extend(check_imports(resolver, template))
     findings.extend(check_unreadable_exports(resolver))
+    findings.extend(check_listener_rule_priorities(resolver))
     paths = [
         EgressPath(subnet.template, subnet.logical_id, egress.text)
         for subnet in checked_subnets

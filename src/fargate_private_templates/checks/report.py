@@ -10,11 +10,12 @@ RULES: dict[str, str] = {
     "W9001": "AssignPublicIp is absent: DISABLED by default, but say it explicitly",
     "E9002": "Tasks run only in private subnets: no 0.0.0.0/0 route to an internet gateway",
     "E9003": "Task subnets reach a registry: a NAT gateway in a public subnet, or ECR and S3 VPC endpoints",
-    "E9004": "Internet-facing load balancers in front of services sit only in public subnets",
+    "E9004": "Load balancers in front of services sit only in public subnets if internet-facing, private if internal",
     "E9005": "No subnet sets MapPublicIpOnLaunch true",
     "E9006": "Task security groups admit nothing from 0.0.0.0/0 or ::/0",
     "E9007": "Every Fn::ImportValue matches an export of the given templates",
     "E9008": "Tasks pulling from outside ECR run in subnets with a NAT path",
+    "E9020": "Listener rules on one listener, across the given templates, have distinct priorities",
     "W9009": "Something a rule needs could not be resolved from the given templates",
 }
 

@@ -274,26 +274,36 @@ def load_balancer_subnets(resolver: Resolver, load_balancer: ResourceRef) -> lis
 
 
 def check_load_balancer(world: World, load_balancer: ResourceRef) -> Iterator[Finding]:
+    """Internet-facing load balancers only in public subnets; internal ones only in private subnets."""
     resolver = world.resolver
     properties = resolver.properties(load_balancer)
     schemes = resolver.scalar(load_balancer.template, properties.get("Scheme", "internet-facing"))
-    if "internet-facing" not in literals(schemes):
-        for value in schemes:
-            if isinstance(value, Unknown):
-                yield from unresolved(load_balancer, "whether it is internet-facing", value, "Scheme")
-        return
-    location = "Subnets" if "Subnets" in properties else "SubnetMappings"
+    for value in schemes:
+        if isinstance(value, Unknown):
+            yield from unresolved(load_balancer, "whether it is internet-facing", value, "Scheme")
+    words = literals(schemes)
+    for scheme, wants_public in (("internet-facing", True), ("internal", False)):
+        if scheme in words:
+            yield from _load_balancer_subnets(world, load_balancer, scheme, wants_public)
+
+
+def _load_balancer_subnets(
+    world: World, load_balancer: ResourceRef, scheme: str, wants_public: bool
+) -> Iterator[Finding]:
+    resolver = world.resolver
+    location = "Subnets" if "Subnets" in resolver.properties(load_balancer) else "SubnetMappings"
     for subnet in load_balancer_subnets(resolver, load_balancer):
         if not resolver.is_type(subnet, SUBNET):
-            yield from unresolved(load_balancer, "a subnet of this internet-facing load balancer", subnet, location)
+            yield from unresolved(load_balancer, f"a subnet of this {scheme} load balancer", subnet, location)
             continue
         name = subnet.name_from(load_balancer.template)
         publicity = world.network.publicity(subnet)
         if publicity.public is None:
             message = f"cannot tell whether subnet {name} is public: {publicity.detail}"
             yield finding("W9009", load_balancer, message, location)
-        elif not publicity.public:
-            message = f"is internet-facing but sits in subnet {name}, which is not public: {publicity.detail}"
+        elif publicity.public != wants_public:
+            tier = "public" if wants_public else "private"
+            message = f"is {scheme} but sits in subnet {name}, which is not {tier}: {publicity.detail}"
             yield finding("E9004", load_balancer, message, location)
 
 

@@ -1,4 +1,5 @@
-"""Config files (TOML): one network, its services and optionally a registry, mapped one to one onto the configs.
+"""Config files (TOML): one network, its services, optionally a shared front door and a registry, mapped one to one
+onto the configs.
 
 Each group of ``ServiceConfig`` is a sub-table of its ``[[services]]`` entry:
 
@@ -27,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .ingress import IngressConfig
 from .network import NetworkConfig
 from .registry import RegistryConfig
 from .service import GROUPS, ServiceConfig
 
-SECTIONS = ("network", "services", "registry")
+SECTIONS = ("network", "ingress", "services", "registry")
 # Keys of the flat service table before the groups: a config written for it is told where each one went.
 MOVED_SERVICE_KEYS = {
     "container_name": "container.name",
@@ -70,6 +72,8 @@ class Deployment:
     network: NetworkConfig
     services: tuple[ServiceConfig, ...]
     registry: RegistryConfig | None = None
+    # A shared front door that services with load_balancer.kind "shared" attach to.
+    ingress: IngressConfig | None = None
 
 
 class _KeyError(ConfigError):
@@ -144,7 +148,8 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
             raise ConfigError("services: describe at least one service as [[services]]")
         services = tuple(_make(ServiceConfig, table, f"services[{i}]") for i, table in enumerate(tables))
         registry = _make(RegistryConfig, document["registry"], "registry") if "registry" in document else None
-        return Deployment(network, services, registry)
+        ingress = _make(IngressConfig, document["ingress"], "ingress") if "ingress" in document else None
+        return Deployment(network, services, registry, ingress)
     except ConfigError as error:
         raise ConfigError(f"{source}: {error}") from None
 
