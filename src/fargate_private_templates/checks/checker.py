@@ -1,4 +1,4 @@
-"""Run every rule over a set of templates joined through their exports."""
+"""Run every rule over a set of templates joined through their exports and stack outputs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..render.loader import load_template
+from .outputs import check_output_reads
 from .report import CheckReport, EgressPath, Finding
 from .resolve import Resolver, ResourceRef
 from .routing import Network
@@ -53,6 +54,7 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
         findings.extend(check_map_public_ip(world, subnet))
     for template in templates:
         findings.extend(check_imports(resolver, template))
+        findings.extend(check_output_reads(resolver, template))
     findings.extend(check_unreadable_exports(resolver))
     paths = [
         EgressPath(subnet.template, subnet.logical_id, egress.text)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from .exports import Export, ExportName, import_names, read_exports
+from .exports import Export, ExportName, import_names, output_reference, read_exports, read_outputs
 from .intrinsics import getatt_parts, if_arguments, intrinsic, render_parts, string_parts
 
 
@@ -56,6 +56,10 @@ def _resources_of(template: dict) -> dict[str, dict]:
     return {name: resource for name, resource in resources.items() if isinstance(resource, dict)}
 
 
+def _one_item(items: Any) -> bool:
+    return isinstance(items, list) and len(items) == 1
+
+
 def _as_index(value: Value) -> int | None:
     if isinstance(value, Literal) and isinstance(value.value, (int, str)) and not isinstance(value.value, bool):
         text = str(value.value)
@@ -69,6 +73,7 @@ class Resolver:
     def __init__(self, templates: Mapping[str, dict]) -> None:
         self.templates = templates
         self.exports, self.unreadable_exports = read_exports(templates)
+        self.outputs = read_outputs(templates)
         self._resources = {name: _resources_of(template) for name, template in templates.items()}
         self._following: set[tuple[str, str]] = set()
 
@@ -98,6 +103,10 @@ class Resolver:
 
     def exports_for(self, name: ExportName) -> list[Export]:
         return [export for export in self.exports if export.name.matches(name)]
+
+    def outputs_for(self, name: ExportName) -> list[Export]:
+        """The outputs a Fn::GetStackOutput can read: same logical ID, any template standing for the stack."""
+        return [output for output in self.outputs if output.name.matches(name)]
 
     def scalar(self, template: str, expression: Any) -> list[Value]:
         """Every value a one-value property can take: one per Fn::If branch and per matching export."""
@@ -135,11 +144,19 @@ class Resolver:
         return objects
 
     def _leaves(self, template: str, expression: Any) -> list[_Leaf]:
-        """``expression`` with Fn::If and Fn::ImportValue followed: (template, expression) pairs left to read."""
+        """``expression`` with Fn::If, Fn::ImportValue and Fn::GetStackOutput followed: (template, expression) pairs
+        left to read."""
         function = intrinsic(expression)
-        if function is None or function[0] not in ("Fn::If", "Fn::ImportValue"):
+        if function is None or function[0] not in ("Fn::If", "Fn::ImportValue", "Fn::GetStackOutput", "Fn::Join"):
             return [(template, expression)]
         name, argument = function
+        if name == "Fn::Join":
+            # A one-item join with no delimiter is its item (how a list output reaches Fn::Split, see contract).
+            if isinstance(argument, list) and len(argument) == 2 and argument[0] == "" and _one_item(argument[1]):
+                return self._leaves(template, argument[1][0])
+            return [(template, expression)]
+        if name == "Fn::GetStackOutput":
+            return self._output_leaves(output_reference(argument))
         if name == "Fn::If":
             branches = if_arguments(argument)
             if branches is None:
@@ -156,6 +173,18 @@ class Resolver:
         exports = self.exports_for(name)
         if not exports:
             return [Unknown(f"import {name}", missing_import=True)]
+        return self._follow(exports)
+
+    def _output_leaves(self, name: ExportName | None) -> list[_Leaf]:
+        if name is None:
+            return [Unknown("a Fn::GetStackOutput whose output name cannot be read")]
+        outputs = self.outputs_for(name)
+        if not outputs:
+            return [Unknown(f"output {name.key} of stack ${{{name.stack_variable}}}", missing_import=True)]
+        return self._follow(outputs)
+
+    def _follow(self, exports: list[Export]) -> list[_Leaf]:
+        """The values of the exports (or outputs) a reference means, each followed in its own template."""
         leaves: list[_Leaf] = []
         for export in exports:
             key = (export.template, export.output)

@@ -7,6 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Final
 
+from ..contract import EXPORTS, REFERENCE_MODES
 from . import validators as v
 from .errors import ConfigError
 from .patterns import (
@@ -341,6 +342,9 @@ class ServiceConfig:
         health_check: the target group's health check, a ``HealthCheckOptions`` (default: HTTP ``/`` every 30 s).
         load_balancer: the load balancer, a ``LoadBalancerOptions`` (default: an HTTPS ALB).
         scaling: autoscaling, a ``ScalingOptions`` (default: 2-4 tasks at 70% CPU).
+        references: how the template reads the network stack: ``exports`` (default: ``Fn::ImportValue``, strict;
+            the network's exported values are then pinned) or ``stack_outputs`` (``Fn::GetStackOutput``, weak;
+            works across Regions and accounts, and lets the network grow while services run).
     """
 
     name: str = "app"
@@ -357,6 +361,7 @@ class ServiceConfig:
     health_check: HealthCheckOptions = field(default_factory=HealthCheckOptions)
     load_balancer: LoadBalancerOptions = field(default_factory=LoadBalancerOptions)
     scaling: ScalingOptions = field(default_factory=ScalingOptions)
+    references: str = EXPORTS
 
     def __post_init__(self) -> None:
         v.pattern("name", self.name, NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32")
@@ -367,6 +372,7 @@ class ServiceConfig:
         self._validate_egress_ports()
         v.log_retention("log_retention_days", self.log_retention_days)
         object.__setattr__(self, "tags", v.tags("tags", self.tags))
+        v.one_of("references", self.references, REFERENCE_MODES)
         for name, group in GROUPS.items():
             if not isinstance(getattr(self, name), group):
                 raise ConfigError(f"{name}: {getattr(self, name)!r} is not a {group.__name__}")

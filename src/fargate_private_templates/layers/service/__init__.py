@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from troposphere import Template
+from troposphere import Template, ecs
 
 from ...config.service import ALB, ServiceConfig
-from ...contract import NETWORK_STACK_PARAMETER, NetworkImports
+from ...contract import STACK_OUTPUTS, NetworkImports
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
@@ -22,12 +22,11 @@ from .task import add_execution_role, add_task_definition, add_task_role
 
 
 def build_service(config: ServiceConfig | None = None) -> Template:
-    """A service stack that imports the network stack's exports through the ``NetworkStackName`` parameter."""
+    """A service stack that reads the network stack (named by ``NetworkStackName``) in ``config.references`` mode."""
     config = config or ServiceConfig()
     template = Template(Description=_description(config))
     template.set_version()
-    network = NetworkImports(template)
-    add_parameter_group(template, "Network stack", {NETWORK_STACK_PARAMETER: "Network stack name"})
+    network = _add_network_reference(template, config)
     image = add_image_parameters(template, config)
     certificate = add_certificate_parameter(template, config) if config.load_balancer.uses_certificate else None
     desired_count, deletion_protection, log_retention = add_service_parameters(template, config)
@@ -47,6 +46,27 @@ def build_service(config: ServiceConfig | None = None) -> Template:
     add_outputs(template, service, load_balancer, log_group, task_security_group)
     apply_tags(template, config.tags)
     return template
+
+
+_NETWORK_PARAMETER_LABELS = ("Network stack name", "Network stack Region", "Role to read the network stack")
+
+
+def _add_network_reference(template: Template, config: ServiceConfig) -> NetworkImports:
+    network = NetworkImports(template, mode=config.references)
+    labels = dict(zip(network.parameter_titles, _NETWORK_PARAMETER_LABELS, strict=False))
+    add_parameter_group(template, "Network stack", labels)
+    if config.references == STACK_OUTPUTS:
+        # A network in another account (shared subnets) or Region cannot lend its cluster: ECS runs a service only
+        # in a cluster of the service's own account and Region, so the stack brings its own in that case.
+        cluster = template.add_resource(
+            ecs.Cluster(
+                "Cluster",
+                Condition=network.remote_condition,
+                ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
+            )
+        )
+        network.run_in_local_cluster_when_remote(cluster)
+    return network
 
 
 def _description(config: ServiceConfig) -> str:
