@@ -46,6 +46,7 @@ def test_yaml_reads_like_hand_written_cloudformation() -> None:
         "Description",
         "Metadata",
         "Parameters",
+        "Conditions",
         "Resources",
         "Outputs",
     ]

@@ -132,3 +132,54 @@ def test_contract_file_is_valid_json_with_unique_keys() -> None:
         if isinstance(entry, dict):
             for keys in entry.values():
                 assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("filename", NETWORKS)
+def test_no_output_disappears_or_is_renamed(filename: str) -> None:
+    # Fn::GetStackOutput reads outputs by logical ID: a renamed output breaks every weak reader's next update.
+    present = contract.output_keys(catalogue_dict(filename))
+    promised = CONTRACT[filename]["outputs"]
+    assert [k for k in promised if k not in present] == []
+    assert [k for k in present if k not in promised] == [], "add new outputs to templates/exports.json"
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_every_output_a_weak_service_reads_is_promised_by_every_network(network: str) -> None:
+    from fargate_private_templates.config.service import ServiceConfig
+    from fargate_private_templates.layers import build_service
+    from fargate_private_templates.render import ordered_dict
+
+    reader = ordered_dict(build_service(ServiceConfig(references=contract.STACK_OUTPUTS)))
+    read = contract.read_output_keys(reader)
+    assert read and contract.imported_keys(reader) == []
+    assert [k for k in read if k not in CONTRACT[network]["outputs"]] == []
+
+
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def test_stack_outputs_mode_reads_through_get_stack_output_with_optional_region_and_role() -> None:
+    from troposphere import Template
+
+    template = Template()
+    imports = contract.NetworkImports(template, mode=contract.STACK_OUTPUTS)
+    assert imports.value(contract.NetworkExport.VPC_ID).to_dict() == {
+        "Fn::GetStackOutput": {
+            "StackName": {"Ref": "NetworkStackName"},
+            "OutputName": "VpcId",
+            "Region": {"Fn::If": ["NetworkStackRegionGiven", {"Ref": "NetworkStackRegion"}, NO_VALUE]},
+            "RoleArn": {"Fn::If": ["NetworkStackRoleArnGiven", {"Ref": "NetworkStackRoleArn"}, NO_VALUE]},
+        }
+    }
+    listed = imports.private_subnet_ids.to_dict()["Fn::Split"]
+    assert listed[0] == "," and listed[1]["Fn::Join"][0] == ""
+    assert listed[1]["Fn::Join"][1][0]["Fn::GetStackOutput"]["OutputName"] == "PrivateSubnetIds"
+    assert imports.parameter_titles == ["NetworkStackName", "NetworkStackRegion", "NetworkStackRoleArn"]
+    assert template.parameters["NetworkStackRegion"].Default == template.parameters["NetworkStackRoleArn"].Default == ""
+
+
+def test_stack_imports_refuses_an_unknown_mode() -> None:
+    from troposphere import Template
+
+    with pytest.raises(ValueError, match="stack_outputs"):
+        contract.StackImports(Template(), "FrontDoorStackName", "front-door", mode="ssm")

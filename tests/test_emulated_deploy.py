@@ -4,8 +4,9 @@ Each network template is created with ``create_stack`` and the VPC it builds is 
 is then created against a network stack, its imports checked, updated (DesiredCount) and deleted before the network.
 
 Test-side shims (below) make moto 5.2.5 do what CloudFormation does; the templates go in as committed:
-Fn::Cidr (moto has none), the load balancer's Type and IpAddressType, a subnet's MapPublicIpOnLaunch, and subnet
-route table associations visible to DescribeRouteTables (moto drops or hides each of these).
+Fn::Cidr and Fn::GetStackOutput (moto has neither; the output is read from DescribeStacks, Region honoured, RoleArn
+accepted but not assumed: one emulated account), the load balancer's Type and IpAddressType, a subnet's
+MapPublicIpOnLaunch, and subnet route table associations visible to DescribeRouteTables (moto drops or hides each).
 
 What this does not assert, because moto 5.2.5 does not emulate it (measured; the static template tests cover it):
 - ECS service: moto keeps only cluster, task definition and desired count. LaunchType (reported EC2),
@@ -26,6 +27,9 @@ What this does not assert, because moto 5.2.5 does not emulate it (measured; the
   the update is checked by the new desired count, not by an unchanged physical id.
 - Deleting a network stack fails with DependencyViolation on the VPC: moto's CloudFormation delete does nothing for
   route tables, routes, NAT gateways and the gateway attachment. That one error is tolerated (see _delete_network).
+- Growing a network under a stack_outputs service: moto keeps the service's resources as they were when their
+  template text is unchanged, so the update after the network grows is checked to succeed, not to move the load
+  balancer or tasks into the third AZ.
 - Regional NAT gateways (AvailabilityMode regional, no SubnetId): moto's NatGateway handler requires SubnetId and
   raises KeyError, so those templates are expected to fail here (strict xfail: it alerts once moto supports them).
 """
@@ -51,7 +55,11 @@ from moto.ecs.models import Service as FakeEcsService
 from moto.elbv2.models import FakeLoadBalancer, elbv2_backends
 
 from fargate_private_templates.catalogue import CATALOGUE
-from fargate_private_templates.contract import LIST_SEPARATOR, NO_ENDPOINTS
+from fargate_private_templates.config.network import NetworkConfig, subnet_plan
+from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.contract import LIST_SEPARATOR, NO_ENDPOINTS, STACK_OUTPUTS
+from fargate_private_templates.layers import build_network, build_service
+from fargate_private_templates.render import ordered_dict
 from fargate_private_templates.render.loader import load_template
 
 REGION = "us-east-1"
@@ -84,6 +92,16 @@ def cidr_blocks(ip_block: str, count: int, cidr_bits: int) -> list[str]:
     return [str(block) for block in blocks]
 
 
+def stack_output(stack_name: str, output_name: str, region: str | None) -> str:
+    """``Fn::GetStackOutput`` as CloudFormation defines it: the named output of a stack, read with DescribeStacks."""
+    client = boto3.client("cloudformation", region_name=region or REGION)
+    outputs = client.describe_stacks(StackName=stack_name)["Stacks"][0].get("Outputs", [])
+    values = [o["OutputValue"] for o in outputs if o["OutputKey"] == output_name]
+    if not values:
+        raise ValueError(f"Fn::GetStackOutput: stack {stack_name} has no output {output_name}")
+    return values[0]
+
+
 def _with_fn_cidr(clean_json: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     # moto has no Fn::Cidr. Evaluating it inside moto's own resolver (rather than pre-resolving the JSON) keeps the
     # template as committed: the block comes from moto's real GetAtt VPC.CidrBlock, so a wrong reference still fails.
@@ -92,6 +110,9 @@ def _with_fn_cidr(clean_json: Callable[[Any, Any], Any]) -> Callable[[Any, Any],
         if isinstance(resource_json, dict) and list(resource_json) == ["Fn::Cidr"]:
             block, count, bits = (clean(arg, resources_map) for arg in resource_json["Fn::Cidr"])
             return cidr_blocks(block, int(count), int(bits))
+        if isinstance(resource_json, dict) and list(resource_json) == ["Fn::GetStackOutput"]:
+            argument = {k: clean(v, resources_map) for k, v in resource_json["Fn::GetStackOutput"].items()}
+            return stack_output(argument["StackName"], argument["OutputName"], argument.get("Region"))
         return clean_json(resource_json, resources_map)
 
     return clean
@@ -442,3 +463,63 @@ def test_service_stack_imports_updates_and_deletes_before_network(
     _update_desired_count(aws, stack_id, filename, parameters)
     _delete_service(aws, stack_id, filename)
     _delete_network(cfn, network_id)
+
+
+# --- growing a deployed network under a service that reads it weakly --------------------------------------------
+
+
+def _subnets(ec2: Any, ids: list[str]) -> dict[str, str]:
+    return {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets(SubnetIds=ids)["Subnets"]}
+
+
+def _outputs(cfn: Any, stack: str) -> dict[str, str]:
+    return {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=stack)["Stacks"][0]["Outputs"]}
+
+
+def test_network_grows_from_two_to_three_azs_under_a_stack_outputs_service(
+    aws: boto3.Session, certificate_arn: str
+) -> None:
+    cfn, ec2 = aws.client("cloudformation"), aws.client("ec2")
+    network_stack, service_stack = "grow-network", "grow-service"
+    cfn.create_stack(StackName=network_stack, TemplateBody=_rendered(NetworkConfig(az_count=2)))
+    _assert_status(cfn, network_stack, "CREATE_COMPLETE")
+    service_body = _rendered(ServiceConfig(references=STACK_OUTPUTS))
+    parameters = [
+        {"ParameterKey": "NetworkStackName", "ParameterValue": network_stack},
+        {"ParameterKey": "CertificateArn", "ParameterValue": certificate_arn},
+    ]
+    cfn.create_stack(
+        StackName=service_stack, TemplateBody=service_body, Parameters=parameters, Capabilities=["CAPABILITY_IAM"]
+    )
+    _assert_status(cfn, service_stack, "CREATE_COMPLETE")
+    before = _outputs(cfn, network_stack)
+    private_before = _split(before["PrivateSubnetIds"])
+    public_before = _split(before["PublicSubnetIds"])
+    ranges_before = _subnets(ec2, private_before + public_before)
+    assert len(private_before) == 2
+    _assert_load_balancers(aws, service_stack, before["VpcId"], set(public_before))
+
+    cfn.update_stack(StackName=network_stack, TemplateBody=_rendered(NetworkConfig(az_count=3)))
+    _assert_status(cfn, network_stack, "UPDATE_COMPLETE")
+    after = _outputs(cfn, network_stack)
+    private_after, public_after = _split(after["PrivateSubnetIds"]), _split(after["PublicSubnetIds"])
+    assert private_after[:2] == private_before and public_after[:2] == public_before, "existing subnets replaced"
+    assert len(private_after) == len(public_after) == 3
+    ranges_after = _subnets(ec2, private_after + public_after)
+    assert {k: ranges_after[k] for k in ranges_before} == ranges_before
+    plan = subnet_plan(after["VpcCidr"], 3)
+    assert [ranges_after[s] for s in private_after] == [str(slot.private) for slot in plan]
+
+    # What the service's next update reads: the grown network's 3 private subnets, in AZ order. moto 5.2.5 does not
+    # re-resolve a resource whose template text is unchanged on update (measured: the load balancer keeps its 2
+    # subnets), so the service's own move into the new subnets is not emulated here; the update must still succeed.
+    assert _split(stack_output(network_stack, "PrivateSubnetIds", None)) == private_after
+    cfn.update_stack(
+        StackName=service_stack, UsePreviousTemplate=True, Parameters=parameters, Capabilities=["CAPABILITY_IAM"]
+    )
+    _assert_status(cfn, service_stack, "UPDATE_COMPLETE")
+
+
+def _rendered(config: NetworkConfig | ServiceConfig) -> str:
+    build = build_network if isinstance(config, NetworkConfig) else build_service
+    return json.dumps(ordered_dict(build(config)))

@@ -8,9 +8,9 @@ import random
 import re
 
 import pytest
-from conftest import lint_findings, ref, resources_of_type
+from conftest import ROOT, lint_findings, ref, resources_of_type
 
-from fargate_private_templates.config.network import NAT_MODES, NetworkConfig
+from fargate_private_templates.config.network import NAT_MODES, NetworkConfig, subnet_plan
 from fargate_private_templates.layers.network import build_network, vpc_cidr_pattern
 from fargate_private_templates.render import ordered_dict, render_yaml
 
@@ -104,8 +104,11 @@ def test_no_subnet_maps_public_ips_and_no_az_is_hard_coded(nat_mode: str, az_cou
     for name, subnet in subnets.items():
         props = subnet["Properties"]
         assert props["MapPublicIpOnLaunch"] is False, name
-        index, azs = props["AvailabilityZone"]["Fn::Select"]
-        assert azs == {"Fn::GetAZs": ""} and index == int(re.search(r"\d+$", name).group()) - 1
+        condition, chosen, default = props["AvailabilityZone"]["Fn::If"]
+        position = int(re.search(r"\d+$", name).group()) - 1
+        assert condition == "AvailabilityZonesGiven"
+        assert chosen == {"Fn::Select": [position, {"Ref": "AvailabilityZones"}]}
+        assert default == {"Fn::Select": [position, {"Fn::GetAZs": ""}]}
     text = render_yaml(build_network(NetworkConfig(nat_mode=nat_mode, az_count=az_count)))
     assert not re.search(r"\b[a-z]{2}(-gov)?-[a-z]+-\d[a-z]\b", text), "hard-coded availability zone"
 
@@ -139,7 +142,7 @@ def _accepted_cidrs(pattern: str, prefix: int, rng: random.Random) -> list[str]:
     return [c for c in candidates if re.match(pattern, c)]
 
 
-@pytest.mark.parametrize("prefix", range(16, 25))
+@pytest.mark.parametrize("prefix", range(16, 22))
 @pytest.mark.parametrize("az_count", range(2, 7))
 def test_subnets_fit_the_vpc_and_never_overlap_for_every_accepted_cidr(prefix: int, az_count: int) -> None:
     config = NetworkConfig(vpc_cidr=f"10.0.0.0/{prefix}", az_count=az_count, nat_mode="none", flow_logs=False)
@@ -155,7 +158,7 @@ def test_subnets_fit_the_vpc_and_never_overlap_for_every_accepted_cidr(prefix: i
             _evaluate_cidr_select(s["Properties"]["CidrBlock"], vpc_cidr)
             for s in resources_of_type(template, "AWS::EC2::Subnet").values()
         ]
-        assert all(s.subnet_of(vpc) and s.prefixlen <= 28 for s in subnets)
+        assert all(s.subnet_of(vpc) and s.prefixlen <= 27 for s in subnets)
         assert not any(a.overlaps(b) for a, b in itertools.combinations(subnets, 2))
 
 
@@ -238,3 +241,89 @@ def test_endpoint_presets_and_no_endpoints() -> None:
     gateway_only = ordered_dict(build_network(NetworkConfig(endpoints=["s3"])))
     assert list(resources_of_type(gateway_only, "AWS::EC2::VPCEndpoint")) == ["S3GatewayEndpoint"]
     assert "EndpointSecurityGroup" not in gateway_only["Resources"]
+
+
+def _subnet_cidrs(config: NetworkConfig, vpc_cidr: str) -> dict[str, str]:
+    template = ordered_dict(build_network(config))
+    return {
+        name: str(_evaluate_cidr_select(subnet["Properties"]["CidrBlock"], vpc_cidr))
+        for name, subnet in resources_of_type(template, "AWS::EC2::Subnet").items()
+    }
+
+
+def test_adding_an_az_leaves_every_existing_subnet_expression_and_range_unchanged() -> None:
+    two = ordered_dict(build_network(NetworkConfig(az_count=2)))
+    three = ordered_dict(build_network(NetworkConfig(az_count=3)))
+    two_subnets = resources_of_type(two, "AWS::EC2::Subnet")
+    three_subnets = resources_of_type(three, "AWS::EC2::Subnet")
+    assert sorted(two_subnets) == ["PrivateSubnet1", "PrivateSubnet2", "PublicSubnet1", "PublicSubnet2"]
+    for name, subnet in two_subnets.items():
+        assert subnet["Properties"]["CidrBlock"] == three_subnets[name]["Properties"]["CidrBlock"], name
+        assert subnet["Properties"]["AvailabilityZone"] == three_subnets[name]["Properties"]["AvailabilityZone"], name
+
+
+@pytest.mark.parametrize("vpc_cidr", ["10.0.0.0/16", "172.20.0.0/18", "192.168.8.0/21"])
+def test_every_az_count_computes_the_documented_plan(vpc_cidr: str) -> None:
+    plan = {
+        f"{tier}Subnet{slot.zone_number}": str(getattr(slot, tier.lower()))
+        for slot in subnet_plan(vpc_cidr)
+        for tier in ("Public", "Private")
+    }
+    for az_count in range(2, 7):
+        cidrs = _subnet_cidrs(NetworkConfig(vpc_cidr=vpc_cidr, az_count=az_count), vpc_cidr)
+        assert cidrs == {name: plan[name] for name in cidrs}
+    prefixes = {ipaddress.IPv4Network(c).prefixlen for c in plan.values()}
+    vpc_prefix = int(vpc_cidr.split("/")[1])
+    assert prefixes == {vpc_prefix + 3, vpc_prefix + 6} and max(prefixes) <= 27
+
+
+def test_readme_table_is_the_plan_of_a_16() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for slot in subnet_plan("10.0.0.0/16"):
+        assert f"| {slot.zone_number} | `{slot.public}` | `{slot.private}` |" in readme
+
+
+def test_availability_zones_default_to_the_regions_first_ones() -> None:
+    template = _network("per_az", 2)
+    parameter = template["Parameters"]["AvailabilityZones"]
+    assert parameter["Type"] == "CommaDelimitedList" and parameter["Default"] == ""
+    assert template["Conditions"]["AvailabilityZonesGiven"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "AvailabilityZones"}]}, ""]}]
+    }
+
+
+def test_no_sharing_unless_configured() -> None:
+    template = _network("per_az", 2)
+    assert not resources_of_type(template, "AWS::RAM::ResourceShare")
+    assert "OutputReaderRoleArn" not in template["Outputs"]
+
+
+def test_subnets_are_shared_through_ram_with_the_configured_principals() -> None:
+    principals = ("111122223333", "arn:aws:organizations::111122223333:organization/o-abcdefghij")
+    template = _network("per_az", 3, share_with=principals)
+    (share,) = resources_of_type(template, "AWS::RAM::ResourceShare").values()
+    props = share["Properties"]
+    assert props["Principals"] == list(principals) and props["AllowExternalPrincipals"] is False
+    subnets = sorted(resources_of_type(template, "AWS::EC2::Subnet"))
+    arns = sorted(arn["Fn::Sub"] for arn in props["ResourceArns"])
+    prefix = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/"
+    assert arns == sorted(f"{prefix}${{{s}}}" for s in subnets)
+
+
+def test_output_reader_role_may_only_describe_this_stack_and_trusts_only_the_shared_principals() -> None:
+    principals = ("444455556666", "arn:aws:organizations::111122223333:ou/o-abcdefghij/ou-ab12-cdefghij")
+    template = _network("per_az", 2, share_with=principals, output_reader_role=True)
+    role = template["Resources"]["OutputReaderRole"]["Properties"]
+    (policy,) = role["Policies"]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["cloudformation:DescribeStacks"]
+    assert statement["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"}
+    ]
+    accounts, organization_unit = role["AssumeRolePolicyDocument"]["Statement"]
+    assert accounts["Principal"] == {"AWS": [{"Fn::Sub": "arn:${AWS::Partition}:iam::444455556666:root"}]}
+    assert organization_unit["Principal"] == {"AWS": "*"}
+    assert organization_unit["Condition"] == {
+        "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-abcdefghij/*/ou-ab12-cdefghij/*"]}
+    }
+    assert template["Outputs"]["OutputReaderRoleArn"]["Value"] == {"Fn::GetAtt": ["OutputReaderRole", "Arn"]}

@@ -1,20 +1,51 @@
-"""The cross-stack export contract: the only module that spells an export name.
+"""The cross-stack contract: the only module that spells an export name or reads another stack's output.
 
-Exports are named ``${AWS::StackName}-<Key>``. A deployed stack that imports an export pins it: renaming or
-removing the key later fails with "Export ... cannot be updated as it is in use". So keys only ever get added,
-and ``templates/exports.json`` with its test guards them.
+Every producer output is named after its key and exported as ``${AWS::StackName}-<Key>``. A consumer reads it in
+one of two reference modes (``StackImports``):
+
+- ``exports`` (default, strict): ``Fn::ImportValue``. A deployed stack that imports an export pins it: renaming or
+  removing the key, or even changing its value, then fails with "Export ... cannot be updated as it is in use".
+- ``stack_outputs`` (weak): ``Fn::GetStackOutput`` on the output's logical ID, optionally in another Region or
+  through a role in another account. Nothing is pinned: the producer can change a value (add an AZ's subnet) and
+  consumers pick it up on their next update.
+
+Either way keys and output logical IDs only ever get added; ``templates/exports.json`` with its test guards both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Final
 
-from troposphere import AWSHelperFn, Export, ImportValue, Output, Parameter, Split, Sub, Template
+from troposphere import (
+    AWSHelperFn,
+    AWSObject,
+    Condition,
+    Equals,
+    Export,
+    GetAtt,
+    If,
+    ImportValue,
+    Join,
+    Not,
+    Or,
+    Output,
+    Parameter,
+    Ref,
+    Split,
+    Sub,
+    Template,
+)
 
 from .config.patterns import STACK_NAME
 
 NETWORK_STACK_PARAMETER = "NetworkStackName"
 INGRESS_STACK_PARAMETER = "IngressStackName"
+# Reference modes of a consumer template (see the module docstring).
+EXPORTS: Final = "exports"
+STACK_OUTPUTS: Final = "stack_outputs"
+REFERENCE_MODES: Final = (EXPORTS, STACK_OUTPUTS)
 # Comma-joined lists, because an export value must be a string.
 LIST_SEPARATOR = ","
 # An export's value cannot be empty.
@@ -33,6 +64,8 @@ class NetworkExport(StrEnum):
     VPC_ENDPOINTS = "VpcEndpoints"
     CLUSTER_NAME = "ClusterName"
     CLUSTER_ARN = "ClusterArn"
+    # Only when the network shares its subnets with other accounts (NetworkConfig.output_reader_role).
+    OUTPUT_READER_ROLE_ARN = "OutputReaderRoleArn"
 
 
 class IngressExport(StrEnum):
@@ -82,6 +115,31 @@ def exported_keys(template_dict: dict) -> list[str]:
     return keys
 
 
+def output_keys(template_dict: dict) -> list[str]:
+    """Logical IDs of a rendered template's outputs, in order: what ``Fn::GetStackOutput`` reads."""
+    return list(template_dict.get("Outputs", {}))
+
+
+def read_output_keys(template_dict: dict) -> list[str]:
+    """Output names a rendered template reads through ``Fn::GetStackOutput``, sorted."""
+    keys: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            argument = node.get("Fn::GetStackOutput")
+            if isinstance(argument, dict) and isinstance(argument.get("OutputName"), str):
+                keys.add(argument["OutputName"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(template_dict.get("Resources", {}))
+    walk(template_dict.get("Outputs", {}))
+    return sorted(keys)
+
+
 def imported_keys(template_dict: dict) -> list[str]:
     """Keys a rendered template imports through ``Fn::ImportValue: !Sub ${<Param>}-<Key>``, sorted."""
     keys: set[str] = set()
@@ -103,37 +161,132 @@ def imported_keys(template_dict: dict) -> list[str]:
     return sorted(keys)
 
 
-class NetworkImports:
-    """The import side: adds the ``NetworkStackName`` parameter and builds ``Fn::ImportValue`` from it.
+class GetStackOutput(AWSHelperFn):
+    """``Fn::GetStackOutput``: troposphere has no helper for it. Region and RoleArn are left out when None.
 
-    For custom templates too: ``net = NetworkImports(template)`` then ``net.value(NetworkExport.VPC_ID)``.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
     """
 
-    def __init__(self, template: Template, default_stack_name: str = "fargate-network") -> None:
+    def __init__(self, stack_name: object, output_name: str, region: object = None, role_arn: object = None) -> None:
+        argument: dict[str, object] = {"StackName": stack_name, "OutputName": output_name}
+        if region is not None:
+            argument["Region"] = region
+        if role_arn is not None:
+            argument["RoleArn"] = role_arn
+        self.data = {"Fn::GetStackOutput": argument}
+
+
+class StackImports:
+    """The consumer side of one producer stack: its stack-name parameter and the reads of its keys.
+
+    ``mode`` is ``exports`` (``Fn::ImportValue`` of ``${<parameter_name>}-<key>``) or ``stack_outputs``
+    (``Fn::GetStackOutput`` of output ``<key>`` of stack ``<parameter_name>``, plus two optional parameters,
+    ``<prefix>Region`` and ``<prefix>RoleArn``, for a producer in another Region or another account, where
+    ``<prefix>`` is ``parameter_name`` without its trailing ``Name``). Producer-specific subclasses add properties.
+    """
+
+    def __init__(
+        self,
+        template: Template,
+        parameter_name: str,
+        default_stack_name: str,
+        mode: str = EXPORTS,
+        producer: str = "producer",
+    ) -> None:
+        if mode not in REFERENCE_MODES:
+            raise ValueError(f"mode: {mode!r} is not a reference mode; choose one of {', '.join(REFERENCE_MODES)}")
+        self.mode = mode
         self.parameter = template.add_parameter(
             Parameter(
-                NETWORK_STACK_PARAMETER,
+                parameter_name,
                 Type="String",
                 Default=default_stack_name,
-                Description="Name of the deployed network stack whose exports this stack imports",
+                Description=f"Name of the deployed {producer} stack whose "
+                + ("exports this stack imports" if mode == EXPORTS else "outputs this stack reads"),
                 AllowedPattern=STACK_NAME.pattern,
                 ConstraintDescription="a CloudFormation stack name: letters, digits and hyphens, "
                 "starting with a letter",
             )
         )
+        self.region = self.role_arn = None
+        self.remote_condition: str | None = None
+        if mode == STACK_OUTPUTS:
+            self._add_remote_parameters(template, parameter_name.removesuffix("Name"), producer)
 
-    def value(self, key: str) -> ImportValue:
-        return ImportValue(Sub(f"${{{self.parameter.title}}}-{key}"))
-
-    def list(self, key: str) -> AWSHelperFn:
-        return Split(LIST_SEPARATOR, self.value(key))
+    def _add_remote_parameters(self, template: Template, prefix: str, producer: str) -> None:
+        self.region = template.add_parameter(
+            Parameter(
+                f"{prefix}Region",
+                Type="String",
+                Default="",
+                Description=f"Region of the {producer} stack; empty for this stack's Region",
+                AllowedPattern=r"^([a-z]{2}(-[a-z]+)+-[0-9])?$",
+                ConstraintDescription="empty or a Region code: area-direction-number, all lowercase",
+            )
+        )
+        self.role_arn = template.add_parameter(
+            Parameter(
+                f"{prefix}RoleArn",
+                Type="String",
+                Default="",
+                Description=f"Role allowed cloudformation:DescribeStacks on the {producer} stack, for a stack in "
+                "another account; empty to read with this stack's own permissions",
+                AllowedPattern=r"^(arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+)?$",
+                ConstraintDescription="empty or an IAM role ARN",
+            )
+        )
+        self._region_given = f"{prefix}RegionGiven"
+        self._role_given = f"{prefix}RoleArnGiven"
+        template.add_condition(self._region_given, Not(Equals(Ref(self.region), "")))
+        template.add_condition(self._role_given, Not(Equals(Ref(self.role_arn), "")))
+        # Another Region or another account: resources that must sit beside the consumer cannot be the producer's.
+        self.remote_condition = f"{prefix}IsRemote"
+        template.add_condition(self.remote_condition, Or(Condition(self._region_given), Condition(self._role_given)))
 
     @property
-    def vpc_id(self) -> ImportValue:
+    def parameter_titles(self) -> list[str]:
+        """The parameters this reference added, for a parameter group."""
+        return [p.title for p in (self.parameter, self.region, self.role_arn) if p is not None]
+
+    def value(self, key: str) -> AWSHelperFn:
+        if self.mode == EXPORTS:
+            return ImportValue(Sub(f"${{{self.parameter.title}}}-{key}"))
+        return GetStackOutput(
+            Ref(self.parameter),
+            str(key),
+            If(self._region_given, Ref(self.region), Ref("AWS::NoValue")),
+            If(self._role_given, Ref(self.role_arn), Ref("AWS::NoValue")),
+        )
+
+    def list(self, key: str) -> AWSHelperFn:
+        # Fn::Split does not list Fn::GetStackOutput among its arguments (cfn-lint 1.58 refuses it), Fn::Join does:
+        # a one-item join hands the output's string to Split unchanged.
+        value = self.value(key)
+        return Split(LIST_SEPARATOR, value if self.mode == EXPORTS else Join("", [value]))
+
+
+class NetworkImports(StackImports):
+    """The network stack as a consumer sees it, through the ``NetworkStackName`` parameter.
+
+    For custom templates too: ``net = NetworkImports(template)`` then ``net.value(NetworkExport.VPC_ID)``;
+    ``NetworkImports(template, mode="stack_outputs")`` reads outputs instead of imports.
+    """
+
+    def __init__(self, template: Template, default_stack_name: str = "fargate-network", mode: str = EXPORTS) -> None:
+        super().__init__(template, NETWORK_STACK_PARAMETER, default_stack_name, mode, producer="network")
+        self._local_cluster: AWSObject | None = None
+
+    def run_in_local_cluster_when_remote(self, cluster: AWSObject) -> None:
+        """Use ``cluster`` (created under ``remote_condition``) when the network stack is in another account or
+        Region: an ECS service can only run in a cluster of its own account and Region."""
+        self._local_cluster = cluster
+
+    @property
+    def vpc_id(self) -> AWSHelperFn:
         return self.value(NetworkExport.VPC_ID)
 
     @property
-    def vpc_cidr(self) -> ImportValue:
+    def vpc_cidr(self) -> AWSHelperFn:
         return self.value(NetworkExport.VPC_CIDR)
 
     @property
@@ -145,42 +298,34 @@ class NetworkImports:
         return self.list(NetworkExport.PRIVATE_SUBNET_IDS)
 
     @property
-    def cluster_name(self) -> ImportValue:
-        return self.value(NetworkExport.CLUSTER_NAME)
+    def cluster_name(self) -> AWSHelperFn:
+        return self._cluster(Ref, NetworkExport.CLUSTER_NAME)
 
     @property
-    def cluster_arn(self) -> ImportValue:
-        return self.value(NetworkExport.CLUSTER_ARN)
+    def cluster_arn(self) -> AWSHelperFn:
+        return self._cluster(lambda cluster: GetAtt(cluster, "Arn"), NetworkExport.CLUSTER_ARN)
+
+    def _cluster(self, local: Callable[[AWSObject], AWSHelperFn], key: str) -> AWSHelperFn:
+        if self._local_cluster is None or self.remote_condition is None:
+            return self.value(key)
+        # Not remote means neither Region nor role is given: the plain read, with no Fn::If that could never apply.
+        return If(self.remote_condition, local(self._local_cluster), GetStackOutput(Ref(self.parameter), str(key)))
 
 
-class IngressImports:
-    """The shared front door's exports, through the ``IngressStackName`` parameter: what an attached service needs."""
+class IngressImports(StackImports):
+    """The shared front door as an attached service sees it, through the ``IngressStackName`` parameter."""
 
-    def __init__(self, template: Template, default_stack_name: str = "fargate-ingress") -> None:
-        self.parameter = template.add_parameter(
-            Parameter(
-                INGRESS_STACK_PARAMETER,
-                Type="String",
-                Default=default_stack_name,
-                Description="Name of the deployed front-door stack (build_ingress) whose HTTPS listener this service "
-                "attaches a rule to",
-                AllowedPattern=STACK_NAME.pattern,
-                ConstraintDescription="a CloudFormation stack name: letters, digits and hyphens, "
-                "starting with a letter",
-            )
-        )
-
-    def value(self, key: str) -> ImportValue:
-        return ImportValue(Sub(f"${{{self.parameter.title}}}-{key}"))
+    def __init__(self, template: Template, default_stack_name: str = "fargate-ingress", mode: str = EXPORTS) -> None:
+        super().__init__(template, INGRESS_STACK_PARAMETER, default_stack_name, mode, producer="front-door")
 
     @property
-    def https_listener_arn(self) -> ImportValue:
+    def https_listener_arn(self) -> AWSHelperFn:
         return self.value(IngressExport.HTTPS_LISTENER_ARN)
 
     @property
-    def security_group_id(self) -> ImportValue:
+    def security_group_id(self) -> AWSHelperFn:
         return self.value(IngressExport.LOAD_BALANCER_SECURITY_GROUP_ID)
 
     @property
-    def load_balancer_full_name(self) -> ImportValue:
+    def load_balancer_full_name(self) -> AWSHelperFn:
         return self.value(IngressExport.LOAD_BALANCER_FULL_NAME)

@@ -1,4 +1,4 @@
-"""Run every rule over a set of templates joined through their exports."""
+"""Run every rule over a set of templates joined through their exports and stack outputs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..render.loader import load_template
 from .listeners import check_listener_rule_priorities
+from .outputs import check_output_reads
 from .report import CheckReport, EgressPath, Finding
 from .resolve import Resolver, ResourceRef, Value
 from .routing import Network
@@ -56,6 +57,7 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
         findings.extend(check_map_public_ip(world, subnet))
     for template in templates:
         findings.extend(check_imports(resolver, template))
+        findings.extend(check_output_reads(resolver, template))
     findings.extend(check_unreadable_exports(resolver))
     findings.extend(check_listener_rule_priorities(resolver))
     paths = [

@@ -1,4 +1,4 @@
-"""Export and import names, and which export an import means."""
+"""Export and import names, and which export an import means; likewise stack outputs and Fn::GetStackOutput."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .intrinsics import Opaque, Part, Variable, merge_literals, render_parts
+from .intrinsics import Opaque, Part, Variable, intrinsic, merge_literals, render_parts
 
 # Export names are unique per account and Region and an import sees only its own Region's exports, so these
 # pseudo parameters are the same on both sides of a join: they read as text, not as the stack variable.
@@ -91,6 +91,22 @@ def name_of(parts: list[Part]) -> Name:
     return ExportName(render_parts(merged[:index]), variable.name, render_parts(merged[index + 1 :]))
 
 
+# The stack side of a stack output: any template stands for the stack its output's reader names.
+OUTPUT_STACK = "AWS::StackName"
+
+
+def output_reference(argument: Any) -> ExportName | None:
+    """A Fn::GetStackOutput argument as a name to match: key = OutputName, stack variable = what names the stack
+    (a ``Ref``'d parameter, or the literal stack name); None if the output name is not a literal."""
+    if not isinstance(argument, dict) or not isinstance(argument.get("OutputName"), str):
+        return None
+    stack = argument.get("StackName")
+    function = intrinsic(stack)
+    if function and function[0] == "Ref" and isinstance(function[1], str):
+        return ExportName(argument["OutputName"], function[1])
+    return ExportName(argument["OutputName"], stack if isinstance(stack, str) else "?")
+
+
 @dataclass(frozen=True)
 class Export:
     template: str
@@ -133,3 +149,12 @@ def _outputs(template: dict) -> Iterator[tuple[str, dict]]:
         for name, output in outputs.items():
             if isinstance(output, dict):
                 yield name, output
+
+
+def read_outputs(templates: Mapping[str, dict]) -> list[Export]:
+    """Every output of every template, as what Fn::GetStackOutput can read (named by logical ID)."""
+    return [
+        Export(template_name, output_name, ExportName(output_name, OUTPUT_STACK), output.get("Value"))
+        for template_name, template in templates.items()
+        for output_name, output in _outputs(template)
+    ]

@@ -13,7 +13,7 @@ RULES: dict[str, str] = {
     "E9004": "Load balancers in front of services sit only in public subnets if internet-facing, private if internal",
     "E9005": "No subnet sets MapPublicIpOnLaunch true",
     "E9006": "Task security groups admit nothing from 0.0.0.0/0 or ::/0",
-    "E9007": "Every Fn::ImportValue matches an export of the given templates",
+    "E9007": "Every Fn::ImportValue matches an export, every Fn::GetStackOutput an output, of the given templates",
     "E9008": "Tasks pulling from outside ECR run in subnets with a NAT path",
     "E9020": "Listener rules on one listener, across the given templates, have distinct priorities",
     "W9009": "Something a rule needs could not be resolved from the given templates",

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeGuard
 
-from .exports import Export, ExportName, Name, UnreadableName, name_of, read_exports
+from .exports import (
+    Export,
+    ExportName,
+    Name,
+    UnreadableName,
+    name_of,
+    output_reference,
+    read_exports,
+    read_outputs,
+)
 from .intrinsics import (
     Opaque,
     Part,
@@ -70,6 +79,13 @@ def _resources_of(template: dict) -> dict[str, dict]:
     return {name: resource for name, resource in resources.items() if isinstance(resource, dict)}
 
 
+_FOLLOWED = ("Fn::If", "Fn::ImportValue", "Fn::GetStackOutput", "Fn::FindInMap", "Fn::Join")
+
+
+def _one_item(items: Any) -> bool:
+    return isinstance(items, list) and len(items) == 1
+
+
 def _as_index(value: Value) -> int | None:
     if isinstance(value, Literal) and isinstance(value.value, (int, str)) and not isinstance(value.value, bool):
         text = str(value.value)
@@ -87,6 +103,7 @@ class Resolver:
         # An import inside an export name is read before any export is known: it stays a variable.
         self.exports: list[Export] = []
         self.exports, self.unreadable_exports = read_exports(templates, self.names)
+        self.outputs = read_outputs(templates)
 
     # --- resources -------------------------------------------------------------------------------------------
 
@@ -114,6 +131,10 @@ class Resolver:
 
     def exports_for(self, name: ExportName) -> list[Export]:
         return [export for export in self.exports if export.name.matches(name)]
+
+    def outputs_for(self, name: ExportName) -> list[Export]:
+        """The outputs a Fn::GetStackOutput can read: same logical ID, any template standing for the stack."""
+        return [output for output in self.outputs if output.name.matches(name)]
 
     def names(self, template: str, expression: Any) -> list[Name]:
         """Every export name an ``Export.Name`` or ``Fn::ImportValue`` argument can spell, one per branch."""
@@ -178,11 +199,19 @@ class Resolver:
         return objects
 
     def _leaves(self, template: str, expression: Any) -> list[_Leaf]:
-        """``expression`` with Fn::If, Fn::ImportValue and Fn::FindInMap followed: (template, expression) pairs."""
+        """``expression`` with Fn::If, Fn::ImportValue, Fn::GetStackOutput and Fn::FindInMap followed:
+        (template, expression) pairs."""
         function = intrinsic(expression)
-        if function is None or function[0] not in ("Fn::If", "Fn::ImportValue", "Fn::FindInMap"):
+        if function is None or function[0] not in _FOLLOWED:
             return [(template, expression)]
         name, argument = function
+        if name == "Fn::Join":
+            # A one-item join with no delimiter is its item (how a list output reaches Fn::Split, see contract).
+            if isinstance(argument, list) and len(argument) == 2 and argument[0] == "" and _one_item(argument[1]):
+                return self._leaves(template, argument[1][0])
+            return [(template, expression)]
+        if name == "Fn::GetStackOutput":
+            return self._output_leaves(output_reference(argument))
         if name == "Fn::If":
             branches = if_arguments(argument)
             if branches is None:
@@ -225,6 +254,18 @@ class Resolver:
         exports = self.exports_for(name)
         if not exports:
             return [Unknown(f"import {name}", missing_import=True)]
+        return self._follow(exports)
+
+    def _output_leaves(self, name: ExportName | None) -> list[_Leaf]:
+        if name is None:
+            return [Unknown("a Fn::GetStackOutput whose output name cannot be read")]
+        outputs = self.outputs_for(name)
+        if not outputs:
+            return [Unknown(f"output {name.key} of stack ${{{name.stack_variable}}}", missing_import=True)]
+        return self._follow(outputs)
+
+    def _follow(self, exports: list[Export]) -> list[_Leaf]:
+        """The values of the exports (or outputs) a reference means, each followed in its own template."""
         leaves: list[_Leaf] = []
         for export in exports:
             key = (export.template, export.output)

@@ -110,9 +110,12 @@ def _prefixes(names: Sequence[str]) -> dict[str, str]:
 
 
 def _availability_zone(value: Any) -> str:
-    """``!Select [0, !GetAZs ""]`` -> ``AZ 1``; a literal zone name as it is."""
+    """``!Select [0, !GetAZs ""]`` -> ``AZ 1``; a literal zone name as it is; of a Fn::If, the first branch named."""
     if isinstance(value, str):
         return value
+    branches = value.get("Fn::If") if isinstance(value, dict) else None
+    if isinstance(branches, list) and len(branches) == 3:
+        return _availability_zone(branches[1]) or _availability_zone(branches[2])
     select = value.get("Fn::Select") if isinstance(value, dict) else None
     if isinstance(select, list) and len(select) == 2 and isinstance(select[1], dict) and "Fn::GetAZs" in select[1]:
         index = str(select[0])

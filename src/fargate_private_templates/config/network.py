@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import math
+import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -26,9 +27,44 @@ ENDPOINT_PRESETS: Final = {"none": (), "ecr": (*ECR_PULL_ENDPOINTS, "logs")}
 
 MIN_AZS: Final = 2
 MAX_AZS: Final = 6
-# /16 is the largest VPC AWS allows; /24 still leaves /28 subnets (the smallest AWS allows) for 6 AZs.
+# The subnet plan, fixed for MAX_AZS so that adding an AZ only adds subnets. Private subnets take eighths of the
+# VPC (AZ k: eighth k-1, six of eight), public subnets 64ths inside the seventh eighth (AZ k: 64th 48+k-1); the
+# last eighth and two public slots stay free for later tiers.
+PRIVATE_SLOT_BITS: Final = 3
+PUBLIC_SLOT_BITS: Final = 6
+FIRST_PUBLIC_SLOT: Final = 6 * 2 ** (PUBLIC_SLOT_BITS - PRIVATE_SLOT_BITS)
+# A load balancer subnet needs at least a /27 with 8 free addresses:
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer
+MIN_SUBNET_PREFIX: Final = 27
+# /16 is the largest VPC AWS allows; /21 is the smallest range whose public subnets are still /27.
 MIN_VPC_PREFIX: Final = 16
-MAX_VPC_PREFIX: Final = 24
+MAX_VPC_PREFIX: Final = MIN_SUBNET_PREFIX - PUBLIC_SLOT_BITS
+# The largest prefix (smallest VPC) EC2 accepts.
+EC2_MAX_VPC_PREFIX: Final = 28
+
+# RAM principals a network can share its subnets with: account IDs, an organization or an OU.
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+_ORGANIZATION_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::[0-9]{12}:organization/(o-[a-z0-9]{10,32})$")
+_OU_ARN = re.compile(
+    r"^arn:aws[a-z-]*:organizations::[0-9]{12}:ou/(o-[a-z0-9]{10,32})/(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$"
+)
+
+
+@dataclass(frozen=True)
+class SubnetSlot:
+    """One AZ's place in the plan: the same whatever the AZ count."""
+
+    zone_number: int
+    public: ipaddress.IPv4Network
+    private: ipaddress.IPv4Network
+
+
+def subnet_plan(vpc_cidr: str, az_count: int = MAX_AZS) -> list[SubnetSlot]:
+    """The subnets of AZ 1 to ``az_count`` in a VPC: what the template's ``Fn::Cidr`` expressions compute."""
+    vpc = ipaddress.IPv4Network(vpc_cidr)
+    private = list(vpc.subnets(prefixlen_diff=PRIVATE_SLOT_BITS))
+    public = list(vpc.subnets(prefixlen_diff=PUBLIC_SLOT_BITS))
+    return [SubnetSlot(k + 1, public[FIRST_PUBLIC_SLOT + k], private[k]) for k in range(az_count)]
 
 
 @dataclass(frozen=True)
@@ -47,6 +83,11 @@ class NetworkConfig:
         endpoints: VPC endpoints to create: a preset name (``none``, the default; ``ecr``: s3, ecr.api, ecr.dkr
             and logs) or names from s3, ecr.api, ecr.dkr, logs, secretsmanager, ssm, ssmmessages, sts.
         tags: extra tags for every taggable resource, as a mapping or (key, value) pairs (default none).
+        share_with: AWS RAM principals to share the public and private subnets with: 12-digit account IDs, an
+            organization ARN or OU ARNs (default none: no sharing). They must be in this account's organization.
+        output_reader_role: a role those principals may assume to read this stack's outputs (only
+            ``cloudformation:DescribeStacks`` on this stack), for their ``Fn::GetStackOutput`` (default False;
+            needs ``share_with``).
     """
 
     vpc_cidr: str = "10.0.0.0/16"
@@ -56,28 +97,49 @@ class NetworkConfig:
     flow_log_retention_days: int = 90
     endpoints: tuple[str, ...] | str = ()
     tags: tuple[tuple[str, str], ...] = field(default=())
+    share_with: tuple[str, ...] = ()
+    output_reader_role: bool = False
 
     def __post_init__(self) -> None:
-        v.ipv4_network("vpc_cidr", self.vpc_cidr, MIN_VPC_PREFIX, MAX_VPC_PREFIX)
+        _check_vpc_cidr(self.vpc_cidr)
         v.int_between("az_count", self.az_count, MIN_AZS, MAX_AZS)
         v.one_of("nat_mode", self.nat_mode, NAT_MODES)
         v.boolean("flow_logs", self.flow_logs)
         v.log_retention("flow_log_retention_days", self.flow_log_retention_days)
         object.__setattr__(self, "endpoints", _endpoint_set(self.endpoints))
         object.__setattr__(self, "tags", v.tags("tags", self.tags))
+        object.__setattr__(self, "share_with", _principals(self.share_with))
+        v.boolean("output_reader_role", self.output_reader_role)
+        if self.output_reader_role and not self.share_with:
+            raise ConfigError(
+                "output_reader_role: true needs share_with: the role trusts the accounts the subnets are shared with"
+            )
 
     @property
     def vpc_prefix(self) -> int:
         return int(self.vpc_cidr.split("/")[1])
 
     @property
-    def subnet_count(self) -> int:
-        return 2 * self.az_count
+    def private_prefix(self) -> int:
+        return self.vpc_prefix + PRIVATE_SLOT_BITS
 
     @property
-    def subnet_prefix(self) -> int:
-        """Equal subnets carved from the VPC: enough bits for one public and one private subnet per AZ."""
-        return self.vpc_prefix + math.ceil(math.log2(self.subnet_count))
+    def public_prefix(self) -> int:
+        return self.vpc_prefix + PUBLIC_SLOT_BITS
+
+    @property
+    def account_principals(self) -> tuple[str, ...]:
+        return tuple(p for p in self.share_with if _ACCOUNT_ID.match(p))
+
+    @property
+    def organization_ids(self) -> tuple[str, ...]:
+        """``o-...`` of a shared organization ARN."""
+        return tuple(m.group(1) for p in self.share_with if (m := _ORGANIZATION_ARN.match(p)))
+
+    @property
+    def organization_unit_paths(self) -> tuple[str, ...]:
+        """``o-.../*/ou-.../*`` for each shared OU: the ``aws:PrincipalOrgPaths`` of accounts under it."""
+        return tuple(f"{m.group(1)}/*/{m.group(2)}/*" for p in self.share_with if (m := _OU_ARN.match(p)))
 
     @property
     def has_nat(self) -> bool:
@@ -99,3 +161,34 @@ def _endpoint_set(value: object) -> tuple[str, ...]:
     for name in value:
         v.one_of("endpoints", name, ENDPOINTS)
     return tuple(name for name in ENDPOINTS if name in value)
+
+
+def _check_vpc_cidr(value: object) -> None:
+    try:
+        network = v.ipv4_network("vpc_cidr", value, MIN_VPC_PREFIX, EC2_MAX_VPC_PREFIX)
+    except ConfigError:
+        v.ipv4_network("vpc_cidr", value, MIN_VPC_PREFIX, MAX_VPC_PREFIX)
+        raise
+    if network.prefixlen > MAX_VPC_PREFIX:
+        # A VPC EC2 would accept, but one the plan cannot split: say how large a range it needs.
+        raise ConfigError(
+            f"vpc_cidr: {value!r} is too small for the subnet plan (its public subnets would be "
+            f"/{network.prefixlen + PUBLIC_SLOT_BITS}, below the /{MIN_SUBNET_PREFIX} minimum); the smallest "
+            f"range that fits is a /{MAX_VPC_PREFIX}, allowed /{MIN_VPC_PREFIX} to /{MAX_VPC_PREFIX}"
+        )
+
+
+def _principals(value: object) -> tuple[str, ...]:
+    if not isinstance(value, (tuple, list)):
+        raise ConfigError(f"share_with: {value!r} is not a list of account IDs or organization/OU ARNs")
+    for principal in value:
+        if not (
+            isinstance(principal, str) and any(p.match(principal) for p in (_ACCOUNT_ID, _ORGANIZATION_ARN, _OU_ARN))
+        ):
+            raise ConfigError(
+                f"share_with: {principal!r} is not a 12-digit account ID, an organization ARN "
+                "(arn:aws:organizations::<account>:organization/o-...) or an OU ARN (...:ou/o-.../ou-...)"
+            )
+    if len(set(value)) != len(value):
+        raise ConfigError(f"share_with: {list(value)!r} names a principal twice")
+    return tuple(value)

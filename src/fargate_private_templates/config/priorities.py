@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import Final
 
 from .errors import ConfigError
-from .service import SHARED, RoutingOptions, ServiceConfig
+from .routing import RoutingOptions
+from .service import SHARED, ServiceConfig
 
 # Default quotas of an Application Load Balancer, from "Quotas for your Application Load Balancers":
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html

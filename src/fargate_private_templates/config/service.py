@@ -7,23 +7,22 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Final
 
+from ..contract import EXPORTS, REFERENCE_MODES
 from . import validators as v
 from .errors import ConfigError
 from .patterns import (
     ACCOUNT_ID,
     CERTIFICATE_ARN,
     HEALTH_CHECK_PATH,
-    HOST_HEADER,
     IMAGE_TAG,
     IMAGE_URI,
     NAME,
-    PATH_PATTERN,
     REPOSITORY,
     SECRET_ARN,
     SECRETS_MANAGER_ARN,
     SSM_PARAMETER_ARN,
-    STACK_NAME,
 )
+from .routing import RoutingOptions
 
 ALB: Final = "alb"
 NLB: Final = "nlb"
@@ -297,67 +296,6 @@ class LoadBalancerOptions:
         return self.kind in (ALB, SHARED)
 
 
-# Listener rule limits, from "Condition types for listener rules" and "Quotas for your Application Load Balancers":
-# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
-# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
-MAX_VALUES_PER_CONDITION: Final = 3
-MAX_VALUES_PER_RULE: Final = 5
-RULE_PRIORITIES: Final = (1, 50_000)
-
-
-@dataclass(frozen=True)
-class RoutingOptions:
-    """Which requests a shared front door sends to the service (``[services.routing]``, only with
-    ``load_balancer.kind = "shared"``). A request matches when its host matches one of ``hosts`` (if given) and its
-    path one of ``paths`` (if given); give at least one of them.
-
-    Attributes:
-        hosts: host names, default of the ``HostHeaders`` parameter (default none), for example ``api.example.com``
-            or ``*.example.com``: up to 128 of a-z A-Z 0-9 - _ . * ?, with a dot, ending in letters or digits.
-        paths: path patterns, default of the ``PathPatterns`` parameter (default none), for example ``/api/*``.
-        priority: the listener rule's priority, 1-50000, lower evaluated first (default none: assigned when a config
-            file renders the front door and its services together, so that priorities are unique, stable when
-            services come and go, and more specific rules come first; a service built alone asks at deploy time).
-        front_door: default of the ``IngressStackName`` parameter: the front-door stack's name (default
-            ``fargate-ingress``).
-    """
-
-    hosts: tuple[str, ...] = ()
-    paths: tuple[str, ...] = ()
-    priority: int | None = None
-    front_door: str = "fargate-ingress"
-
-    def __post_init__(self) -> None:
-        for name, pattern, allowed in (
-            ("hosts", HOST_HEADER, "a host name of a-z A-Z 0-9 - _ . * ? with a dot, ending in a letter or digit"),
-            ("paths", PATH_PATTERN, "a path of up to 128 of a-z A-Z 0-9 _ - . $ / ~ \" ' @ : + & * ?"),
-        ):
-            values = getattr(self, name)
-            if isinstance(values, str) or not isinstance(values, (tuple, list)):
-                raise ConfigError(f"routing.{name}: {values!r} is not a list of strings")
-            values = tuple(v.pattern(f"routing.{name}", value, pattern, allowed) for value in values)
-            if len(set(values)) != len(values):
-                raise ConfigError(f"routing.{name}: {values!r} names a value twice")
-            if len(values) > MAX_VALUES_PER_CONDITION:
-                raise ConfigError(
-                    f"routing.{name}: {len(values)} values given; an ALB condition takes at most "
-                    f"{MAX_VALUES_PER_CONDITION}"
-                )
-            object.__setattr__(self, name, values)
-        if len(self.hosts) + len(self.paths) > MAX_VALUES_PER_RULE:
-            raise ConfigError(
-                f"routing.hosts, routing.paths: {len(self.hosts) + len(self.paths)} values given; an ALB listener "
-                f"rule takes at most {MAX_VALUES_PER_RULE} (the quota 'condition values per rule')"
-            )
-        if self.priority is not None:
-            v.int_between("routing.priority", self.priority, *RULE_PRIORITIES)
-        v.pattern("routing.front_door", self.front_door, STACK_NAME, "a CloudFormation stack name")
-
-    @property
-    def is_set(self) -> bool:
-        return bool(self.hosts or self.paths or self.priority is not None)
-
-
 @dataclass(frozen=True)
 class ScalingOptions:
     """Autoscaling of the task count (``[services.scaling]``).
@@ -429,6 +367,9 @@ class ServiceConfig:
         routing: with a shared front door, which hosts and paths reach the service, a ``RoutingOptions``
             (default: none; required with ``load_balancer.kind = "shared"``).
         scaling: autoscaling, a ``ScalingOptions`` (default: 2-4 tasks at 70% CPU).
+        references: how the template reads the network stack: ``exports`` (default: ``Fn::ImportValue``, strict;
+            the network's exported values are then pinned) or ``stack_outputs`` (``Fn::GetStackOutput``, weak;
+            works across Regions and accounts, and lets the network grow while services run).
     """
 
     name: str = "app"
@@ -446,6 +387,7 @@ class ServiceConfig:
     load_balancer: LoadBalancerOptions = field(default_factory=LoadBalancerOptions)
     routing: RoutingOptions = field(default_factory=RoutingOptions)
     scaling: ScalingOptions = field(default_factory=ScalingOptions)
+    references: str = EXPORTS
 
     def __post_init__(self) -> None:
         v.pattern("name", self.name, NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32")
@@ -456,6 +398,7 @@ class ServiceConfig:
         self._validate_egress_ports()
         v.log_retention("log_retention_days", self.log_retention_days)
         object.__setattr__(self, "tags", v.tags("tags", self.tags))
+        v.one_of("references", self.references, REFERENCE_MODES)
         for name, group in GROUPS.items():
             if not isinstance(getattr(self, name), group):
                 raise ConfigError(f"{name}: {getattr(self, name)!r} is not a {group.__name__}")

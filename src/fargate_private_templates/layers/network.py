@@ -4,23 +4,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from awacs.aws import Allow as ALLOW
+from awacs.aws import Condition as PolicyCondition
+from awacs.aws import (
+    ForAnyValueStringLike,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+)
+from awacs.cloudformation import DescribeStacks
+from awacs.sts import AssumeRole
 from troposphere import (
     AWSObject,
     Cidr,
+    Equals,
     GetAtt,
     GetAZs,
+    If,
     Join,
+    Not,
     Parameter,
     Ref,
     Select,
+    Sub,
     Template,
     ec2,
     ecs,
     iam,
+    ram,
 )
 
 from .. import contract
-from ..config.network import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
+from ..config.network import (
+    FIRST_PUBLIC_SLOT,
+    MAX_AZS,
+    NAT_PER_AZ,
+    NAT_REGIONAL,
+    NAT_SINGLE,
+    PRIVATE_SLOT_BITS,
+    PUBLIC_SLOT_BITS,
+    NetworkConfig,
+)
 from ..contract import NetworkExport
 from .blocks import iam as policies
 from .blocks.log_groups import add_retained_log_group
@@ -29,11 +54,13 @@ from .blocks.tagging import apply_tags
 from .endpoints import add_vpc_endpoints
 
 ANYWHERE = "0.0.0.0/0"
+AZ_PARAMETER = "AvailabilityZones"
+AZS_GIVEN = "AvailabilityZonesGiven"
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 
 
 def vpc_cidr_pattern(prefix: int) -> str:
-    """Only network addresses of the configured prefix (/16 to /24): the subnet plan's ``Fn::Cidr`` bits are fixed
+    """Only network addresses of the configured prefix (/16 to /21): the subnet plan's ``Fn::Cidr`` bits are fixed
     for it, and EC2 refuses a range with host bits set. So the third octet is a multiple of the block size."""
     step = 2 ** (24 - prefix)
     third = "|".join(str(value) for value in range(0, 256, step)) if step > 1 else _OCTET[1:-1]
@@ -55,6 +82,7 @@ def build_network(config: NetworkConfig | None = None) -> Template:
     template = Template(Description=_description(config))
     template.set_version()
     vpc_cidr = _add_vpc_cidr_parameter(template, config)
+    _add_availability_zones_parameter(template, config)
     vpc = _add_vpc(template, vpc_cidr)
     internet_gateway, attachment = _add_internet_gateway(template, vpc)
     public_route_table = _add_public_route_table(template, vpc, internet_gateway, attachment)
@@ -64,6 +92,10 @@ def build_network(config: NetworkConfig | None = None) -> Template:
         _add_flow_logs(template, config, vpc)
     cluster = _add_cluster(template)
     _add_exports(template, config, vpc, zones, cluster)
+    if config.share_with:
+        _add_subnet_share(template, config, zones)
+    if config.output_reader_role:
+        _add_output_reader_role(template, config)
     apply_tags(template, config.tags)
     return template
 
@@ -88,14 +120,35 @@ def _add_vpc_cidr_parameter(template: Template, config: NetworkConfig) -> Parame
             "VpcCidr",
             Type="String",
             Default=config.vpc_cidr,
-            Description=f"IPv4 range of the VPC; it is split into {config.subnet_count} equal "
-            f"/{config.subnet_prefix} subnets",
+            Description=f"IPv4 range of the VPC; AZ k gets private subnet k of /{config.private_prefix} and public "
+            f"subnet k of /{config.public_prefix}, the same for any AZ count",
             AllowedPattern=vpc_cidr_pattern(config.vpc_prefix),
             ConstraintDescription=f"an IPv4 network with a /{config.vpc_prefix} prefix, for example {config.vpc_cidr}",
         )
     )
     add_parameter_group(template, "Network", {parameter.title: "VPC CIDR range"})
     return parameter
+
+
+def _add_availability_zones_parameter(template: Template, config: NetworkConfig) -> Parameter:
+    # A CommaDelimitedList, not List<AWS::EC2::AvailabilityZone::Name>: CloudFormation checks that values of
+    # AWS-specific types exist in the account and Region, so that type cannot default to "none given" (README).
+    parameter = template.add_parameter(
+        Parameter(
+            AZ_PARAMETER,
+            Type="CommaDelimitedList",
+            Default="",
+            Description=f"Availability Zone names for AZ 1 to {config.az_count}, in order, comma-separated; empty "
+            "for the Region's first ones (Fn::GetAZs). Keep the order once deployed: AZ k stays AZ k",
+        )
+    )
+    template.add_condition(AZS_GIVEN, Not(Equals(Join("", Ref(parameter)), "")))
+    add_parameter_group(template, "Network", {parameter.title: "Availability Zones"})
+    return parameter
+
+
+def _zone_name(index: int) -> If:
+    return If(AZS_GIVEN, Select(index, Ref(AZ_PARAMETER)), Select(index, GetAZs("")))
 
 
 def _add_vpc(template: Template, vpc_cidr: Parameter) -> ec2.VPC:
@@ -129,10 +182,16 @@ def _add_public_route_table(
     return public_route_table
 
 
-def _subnet_cidr(config: NetworkConfig, vpc: ec2.VPC, index: int) -> Select:
-    # Equal blocks from the VPC's own range: subnets can neither overlap nor leave the VPC.
-    host_bits = 32 - config.subnet_prefix
-    return Select(index, Cidr(GetAtt(vpc, "CidrBlock"), config.subnet_count, host_bits))
+def _subnet_cidr(config: NetworkConfig, vpc: ec2.VPC, tier: str, zone_index: int) -> Select:
+    """AZ ``zone_index``'s fixed slot (config.subnet_plan): the blocks are counted for MAX_AZS, never az_count, so
+    adding an AZ leaves every existing subnet where it is. Blocks of the VPC's own range cannot leave it."""
+    if tier == "public":
+        slot_bits, index = PUBLIC_SLOT_BITS, FIRST_PUBLIC_SLOT + zone_index
+    else:
+        slot_bits, index = PRIVATE_SLOT_BITS, zone_index
+    host_bits = 32 - config.vpc_prefix - slot_bits
+    count = FIRST_PUBLIC_SLOT + MAX_AZS if tier == "public" else MAX_AZS
+    return Select(index, Cidr(GetAtt(vpc, "CidrBlock"), count, host_bits))
 
 
 def _add_subnet(
@@ -143,14 +202,13 @@ def _add_subnet(
     zone_index: int,
     route_table: ec2.RouteTable,
 ) -> ec2.Subnet:
-    block_index = zone_index if tier == "public" else config.az_count + zone_index
     title = f"{tier.capitalize()}Subnet{zone_index + 1}"
     subnet = template.add_resource(
         ec2.Subnet(
             title,
             VpcId=Ref(vpc),
-            AvailabilityZone=Select(zone_index, GetAZs("")),
-            CidrBlock=_subnet_cidr(config, vpc, block_index),
+            AvailabilityZone=_zone_name(zone_index),
+            CidrBlock=_subnet_cidr(config, vpc, tier, zone_index),
             # Public subnets too: the load balancer and NAT gateways bring their own addresses.
             MapPublicIpOnLaunch=False,
         )
@@ -317,3 +375,84 @@ def _add_exports(
     )
     add(template, NetworkExport.CLUSTER_NAME, Ref(cluster), "ECS cluster name")
     add(template, NetworkExport.CLUSTER_ARN, GetAtt(cluster, "Arn"), "ECS cluster ARN")
+
+
+def _subnet_arn(subnet: ec2.Subnet) -> Sub:
+    return policies.arn("ec2", f"subnet/${{{subnet.title}}}")
+
+
+def _add_subnet_share(template: Template, config: NetworkConfig, zones: list[Zone]) -> ram.ResourceShare:
+    """Shares every subnet through AWS RAM: the workload accounts' load balancers go in the public ones, their
+    tasks in the private ones. Only inside the organization, as VPC sharing requires."""
+    return template.add_resource(
+        ram.ResourceShare(
+            "SubnetShare",
+            Name=Sub("${AWS::StackName}-subnets"),
+            ResourceArns=[_subnet_arn(s) for z in zones for s in (z.public_subnet, z.private_subnet)],
+            Principals=list(config.share_with),
+            AllowExternalPrincipals=False,
+        )
+    )
+
+
+def _reader_trust(config: NetworkConfig) -> PolicyDocument:
+    """The shared accounts (their roots delegate to their own IAM, e.g. a stack's execution role), and the
+    accounts of a shared organization or OU through the caller's organization ID or path."""
+    statements = []
+    if config.account_principals:
+        accounts = [Sub(f"arn:${{AWS::Partition}}:iam::{account}:root") for account in config.account_principals]
+        statements.append(
+            Statement(Sid="SharedAccounts", Effect=ALLOW, Principal=Principal("AWS", accounts), Action=[AssumeRole])
+        )
+    if config.organization_ids:
+        statements.append(
+            Statement(
+                Sid="SharedOrganization",
+                Effect=ALLOW,
+                Principal=Principal("AWS", "*"),
+                Action=[AssumeRole],
+                Condition=PolicyCondition(StringEquals("aws:PrincipalOrgID", list(config.organization_ids))),
+            )
+        )
+    if config.organization_unit_paths:
+        statements.append(
+            Statement(
+                Sid="SharedOrganizationalUnits",
+                Effect=ALLOW,
+                Principal=Principal("AWS", "*"),
+                Action=[AssumeRole],
+                Condition=PolicyCondition(
+                    ForAnyValueStringLike("aws:PrincipalOrgPaths", list(config.organization_unit_paths))
+                ),
+            )
+        )
+    return PolicyDocument(Version="2012-10-17", Statement=statements)
+
+
+def _add_output_reader_role(template: Template, config: NetworkConfig) -> iam.Role:
+    """What Fn::GetStackOutput's RoleArn needs in the network account: DescribeStacks on this stack, nothing else."""
+    role = template.add_resource(
+        iam.Role(
+            "OutputReaderRole",
+            AssumeRolePolicyDocument=_reader_trust(config),
+            Policies=[
+                iam.Policy(
+                    PolicyName="read-network-outputs",
+                    PolicyDocument=policies.policy(
+                        policies.allow(
+                            (DescribeStacks,),
+                            policies.arn("cloudformation", "stack/${AWS::StackName}/*"),
+                            "DescribeThisStack",
+                        )
+                    ),
+                )
+            ],
+        )
+    )
+    contract.add_export(
+        template,
+        NetworkExport.OUTPUT_READER_ROLE_ARN,
+        GetAtt(role, "Arn"),
+        "Role the shared accounts give as Fn::GetStackOutput's RoleArn to read these outputs",
+    )
+    return role

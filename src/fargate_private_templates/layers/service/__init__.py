@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Template
+from troposphere import GetAtt, Template, ecs
 
 from ...config.service import ALB, SHARED, ServiceConfig
-from ...contract import NETWORK_STACK_PARAMETER, NetworkImports
+from ...contract import STACK_OUTPUTS, NetworkImports
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
@@ -25,14 +25,13 @@ from .task import add_execution_role, add_task_definition, add_task_role
 
 
 def build_service(config: ServiceConfig | None = None) -> Template:
-    """A service stack that imports the network stack's exports through the ``NetworkStackName`` parameter (and,
-    on a shared front door, the front door's through ``IngressStackName``)."""
+    """A service stack that reads the network stack (named by ``NetworkStackName``) in ``config.references`` mode,
+    and on a shared front door the front door's (named by ``IngressStackName``) the same way."""
     config = config or ServiceConfig()
     shared = config.load_balancer.kind == SHARED
     template = Template(Description=_description(config))
     template.set_version()
-    network = NetworkImports(template)
-    add_parameter_group(template, "Network stack", {NETWORK_STACK_PARAMETER: "Network stack name"})
+    network = _add_network_reference(template, config)
     front_door = add_front_door_parameters(template, config) if shared else None
     image = add_image_parameters(template, config)
     certificate = (
@@ -67,6 +66,27 @@ def build_service(config: ServiceConfig | None = None) -> Template:
     add_outputs(template, service, load_balancer, log_group, task_security_group)
     apply_tags(template, config.tags)
     return template
+
+
+_NETWORK_PARAMETER_LABELS = ("Network stack name", "Network stack Region", "Role to read the network stack")
+
+
+def _add_network_reference(template: Template, config: ServiceConfig) -> NetworkImports:
+    network = NetworkImports(template, mode=config.references)
+    labels = dict(zip(network.parameter_titles, _NETWORK_PARAMETER_LABELS, strict=False))
+    add_parameter_group(template, "Network stack", labels)
+    if config.references == STACK_OUTPUTS:
+        # A network in another account (shared subnets) or Region cannot lend its cluster: ECS runs a service only
+        # in a cluster of the service's own account and Region, so the stack brings its own in that case.
+        cluster = template.add_resource(
+            ecs.Cluster(
+                "Cluster",
+                Condition=network.remote_condition,
+                ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
+            )
+        )
+        network.run_in_local_cluster_when_remote(cluster)
+    return network
 
 
 def _description(config: ServiceConfig) -> str:

@@ -9,14 +9,16 @@ from troposphere import Equals, GetAtt, If, Not, NoValue, Or, Parameter, Ref, Sp
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
-from ...config.service import RULE_PRIORITIES, ServiceConfig
-from ...contract import INGRESS_STACK_PARAMETER, IngressImports
+from ...config.routing import RULE_PRIORITIES
+from ...config.service import ServiceConfig
+from ...contract import IngressImports
 from ..blocks.parameters import add_parameter_group
 
 HAS_HOST_HEADERS = "HasHostHeaders"
 HAS_PATH_PATTERNS = "HasPathPatterns"
 HAS_EXTRA_CERTIFICATE = "HasExtraCertificate"
 FRONT_DOOR_GROUP = "Front door"
+_FRONT_DOOR_PARAMETER_LABELS = ("Front-door stack name", "Front-door stack Region", "Role to read the front-door stack")
 # Comma-separated values, each as the listener rule takes it (see config.patterns.HOST_HEADER / PATH_PATTERN).
 _HOST = r"[A-Za-z0-9_.*?-]*\.[A-Za-z0-9]+"
 _PATH = r"[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}"
@@ -46,7 +48,7 @@ def _list_parameter(title: str, values: tuple[str, ...], item: str, description:
 
 def add_front_door_parameters(template: Template, config: ServiceConfig) -> FrontDoor:
     routing = config.routing
-    imports = IngressImports(template, routing.front_door)
+    imports = IngressImports(template, routing.front_door, config.references)
     host_headers = template.add_parameter(
         _list_parameter(
             "HostHeaders",
@@ -108,7 +110,7 @@ def add_front_door_parameters(template: Template, config: ServiceConfig) -> Fron
         template,
         FRONT_DOOR_GROUP,
         {
-            INGRESS_STACK_PARAMETER: "Front-door stack name",
+            **dict(zip(imports.parameter_titles, _FRONT_DOOR_PARAMETER_LABELS, strict=False)),
             host_headers.title: "Host headers",
             path_patterns.title: "Path patterns",
             priority.title: "Listener rule priority",

@@ -1,0 +1,70 @@
+"""Which requests a shared front door sends to a service: the ``[services.routing]`` group and the ALB's limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from . import validators as v
+from .errors import ConfigError
+from .patterns import HOST_HEADER, PATH_PATTERN, STACK_NAME
+
+# Listener rule limits, from "Condition types for listener rules" and "Quotas for your Application Load Balancers":
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+MAX_VALUES_PER_CONDITION: Final = 3
+MAX_VALUES_PER_RULE: Final = 5
+RULE_PRIORITIES: Final = (1, 50_000)
+
+
+@dataclass(frozen=True)
+class RoutingOptions:
+    """Which requests a shared front door sends to the service (``[services.routing]``, only with
+    ``load_balancer.kind = "shared"``). A request matches when its host matches one of ``hosts`` (if given) and its
+    path one of ``paths`` (if given); give at least one of them.
+
+    Attributes:
+        hosts: host names, default of the ``HostHeaders`` parameter (default none), for example ``api.example.com``
+            or ``*.example.com``: up to 128 of a-z A-Z 0-9 - _ . * ?, with a dot, ending in letters or digits.
+        paths: path patterns, default of the ``PathPatterns`` parameter (default none), for example ``/api/*``.
+        priority: the listener rule's priority, 1-50000, lower evaluated first (default none: assigned when a config
+            file renders the front door and its services together, so that priorities are unique, stable when
+            services come and go, and more specific rules come first; a service built alone asks at deploy time).
+        front_door: default of the ``IngressStackName`` parameter: the front-door stack's name (default
+            ``fargate-ingress``).
+    """
+
+    hosts: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    priority: int | None = None
+    front_door: str = "fargate-ingress"
+
+    def __post_init__(self) -> None:
+        for name, pattern, allowed in (
+            ("hosts", HOST_HEADER, "a host name of a-z A-Z 0-9 - _ . * ? with a dot, ending in a letter or digit"),
+            ("paths", PATH_PATTERN, "a path of up to 128 of a-z A-Z 0-9 _ - . $ / ~ \" ' @ : + & * ?"),
+        ):
+            values = getattr(self, name)
+            if isinstance(values, str) or not isinstance(values, (tuple, list)):
+                raise ConfigError(f"routing.{name}: {values!r} is not a list of strings")
+            values = tuple(v.pattern(f"routing.{name}", value, pattern, allowed) for value in values)
+            if len(set(values)) != len(values):
+                raise ConfigError(f"routing.{name}: {values!r} names a value twice")
+            if len(values) > MAX_VALUES_PER_CONDITION:
+                raise ConfigError(
+                    f"routing.{name}: {len(values)} values given; an ALB condition takes at most "
+                    f"{MAX_VALUES_PER_CONDITION}"
+                )
+            object.__setattr__(self, name, values)
+        if len(self.hosts) + len(self.paths) > MAX_VALUES_PER_RULE:
+            raise ConfigError(
+                f"routing.hosts, routing.paths: {len(self.hosts) + len(self.paths)} values given; an ALB listener "
+                f"rule takes at most {MAX_VALUES_PER_RULE} (the quota 'condition values per rule')"
+            )
+        if self.priority is not None:
+            v.int_between("routing.priority", self.priority, *RULE_PRIORITIES)
+        v.pattern("routing.front_door", self.front_door, STACK_NAME, "a CloudFormation stack name")
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.hosts or self.paths or self.priority is not None)
