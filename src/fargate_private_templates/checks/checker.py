@@ -22,6 +22,7 @@ from .rules import (
     registry_unproven,
     task_subnets,
 )
+from .task_paths import check_task_paths
 from .workloads import SCHEDULED_TASK, SERVICE, SUBNET, World, workloads
 
 
@@ -37,6 +38,7 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     tasks = workloads(resolver)
     findings: list[Finding] = []
     checked_subnets: list[ResourceRef] = []
+    through: dict[ResourceRef, list[str]] = {}
     for workload in tasks:
         findings.extend(check_assign_public_ip(world, workload))
         subnets, unresolved_subnets = task_subnets(world, workload)
@@ -47,6 +49,10 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
             findings.extend(check_task_subnet(world, workload, subnet, pulls, unproven))
         checked_subnets.extend(s for s in subnets if s not in checked_subnets)
         findings.extend(check_task_security_groups(world, workload))
+        path_findings, groups = check_task_paths(world, workload, subnets)
+        findings.extend(path_findings)
+        for subnet, text in groups.items():
+            through.setdefault(subnet, []).extend(t for t in [text] if t not in through.get(subnet, []))
     for load_balancer in fronting_load_balancers(world, tasks):
         findings.extend(check_load_balancer(world, load_balancer))
     for subnet in resolver.of_type(SUBNET):
@@ -55,7 +61,7 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
         findings.extend(check_imports(resolver, template))
     findings.extend(check_unreadable_exports(resolver))
     paths = [
-        EgressPath(subnet.template, subnet.logical_id, egress.text)
+        EgressPath(subnet.template, subnet.logical_id, egress.text, "; ".join(through.get(subnet, [])))
         for subnet in checked_subnets
         for egress in world.network.egress(subnet)
     ]

@@ -180,6 +180,11 @@ def container_outside_ecr(container: dict) -> str:
     if "RepositoryCredentials" in container:
         return f"container {name} pulls with RepositoryCredentials (a registry outside ECR)"
     host = image_registry(container.get("Image"))
+    if host == "public.ecr.aws":
+        return (
+            f"container {name} pulls its image from ECR Public (public.ecr.aws), which has no VPC endpoint "
+            "(fix: a NAT path, or an ECR pull-through cache rule for public.ecr.aws)"
+        )
     if host and ".dkr.ecr." not in host:
         return f"container {name} pulls its image from {host}"
     return ""
