@@ -135,11 +135,12 @@ def _pull_through_cache_needs(resolver: Resolver, workload: Workload) -> Iterato
             if isinstance(role, ResourceRef) and any(
                 node == IMPORT_UPSTREAM for _, node in walk(resolver.properties(role))
             ):
+                # An error, like the generator's refusal: ECR imports on first pull, which needs NAT over endpoints.
                 yield Need(
                     "the first pull of each image tag through the ECR pull-through cache (ECR imports it from "
-                    "upstream)",
+                    "upstream; once pulled from outside, say so with task definition Metadata "
+                    "FargatePrivateTemplates.PullThroughCachePrewarmed: true)",
                     (),
-                    unproven="the template cannot show whether each tag was pulled once already (prewarmed)",
                 )
 
 
