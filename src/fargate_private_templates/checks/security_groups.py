@@ -284,13 +284,16 @@ def check_egress(
     ]
     names = ", ".join(g.name_from(groups[0].template) for g in groups)
     blocked: list[Destination] = []
+    unknown: dict[str, list[str]] = {}
     for place in places:
         verdict = _combine([_egress_rule_allows(world, template, rule, place) for template, rule in rules])
         if verdict.allowed is None:
-            message = f"cannot tell whether task security groups {names} allow TCP 443 to {place.name}: {verdict.why}"
-            yield finding("W9009", groups[0], message, "SecurityGroupEgress")
+            unknown.setdefault(verdict.why, []).append(place.name)
         elif not verdict.allowed:
             blocked.append(place)
+    for why, unsure in unknown.items():
+        message = f"cannot tell whether task security groups {names} allow TCP 443 to {', '.join(unsure)}: {why}"
+        yield finding("W9009", groups[0], message, "SecurityGroupEgress")
     if blocked:
         fixes = list(dict.fromkeys(_egress_fix(place) for place in blocked))
         message = (
