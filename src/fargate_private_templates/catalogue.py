@@ -9,7 +9,7 @@ from troposphere import Template
 
 from .config.network import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from .config.service import NLB, TLS, LoadBalancerOptions, ServiceConfig
-from .layers import build_network, build_pull_through_cache, build_registry, build_service
+from .layers import build_guard_hook, build_network, build_pull_through_cache, build_registry, build_service
 from .render import render_yaml
 
 
@@ -61,6 +61,11 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "registry-pull-through-cache.yaml",
         "ECR pull-through cache for Docker Hub: third-party images reachable through the ECR endpoints",
         lambda: build_pull_through_cache(),
+    ),
+    CatalogueEntry(
+        "guard-hook.yaml",
+        "CloudFormation Guard Hook running the shipped guard rules (no public IPs, no open task security groups)",
+        lambda: build_guard_hook(),
     ),
 )
 
