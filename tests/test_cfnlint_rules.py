@@ -65,6 +65,14 @@ BAD = {
     "E9003-bad-scheduled.yaml": ["E9003", "E9003"],
     "E9006-bad-scheduled.yaml": ["E9006", "E9006"],
     "E9008-bad-scheduled.yaml": ["E9008", "E9008"],
+    "E9008-bad-ecr-public-sidecar.yaml": ["E9008"],
+    "E9010-bad.yaml": ["E9010"],
+    "E9010-bad-nat.yaml": ["E9010"],
+    "E9011-bad.yaml": ["E9011"],
+    "E9012-bad.yaml": ["E9012"],
+    "E9013-bad.yaml": ["E9013"],
+    "E9014-bad.yaml": ["E9014", "E9014", "E9014"],
+    "W9015-bad.yaml": ["W9015"],
 }
 
 

@@ -88,6 +88,21 @@ EXPECTED = {
     "E9006-bad-scheduled.yaml": [("RuleSecurityGroup", "E9006"), ("ScheduleFromAnywhereIpv6Ingress", "E9006")],
     "E9008-good-scheduled.yaml": [],
     "E9008-bad-scheduled.yaml": [("Rule", "E9008"), ("Schedule", "E9008")],
+    # What the path needs beyond a route: security groups, network ACLs, DNS, every container's needs.
+    "E9008-bad-ecr-public-sidecar.yaml": [("Service", "E9008")],
+    "E9010-good.yaml": [],
+    "E9010-good-nat.yaml": [],
+    "E9010-bad.yaml": [("TaskSecurityGroup", "E9010")],
+    "E9010-bad-nat.yaml": [("TaskSecurityGroup", "E9010")],
+    "E9011-good.yaml": [],
+    "E9011-bad.yaml": [("EndpointSecurityGroup", "E9011")],
+    "E9012-good.yaml": [],
+    "E9012-bad.yaml": [("TaskNetworkAcl", "E9012")],
+    "E9013-good.yaml": [],
+    "E9013-bad.yaml": [("VPC", "E9013")],
+    "E9014-good.yaml": [],
+    "E9014-bad.yaml": [("Service", "E9014")] * 3,
+    "W9015-bad.yaml": [("Service", "W9015")],
 }
 # The rules about what starts tasks, which cover scheduled tasks as well as services (W9001 has no good fixture:
 # the E9001 good ones are its good case).
@@ -602,9 +617,10 @@ def test_scheduled_task_example_with_the_network_is_clean_and_prints_the_nat_pat
     network = load_template(TEMPLATES / "network.yaml")
     report = check_dicts({"network.yaml": network, "scheduled-task.yaml": scheduled_task_example()})
     assert report.findings == []
+    through = " [security groups scheduled-task.yaml:JobSecurityGroup -> the internet]"
     assert report.format_text() == (
-        f"path: network.yaml:{NAT_PATH_1}\n"
-        f"path: network.yaml:{NAT_PATH_2}\n"
+        f"path: network.yaml:{NAT_PATH_1}{through}\n"
+        f"path: network.yaml:{NAT_PATH_2}{through}\n"
         "0 services, 1 scheduled task, 2 subnets checked: 0 errors, 0 warnings\n"
     )
 
@@ -666,7 +682,7 @@ def test_format_text_is_paths_then_findings_then_summary() -> None:
     report = check_dicts({"app.yaml": fixture("E9002-bad.yaml"), "more.yaml": fixture("W9001-bad.yaml")})
     assert report.format_text() == (
         "path: app.yaml:PublicSubnet1 -> PublicRouteTable -> InternetGateway\n"
-        f"path: more.yaml:{NAT_PATH_1}\n"
+        f"path: more.yaml:{NAT_PATH_1} [security groups TaskSecurityGroup -> the internet]\n"
         "app.yaml:Service: E9002 runs tasks in public subnet PublicSubnet1: PublicRouteTable routes 0.0.0.0/0 to "
         "InternetGateway\n"
         "more.yaml:Service: W9001 AssignPublicIp is absent (DISABLED by default); set DISABLED explicitly\n"
@@ -681,7 +697,12 @@ def test_format_json_shape() -> None:
     assert document["exit_code"] == 1
     assert document["summary"] == {"services": 1, "scheduled_tasks": 0, "subnets": 1, "errors": 2, "warnings": 0}
     assert document["paths"] == [
-        {"template": str(FIXTURES / "E9006-bad.yaml"), "subnet": "PrivateSubnet1", "text": NAT_PATH_1}
+        {
+            "template": str(FIXTURES / "E9006-bad.yaml"),
+            "subnet": "PrivateSubnet1",
+            "text": NAT_PATH_1,
+            "groups": "security groups TaskSecurityGroup -> the internet",
+        }
     ]
     assert [set(f) for f in document["findings"]] == [{"template", "logical_id", "rule_id", "severity", "message"}] * 2
     assert [f["severity"] for f in document["findings"]] == ["error", "error"]
@@ -724,17 +745,8 @@ def test_check_dicts_survives_malformed_templates() -> None:
 
 def test_rules_and_cfnlint_path() -> None:
     assert sorted(RULES) == [
-        "E9001",
-        "E9002",
-        "E9003",
-        "E9004",
-        "E9005",
-        "E9006",
-        "E9007",
-        "E9008",
-        "E9020",
-        "W9001",
-        "W9009",
+        *("E9001", "E9002", "E9003", "E9004", "E9005", "E9006", "E9007", "E9008"),
+        *("E9010", "E9011", "E9012", "E9013", "E9014", "E9020", "W9001", "W9009", "W9015"),
     ]
     assert all(description and "\n" not in description for description in RULES.values())
     assert cfnlint_rules_path().is_dir()

@@ -104,7 +104,10 @@ def test_cli_on_the_join_pair_prints_both_paths(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert code == 0
     assert out == (
-        "".join(f"path: {JOIN / 'network.yaml'}:{text}\n" for _, text in JOIN_PATHS)
+        "".join(
+            f"path: {JOIN / 'network.yaml'}:{text} [security groups FargateContainerSecurityGroup -> the internet]\n"
+            for _, text in JOIN_PATHS
+        )
         + "1 service, 2 subnets checked: 0 errors, 0 warnings\n"
     )
 

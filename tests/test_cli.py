@@ -175,7 +175,13 @@ def test_rules_path_is_a_folder_of_rules(capsys) -> None:
     assert code == 0 and any(Path(out.strip()).glob("*.py"))
 
 
-@pytest.mark.parametrize("command", ["render", "check", "diagram", "params", "rules-path"])
+def test_guard_path_is_the_shipped_rules_file(capsys) -> None:
+    code, out, _ = run(capsys, "guard-path")
+    path = Path(out.strip())
+    assert code == 0 and path.suffix == ".guard" and "rule FPT_ECS_SERVICE_NO_PUBLIC_IP" in path.read_text()
+
+
+@pytest.mark.parametrize("command", ["render", "check", "diagram", "params", "rules-path", "guard-path"])
 def test_every_subcommand_has_help_with_an_example(command: str, capsys) -> None:
     code, out, _ = run(capsys, command, "--help")
     assert code == 0 and "example:\n  " in out

@@ -1,6 +1,7 @@
 """NAT mode x endpoint set x image source x secrets x ECS Exec: every combination either renders, lints clean and
 passes the checker, or is refused with a ConfigError that says what is missing. None renders a stack whose tasks
-could not start; where the checker models the missing path (the image), it flags the refused pair too."""
+could not start, and the checker reaches the same verdict as the generator on every pair: it fails exactly the
+refused ones."""
 
 from __future__ import annotations
 
@@ -90,6 +91,9 @@ def test_each_combination_renders_and_passes_or_is_refused(
         assert "cannot reach its" in str(refused) and "fix: " in str(refused)
         if "cannot reach its image" in str(refused):
             assert {f.rule_id for f in report.findings} & {"E9003", "E9008"}, report.format_text()
+        else:
+            assert "E9014" in {f.rule_id for f in report.errors}, report.format_text()
+        assert report.exit_code == 1, report.format_text()
         return
     assert report.findings == [], report.format_text()
     assert report.exit_code == 0 and len(report.paths) == network.az_count

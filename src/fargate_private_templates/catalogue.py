@@ -10,8 +10,16 @@ from troposphere import Template
 from .config.ingress import IngressConfig
 from .config.network import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from .config.priorities import assign_priorities
-from .config.service import NLB, SHARED, TLS, LoadBalancerOptions, RoutingOptions, ServiceConfig
-from .layers import build_ingress, build_network, build_pull_through_cache, build_registry, build_service
+from .config.routing import RoutingOptions
+from .config.service import NLB, SHARED, TLS, LoadBalancerOptions, ServiceConfig
+from .layers import (
+    build_guard_hook,
+    build_ingress,
+    build_network,
+    build_pull_through_cache,
+    build_registry,
+    build_service,
+)
 from .render import render_yaml
 
 
@@ -83,6 +91,11 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "registry-pull-through-cache.yaml",
         "ECR pull-through cache for Docker Hub: third-party images reachable through the ECR endpoints",
         lambda: build_pull_through_cache(),
+    ),
+    CatalogueEntry(
+        "guard-hook.yaml",
+        "CloudFormation Guard Hook running the shipped guard rules (no public IPs, no open task security groups)",
+        lambda: build_guard_hook(),
     ),
 )
 

@@ -24,6 +24,7 @@ from .rules import (
     registry_unproven,
     task_subnets,
 )
+from .task_paths import check_task_paths
 from .workloads import SCHEDULED_TASK, SERVICE, SUBNET, World, workloads
 
 
@@ -40,6 +41,7 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     findings: list[Finding] = []
     checked_subnets: list[ResourceRef] = []
     unresolved_subnets: set[tuple[str, Value]] = set()
+    through: dict[ResourceRef, list[str]] = {}
     for workload in tasks:
         findings.extend(check_assign_public_ip(world, workload))
         subnets, unresolved_findings, unresolved = task_subnets(world, workload)
@@ -51,6 +53,10 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
             findings.extend(check_task_subnet(world, workload, subnet, pulls, unproven))
         checked_subnets.extend(s for s in subnets if s not in checked_subnets)
         findings.extend(check_task_security_groups(world, workload))
+        path_findings, groups = check_task_paths(world, workload, subnets)
+        findings.extend(path_findings)
+        for subnet, text in groups.items():
+            through.setdefault(subnet, []).extend(t for t in [text] if t not in through.get(subnet, []))
     for load_balancer in fronting_load_balancers(world, tasks):
         findings.extend(check_load_balancer(world, load_balancer))
     for subnet in resolver.of_type(SUBNET):
@@ -61,7 +67,7 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     findings.extend(check_unreadable_exports(resolver))
     findings.extend(check_listener_rule_priorities(resolver))
     paths = [
-        EgressPath(subnet.template, subnet.logical_id, egress.text)
+        EgressPath(subnet.template, subnet.logical_id, egress.text, "; ".join(through.get(subnet, [])))
         for subnet in checked_subnets
         for egress in world.network.egress(subnet)
     ]

@@ -17,6 +17,13 @@ RULES: dict[str, str] = {
     "E9008": "Tasks pulling from outside ECR run in subnets with a NAT path",
     "E9020": "Listener rules on one listener, across the given templates, have distinct priorities",
     "W9009": "Something a rule needs could not be resolved from the given templates",
+    "E9010": "Task security groups allow TCP 443 out to each place their needs go: endpoint, S3 gateway or internet",
+    "E9011": "Interface endpoints the tasks use admit TCP 443 from the task security groups or task subnets",
+    "E9012": "Network ACLs of task subnets pass TCP 443 out and the ephemeral ports 1024-65535 back",
+    "E9013": "VPCs with private-DNS interface endpoints the tasks use have DNS support and DNS hostnames on",
+    "E9014": "Everything each container needs (logs, secrets, credentials, ECS Exec, KMS, images in other Regions) "
+    "has a path: its VPC endpoint or NAT",
+    "W9015": "Egress goes to a transit gateway, peering connection, firewall endpoint or instance: verify it",
 }
 
 ERROR, WARNING = "error", "warning"
@@ -58,9 +65,15 @@ class EgressPath:
     template: str
     subnet: str
     text: str
+    # The security groups the tasks' TCP 443 goes through on this path, when the checker knows them.
+    groups: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {"template": self.template, "subnet": self.subnet, "text": self.text}
+        document = {"template": self.template, "subnet": self.subnet, "text": self.text}
+        return document | ({"groups": self.groups} if self.groups else {})
+
+    def format_text(self) -> str:
+        return f"path: {self.template}:{self.text}" + (f" [{self.groups}]" if self.groups else "")
 
 
 def _count(number: int, noun: str) -> str:
@@ -109,7 +122,7 @@ class CheckReport:
         )
 
     def format_text(self) -> str:
-        lines = [f"path: {p.template}:{p.text}" for p in self.paths]
+        lines = [p.format_text() for p in self.paths]
         lines += [f.format_text() for f in self.findings]
         lines.append(self.summary())
         return "\n".join(lines) + "\n"

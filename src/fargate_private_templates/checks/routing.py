@@ -32,6 +32,38 @@ _ROUTE_TARGETS = (
 
 # What a 0.0.0.0/0 route leads to.
 TO_INTERNET_GATEWAY, TO_NAT, BLOCKED, UNRESOLVED = "internet gateway", "nat", "blocked", "unresolved"
+# A way out the checker does not follow (another network or an appliance decides): W9015 says what to verify.
+UNFOLLOWED = "unfollowed"
+_VERIFY_UNFOLLOWED = {
+    "TransitGatewayId": (
+        "transit gateway",
+        "verify its route table sends 0.0.0.0/0 to an egress VPC with NAT, or to a VPC whose endpoints serve "
+        "ECR, S3 and the other services the tasks call, on TCP 443 both ways",
+    ),
+    "CoreNetworkArn": (
+        "Cloud WAN core network",
+        "verify its segment routes 0.0.0.0/0 to an egress VPC with NAT that allows TCP 443",
+    ),
+    "VpcPeeringConnectionId": (
+        "VPC peering connection",
+        "a peered VPC does not forward traffic to its own NAT or internet gateway (no edge-to-edge routing): "
+        "verify a proxy or endpoints in the peer VPC serve the registry and AWS APIs on TCP 443",
+    ),
+    "VpcEndpointId": (
+        "firewall or Gateway Load Balancer endpoint",
+        "verify the firewall allows TCP 443 to the registry and AWS APIs and its subnet routes 0.0.0.0/0 on to a "
+        "NAT gateway",
+    ),
+    "InstanceId": (
+        "instance",
+        "verify it is a NAT instance or proxy with source/destination check off, a public path, and TCP 443 allowed",
+    ),
+    "NetworkInterfaceId": (
+        "network interface",
+        "verify its instance is a NAT instance or proxy with source/destination check off, a public path, and "
+        "TCP 443 allowed",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -212,14 +244,19 @@ class Network:
     def _egress_through(self, subnet: ResourceRef, table: Value | None) -> Egress:
         if not isinstance(table, ResourceRef):
             return Egress(subnet, table, (), ())
-        targets = [target for _, target in self.default_targets(table)]
-        hops = tuple(hop for target in targets for hop in self.hops(target, subnet.template))
+        hops = tuple(
+            hop for key, target in self.default_targets(table) for hop in self.hops(target, subnet.template, key)
+        )
         endpoints, notes = self._endpoints(subnet, table)
         return Egress(subnet, table, hops, endpoints, notes)
 
-    def hops(self, target: Value, seen_from: str) -> list[Hop]:
-        """Where a 0.0.0.0/0 route to ``target`` leads, as seen from template ``seen_from``."""
+    def hops(self, target: Value, seen_from: str, key: str = "") -> list[Hop]:
+        """Where a 0.0.0.0/0 route to ``target`` (the route's ``key`` property) leads, seen from ``seen_from``."""
         name = describe(target, seen_from)
+        if key in _VERIFY_UNFOLLOWED:
+            kind, verify = _VERIFY_UNFOLLOWED[key]
+            problem = f"0.0.0.0/0 goes to {kind} {name}, which the checker does not follow: {verify}"
+            return [Hop(UNFOLLOWED, f"{name} ({kind}, not followed)", problem)]
         if isinstance(target, Unknown):
             return [Hop(UNRESOLVED, f"{name} (unresolved)", f"0.0.0.0/0 goes to {name}")]
         if isinstance(target, Literal):

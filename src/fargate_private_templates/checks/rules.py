@@ -10,7 +10,7 @@ from .exports import Name, UnreadableName
 from .intrinsics import intrinsic, render_parts, string_parts, walk
 from .report import Finding, severity_of
 from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, literals
-from .routing import ANYWHERE_V4, ANYWHERE_V6, BLOCKED, UNRESOLVED, Egress, describe
+from .routing import ANYWHERE_V4, ANYWHERE_V6, BLOCKED, UNFOLLOWED, UNRESOLVED, Egress, describe
 from .workloads import (
     LISTENER,
     LISTENER_RULE,
@@ -127,15 +127,17 @@ def check_task_subnet(
         yield workload.finding("E9002", f"runs tasks in public subnet {name}: {publicity.detail}", *location)
         return
     for egress in world.network.egress(subnet):
-        unresolved_hops = [hop.problem for hop in egress.hops if hop.kind == UNRESOLVED]
+        unresolved_hops = [hop.problem for hop in egress.hops if hop.kind in (UNRESOLVED, UNFOLLOWED)]
+        # Egress through a transit gateway, peering, firewall or proxy: a warning saying what to verify.
+        warning = "W9015" if any(hop.kind == UNFOLLOWED for hop in egress.hops) else "W9009"
         if not egress.reaches_registry:
-            rule_id = "W9009" if unresolved_hops else "E9003"
+            rule_id = warning if unresolved_hops else "E9003"
             message = f"subnet {name} has no proven path to a registry: {_why(egress)}"
             yield workload.finding(rule_id, message, *location)
         if pulls and not egress.has_nat:
             if unresolved_hops:
                 message = f"cannot prove subnet {name} has a NAT path ({'; '.join(unresolved_hops)}); {pulls}"
-                yield workload.finding("W9009", message, *location)
+                yield workload.finding(warning, message, *location)
             else:
                 yield workload.finding("E9008", f"{pulls}, but subnet {name} {_no_nat(egress)}", *location)
         elif unproven and egress.reaches_registry and not egress.has_nat:
@@ -145,7 +147,7 @@ def check_task_subnet(
 
 def _why(egress: Egress) -> str:
     table = describe(egress.route_table, egress.subnet.template) if egress.route_table else "its route table"
-    reasons = [hop.problem for hop in egress.hops if hop.kind in (BLOCKED, UNRESOLVED)]
+    reasons = [hop.problem for hop in egress.hops if hop.kind in (BLOCKED, UNRESOLVED, UNFOLLOWED)]
     if not egress.hops:
         reasons.append(f"{table} has no {ANYWHERE_V4} route")
     missing = egress.missing_ecr_endpoints
@@ -187,6 +189,11 @@ def container_outside_ecr(container: dict) -> str:
     if "RepositoryCredentials" in container:
         return f"container {name} pulls with RepositoryCredentials (a registry outside ECR)"
     host = image_registry(container.get("Image"))
+    if host == "public.ecr.aws":
+        return (
+            f"container {name} pulls its image from ECR Public (public.ecr.aws), which has no VPC endpoint "
+            "(fix: a NAT path, or an ECR pull-through cache rule for public.ecr.aws)"
+        )
     if host and ".dkr.ecr." not in host:
         return f"container {name} pulls its image from {host}"
     return ""

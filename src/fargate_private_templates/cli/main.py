@@ -87,6 +87,13 @@ def _rules_path(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _guard_path(args: argparse.Namespace) -> int:
+    from ..guard import guard_rules_path
+
+    print(guard_rules_path())
+    return EXIT_OK
+
+
 def _subcommand(commands: argparse._SubParsersAction, name: str, summary: str, example: str) -> argparse.ArgumentParser:
     return commands.add_parser(
         name,
@@ -154,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
         f'cfn-lint -a "$({PROG} rules-path)" templates/*.yaml',
     )
     rules.set_defaults(handler=_rules_path)
+
+    guard = _subcommand(
+        commands,
+        "guard-path",
+        "Print the file of the cfn-guard rules, for `cfn-guard validate --rules` or the Guard Hook's S3 object.",
+        f'cfn-guard validate --rules "$({PROG} guard-path)" --data templates/',
+    )
+    guard.set_defaults(handler=_guard_path)
     return parser
 
 

@@ -116,6 +116,10 @@ def _container(config: ServiceConfig, image: ImageSource, log_group: logs.LogGro
     return container
 
 
+# Metadata key path the checker reads (checks/needs.py): every image tag was pulled once through the cache.
+PREWARMED_METADATA = ("FargatePrivateTemplates", "PullThroughCachePrewarmed")
+
+
 def add_task_definition(
     template: Template,
     config: ServiceConfig,
@@ -137,4 +141,7 @@ def add_task_definition(
     )
     if config.container.readonly_root_filesystem:
         task_definition.Volumes = [ecs.Volume(Name=TMP_VOLUME)]
+    if config.image.cache_prewarmed:
+        # What the template cannot otherwise show: the checker then needs no NAT for the cache's first pull.
+        task_definition.Metadata = {PREWARMED_METADATA[0]: {PREWARMED_METADATA[1]: True}}
     return template.add_resource(task_definition)
