@@ -20,6 +20,8 @@ MERMAID_PARSER := $(MERMAID)/node_modules/.parser
 MERMAID_CLI := $(MERMAID)/node_modules/.cli
 CHROMIUM ?= /usr/bin/chromium
 DIAGRAMS := build/diagrams
+# The README's many-services picture: examples/shared-alb.toml as rendered (its golden files, checked by the tests).
+FRONT_DOOR_EXAMPLE := $(addprefix tests/golden/examples/shared-alb/,network.yaml ingress.yaml service-web.yaml service-docs.yaml service-api.yaml)
 NPM_CI := PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
 .PHONY: templates test lint clean bootstrap security mermaid diagrams
@@ -34,6 +36,7 @@ $(BOOTSTRAPPED): pyproject.toml
 templates: $(BOOTSTRAPPED)
 	$(CLI) render --out templates
 	$(CLI) diagram templates/network.yaml templates/service-alb.yaml --embed README.md
+	$(CLI) diagram $(FRONT_DOOR_EXAMPLE) --embed README.md --block front-door
 	$(CFN_LINT) -- templates/*.yaml
 
 $(CHECKOV_BOOTSTRAPPED): requirements-security.txt

@@ -14,7 +14,7 @@ from conftest import ROOT, TEMPLATES, lint_findings
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
 from fargate_private_templates.cli.diagram import mermaid_for_files
-from fargate_private_templates.cli.mermaid import DIAGRAM_BEGIN, embedded
+from fargate_private_templates.cli.mermaid import embedded, markers
 from fargate_private_templates.render.loader import load_template
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -158,8 +158,20 @@ def test_diagram_prints_mermaid_and_the_readme_embeds_the_current_one(capsys) ->
     assert code == 0 and out.startswith("flowchart LR\n")
     assert "LoadBalancer --> Service" in out
     readme = (ROOT / "README.md").read_text()
-    assert DIAGRAM_BEGIN in readme
+    assert markers()[0] in readme
     assert embedded(readme, mermaid_for_files(DEFAULT_PAIR)) == readme, "README diagram drifted: make templates"
+
+
+def test_readme_embeds_the_current_front_door_picture() -> None:
+    # The many-services picture is drawn from examples/shared-alb.toml's golden render (make templates).
+    golden = ROOT / "tests" / "golden" / "examples" / "shared-alb"
+    files = [golden / name for name in ("network.yaml", "ingress.yaml")] + [
+        golden / f"service-{name}.yaml" for name in ("web", "docs", "api")
+    ]
+    readme = (ROOT / "README.md").read_text()
+    diagram = mermaid_for_files(files)
+    assert diagram.count("LoadBalancer -->") == 3 and '-->|"www.example.com /api/*"|' in diagram
+    assert embedded(readme, diagram, "front-door") == readme, "README front-door diagram drifted: make templates"
 
 
 def test_params_prints_overrides(capsys) -> None:

@@ -36,6 +36,10 @@ def variants() -> dict[str, str]:
     third_party = ordered_dict(build_service(ServiceConfig(image=ImageOptions(source="third_party"))))
     for network in ("network", "network-nat-endpoints"):
         found[f"{network}+third-party"] = mermaid_diagram({**_load(network), "service.yaml": third_party})
+    front_door = ROOT / "tests" / "golden" / "examples" / "shared-alb"
+    found["front-door+three-services"] = mermaid_diagram(
+        {path.name: load_template(path) for path in sorted(front_door.glob("*.yaml"))}
+    )
     shared = {**_load("network"), "shared-alb.yaml": load_template(SHARED_ALB)}
     found["network+shared-alb"] = mermaid_diagram(shared)
     found["network+shared-alb.subnets"] = mermaid_diagram(shared, SUBNETS)

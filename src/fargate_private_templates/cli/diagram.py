@@ -188,14 +188,23 @@ class _Builder:
         """The literal values a property can take, lowercased; ``default`` when it is absent."""
         return literals(self.resolver.scalar(ref.template, self.resolver.properties(ref).get(key, default)))
 
+    def _with_defaults(self, template: str, expression: Any) -> Any:
+        """``expression`` with each parameter with a default replaced by that default: what a label shows."""
+        parameters = self.resolver.templates[template].get("Parameters")
+        if not isinstance(parameters, dict):
+            return expression
+        if isinstance(expression, list):
+            return [self._with_defaults(template, item) for item in expression]
+        if not isinstance(expression, dict):
+            return expression
+        parameter = parameters.get(expression.get("Ref")) if list(expression) == ["Ref"] else None
+        if isinstance(parameter, dict) and "Default" in parameter:
+            return parameter["Default"]
+        return {key: self._with_defaults(template, value) for key, value in expression.items()}
+
     def _shown(self, ref: ResourceRef, key: str, default: str = "") -> str:
         """A property's value for a label: its first literal, a parameter's default standing in for the parameter."""
-        expression = self.resolver.properties(ref).get(key, default)
-        name = expression.get("Ref") if isinstance(expression, dict) else None
-        parameters = self.resolver.templates[ref.template].get("Parameters")
-        parameter = parameters.get(name) if isinstance(parameters, dict) and isinstance(name, str) else None
-        if isinstance(parameter, dict) and "Default" in parameter:
-            expression = parameter["Default"]
+        expression = self._with_defaults(ref.template, self.resolver.properties(ref).get(key, default))
         values = self.resolver.scalar(ref.template, expression)
         return next((str(v.value) for v in values if isinstance(v, Literal) and v.value is not None), "")
 
@@ -267,8 +276,8 @@ class _Builder:
                 config = condition.get(configs[field])
                 # Values sits in the field's config, or (the older spelling) next to Field.
                 expression = config.get("Values") if isinstance(config, dict) else condition.get("Values")
-                values = self.resolver.items(rule.template, expression)
-                shown += [str(v.value) for v in values if isinstance(v, Literal) and v.value is not None]
+                values = self.resolver.items(rule.template, self._with_defaults(rule.template, expression))
+                shown += [str(v.value) for v in values if isinstance(v, Literal) and v.value not in (None, "")]
         return shown
 
     def _registries_of(self, ref: ResourceRef) -> list[str]:

@@ -66,7 +66,7 @@ def _diagram(args: argparse.Namespace) -> int:
 
     diagram = mermaid_for_files(args.templates, args.detail)
     if args.embed:
-        changed = embed_diagram(Path(args.embed), diagram)
+        changed = embed_diagram(Path(args.embed), diagram, args.block)
         print(f"{'updated' if changed else 'up to date'}: {args.embed}")
     else:
         _print(diagram)
@@ -142,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--detail", choices=("tiers", "subnets"), default="tiers", help="subnets: one node per subnet and NAT gateway"
     )
     diagram.add_argument("--embed", metavar="MARKDOWN", help="replace the diagram block of this Markdown file")
+    diagram.add_argument(
+        "--block",
+        metavar="NAME",
+        default="",
+        help="with --embed: the named block between <!-- diagram:NAME:begin --> and <!-- diagram:NAME:end -->",
+    )
     diagram.set_defaults(handler=_diagram)
 
     params = _subcommand(

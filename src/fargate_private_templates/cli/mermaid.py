@@ -129,22 +129,27 @@ class Graph:
         return "\n".join(lines)
 
 
-DIAGRAM_BEGIN = "<!-- diagram:begin -->"
-DIAGRAM_END = "<!-- diagram:end -->"
 
 
-def embedded(markdown: str, diagram: str) -> str:
-    """``markdown`` with the block between the diagram markers replaced by ``diagram`` as a Mermaid code block,
-    followed by its one-line legend."""
-    begin, end = markdown.find(DIAGRAM_BEGIN), markdown.find(DIAGRAM_END)
+def markers(block: str = "") -> tuple[str, str]:
+    """The comments around a diagram block: ``<!-- diagram:begin -->``, or ``<!-- diagram:NAME:begin -->``."""
+    infix = f"diagram:{block}:" if block else "diagram:"
+    return f"<!-- {infix}begin -->", f"<!-- {infix}end -->"
+
+
+def embedded(markdown: str, diagram: str, block: str = "") -> str:
+    """``markdown`` with the block between the diagram markers (of the named block, if given) replaced by
+    ``diagram`` as a Mermaid code block, followed by its one-line legend."""
+    begin_marker, end_marker = markers(block)
+    begin, end = markdown.find(begin_marker), markdown.find(end_marker)
     if begin < 0 or end < begin:
-        raise ConfigError(f"embed: no '{DIAGRAM_BEGIN}' ... '{DIAGRAM_END}' block to replace")
-    block = f"{DIAGRAM_BEGIN}\n```mermaid\n{diagram.rstrip()}\n```\n\n{LEGEND}\n"
-    return markdown[:begin] + block + markdown[end:]
+        raise ConfigError(f"embed: no '{begin_marker}' ... '{end_marker}' block to replace")
+    text = f"{begin_marker}\n```mermaid\n{diagram.rstrip()}\n```\n\n{LEGEND}\n"
+    return markdown[:begin] + text + markdown[end:]
 
 
-def embed_diagram(path: Path, diagram: str) -> bool:
-    """Rewrites the diagram block of a Markdown file (atomically); False when it was already current."""
+def embed_diagram(path: Path, diagram: str, block: str = "") -> bool:
+    """Rewrites a diagram block of a Markdown file (atomically); False when it was already current."""
     text = path.read_text(encoding="utf-8")
-    updated = embedded(text, diagram)
+    updated = embedded(text, diagram, block)
     return bool(write_files(path.parent, {path.name: updated}))
