@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from cfnlint.api import ManualArgs, lint
 
 from fargate_private_templates.catalogue import CATALOGUE, render_catalogue
 from fargate_private_templates.render import ordered_dict
+
+if TYPE_CHECKING:
+    import boto3
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -42,3 +47,18 @@ def ref(value: object) -> str | None:
 @pytest.fixture(params=[e.filename for e in CATALOGUE])
 def catalogue_file(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[boto3.Session]:
+    """One in-process emulated account (moto, with the shims of tests/emulated_aws.py) for a test module."""
+    from emulated_aws import emulated_account
+
+    with emulated_account() as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def certificate_arn(aws: boto3.Session) -> str:
+    # moto's HTTPS listener refuses an unknown certificate, as AWS does: request one in the emulated ACM.
+    return aws.client("acm").request_certificate(DomainName="app.example.com")["CertificateArn"]

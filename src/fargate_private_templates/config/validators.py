@@ -117,7 +117,8 @@ def tags(field: str, value: object) -> tuple[tuple[str, str], ...]:
 
 
 def pattern(field: str, value: object, regex: re.Pattern[str], allowed: str) -> str:
-    if not isinstance(value, str) or not regex.match(value):
+    # fullmatch: a pattern ending in $ would also accept the value with a trailing newline.
+    if not isinstance(value, str) or not regex.fullmatch(value):
         raise ConfigError(f"{field}: {value!r} is not allowed; {allowed}")
     return value
 

@@ -1,0 +1,135 @@
+"""moto, in-process, made to do what CloudFormation does: the shims every emulated deployment shares.
+
+Each shim makes moto do what CloudFormation does and never changes a template: Fn::Cidr and Fn::GetStackOutput (moto
+has neither), the load balancer's Type and IpAddressType, a subnet's MapPublicIpOnLaunch, subnet route table
+associations visible to DescribeRouteTables, and string DesiredCount values. Fake credentials, no network: the
+``aws`` fixture (conftest) opens one account per test module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.cloudformation import parsing
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.subnets import Subnet, SubnetRouteTableAssociation
+from moto.ecs.models import Service as FakeEcsService
+from moto.elbv2.models import FakeLoadBalancer, elbv2_backends
+
+REGION = "us-east-1"
+
+
+def cidr_blocks(ip_block: str, count: int, cidr_bits: int) -> list[str]:
+    """``Fn::Cidr`` as CloudFormation defines it: the first ``count`` blocks with ``cidr_bits`` host bits."""
+    network = ipaddress.ip_network(ip_block)
+    if not 1 <= count <= 256 or not 1 <= cidr_bits <= network.max_prefixlen:
+        raise ValueError(f"Fn::Cidr: count {count} or cidrBits {cidr_bits} out of range")
+    blocks = list(itertools.islice(network.subnets(new_prefix=network.max_prefixlen - cidr_bits), count))
+    if len(blocks) < count:
+        raise ValueError(f"Fn::Cidr: {ip_block} holds fewer than {count} blocks of {cidr_bits} host bits")
+    return [str(block) for block in blocks]
+
+
+def stack_output(stack_name: str, output_name: str, region: str | None) -> str:
+    """``Fn::GetStackOutput`` as CloudFormation defines it: the named output of a stack, read with DescribeStacks."""
+    client = boto3.client("cloudformation", region_name=region or REGION)
+    outputs = client.describe_stacks(StackName=stack_name)["Stacks"][0].get("Outputs", [])
+    values = [o["OutputValue"] for o in outputs if o["OutputKey"] == output_name]
+    if not values:
+        raise ValueError(f"Fn::GetStackOutput: stack {stack_name} has no output {output_name}")
+    return values[0]
+
+
+def _with_fn_cidr(clean_json: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    # moto has no Fn::Cidr. Evaluating it inside moto's own resolver (rather than pre-resolving the JSON) keeps the
+    # template as committed: the block comes from moto's real GetAtt VPC.CidrBlock, so a wrong reference still fails.
+    # moto's resolver recurses through the module attribute, so Select(Cidr(GetAtt ...)) reaches this wrapper.
+    def clean(resource_json: Any, resources_map: Any) -> Any:
+        if isinstance(resource_json, dict) and list(resource_json) == ["Fn::Cidr"]:
+            block, count, bits = (clean(arg, resources_map) for arg in resource_json["Fn::Cidr"])
+            return cidr_blocks(block, int(count), int(bits))
+        if isinstance(resource_json, dict) and list(resource_json) == ["Fn::GetStackOutput"]:
+            argument = {k: clean(v, resources_map) for k, v in resource_json["Fn::GetStackOutput"].items()}
+            return stack_output(argument["StackName"], argument["OutputName"], argument.get("Region"))
+        return clean_json(resource_json, resources_map)
+
+    return clean
+
+
+def _create_load_balancer(
+    cls: type, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **_: Any
+) -> FakeLoadBalancer:
+    """moto's handler, plus the Type and IpAddressType it drops (without Type every load balancer is an ALB)."""
+    properties = cloudformation_json["Properties"]
+    return elbv2_backends[account_id][region_name].create_load_balancer(
+        resource_name,
+        properties.get("SecurityGroups"),
+        properties.get("Subnets"),
+        scheme=properties.get("Scheme", "internet-facing"),
+        loadbalancer_type=properties.get("Type", "application"),
+        ip_address_type=properties.get("IpAddressType", "ipv4"),
+    )
+
+
+def _then(model: type, apply: Callable[[Any, Any, dict], None]) -> classmethod:
+    """``model``'s own CloudFormation create, followed by ``apply(ec2 backend, resource, properties)``."""
+    create = model.create_from_cloudformation_json
+
+    def wrapped(cls: type, name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any):
+        resource = create(name, cloudformation_json, account_id, region_name, **kwargs)
+        apply(ec2_backends[account_id][region_name], resource, cloudformation_json.get("Properties", {}))
+        return resource
+
+    return classmethod(wrapped)
+
+
+def _with_integer_desired_count(handler: Any) -> classmethod:
+    # CloudFormation turns a String parameter's "3" into the Integer DesiredCount; moto passes the string on and then
+    # fails on arithmetic. Converting it here is what CloudFormation does before calling ECS.
+    def wrapped(cls: type, *args: Any, **kwargs: Any) -> Any:
+        cloudformation_json = kwargs.get("cloudformation_json") or next(a for a in args if isinstance(a, dict))
+        properties = cloudformation_json.get("Properties", {})
+        if isinstance(properties.get("DesiredCount"), str):
+            properties["DesiredCount"] = int(properties["DesiredCount"])
+        return handler(*args, **kwargs)
+
+    return classmethod(wrapped)
+
+
+def _map_public_ip(ec2: Any, subnet: Any, properties: dict) -> None:
+    # moto ignores MapPublicIpOnLaunch: without this, "no subnet maps public IPs" would hold whatever the template said.
+    value = str(properties.get("MapPublicIpOnLaunch", False)).lower() == "true"
+    ec2.modify_subnet_attribute(subnet.id, "map_public_ip_on_launch", value)
+
+
+def _associate_route_table(ec2: Any, association: Any, _: dict) -> None:
+    # moto keeps a CloudFormation subnet association apart from its route table, so DescribeRouteTables would not
+    # show it: associating through the EC2 API too makes the emulated VPC answer as AWS does.
+    ec2.associate_route_table(association.route_table_id, subnet_id=association.subnet_id)
+
+
+@contextlib.contextmanager
+def emulated_account() -> Iterator[boto3.Session]:
+    """One in-process emulated account, every shim applied; restored on exit."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL"):
+            patch.delenv(name, raising=False)
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN"):
+            patch.setenv(name, "testing")
+        patch.setenv("AWS_DEFAULT_REGION", REGION)
+        patch.setattr(parsing, "clean_json", _with_fn_cidr(parsing.clean_json))
+        patch.setattr(FakeLoadBalancer, "create_from_cloudformation_json", classmethod(_create_load_balancer))
+        patch.setattr(Subnet, "create_from_cloudformation_json", _then(Subnet, _map_public_ip))
+        for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+            patch.setattr(FakeEcsService, handler, _with_integer_desired_count(getattr(FakeEcsService, handler)))
+        association = _then(SubnetRouteTableAssociation, _associate_route_table)
+        patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)
+        with mock_aws():
+            yield boto3.Session(region_name=REGION)
