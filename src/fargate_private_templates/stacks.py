@@ -9,6 +9,7 @@ from troposphere import Template
 
 from .config import ConfigError, NetworkConfig, ServiceConfig, check_reachability, read_config
 from .layers import build_network, build_registry, build_service
+from .layers.network import add_fargate_capacity_providers
 
 NETWORK_FILE = "network.yaml"
 REGISTRY_FILE = "registry.yaml"
@@ -26,7 +27,10 @@ def build_stacks(network: NetworkConfig, services: Sequence[ServiceConfig]) -> d
             raise ConfigError(f"name: {service.name!r} is used by two services; each service needs its own name")
         seen.add(service.name)
     check_reachability(network, services)
-    return {NETWORK_FILE: build_network(network), **{service_file(s): build_service(s) for s in services}}
+    network_template = build_network(network)
+    if any(service.capacity.uses_spot for service in services):
+        add_fargate_capacity_providers(network_template)
+    return {NETWORK_FILE: network_template, **{service_file(s): build_service(s) for s in services}}
 
 
 def load_config(path: str | Path) -> dict[str, Template]:

@@ -43,6 +43,9 @@ NLB_STRATEGY_PAGE: Final = (
 )
 # "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider":
 SPOT_PAGE: Final = "https://docs.aws.amazon.com/AmazonECS/latest/userguide/fargate-capacity-providers.html"
+# An ALB listener rule's quota "condition values per rule":
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+MAX_VALUES_PER_RULE: Final = 5
 # ECS task definitions hold at most 10 containers.
 MAX_CONTAINERS: Final = 10
 DEPENDENCY_CONDITIONS: Final = ("START", "COMPLETE", "SUCCESS")
@@ -293,6 +296,12 @@ def _validate_strategy(config: ServiceConfig, shared: bool) -> None:
         raise ConfigError(
             "deployment.test_priority: only used with load_balancer.kind 'shared'; a service's own ALB puts its test "
             "rule at priority 1"
+        )
+    values = len(config.routing.hosts) + len(config.routing.paths) + 1
+    if shared and deployment.test_header_name is not None and values > MAX_VALUES_PER_RULE:
+        raise ConfigError(
+            f"deployment.test_header_name: the test rule takes routing's {values - 1} hosts and paths and the header, "
+            f"{values} condition values; an ALB listener rule takes at most {MAX_VALUES_PER_RULE}"
         )
     rule, test = config.routing.priority, deployment.test_priority
     if shared and rule is not None and test is not None and test >= rule:

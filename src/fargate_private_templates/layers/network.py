@@ -317,3 +317,19 @@ def _add_exports(
     )
     add(template, NetworkExport.CLUSTER_NAME, Ref(cluster), "ECS cluster name")
     add(template, NetworkExport.CLUSTER_ARN, GetAtt(cluster, "Arn"), "ECS cluster ARN")
+
+
+def add_fargate_capacity_providers(template: Template) -> ecs.ClusterCapacityProviderAssociations:
+    """Associates Fargate and Fargate Spot with the network stack's cluster, for services that place tasks with a
+    capacity-provider strategy. Tasks started without a strategy or a launch type stay on on-demand Fargate. Only
+    added when a service of the same config uses Spot (``stacks.build_stacks``); providers must be associated with
+    the cluster before a service can use them:
+    https://docs.aws.amazon.com/AmazonECS/latest/userguide/fargate-capacity-providers.html"""
+    return template.add_resource(
+        ecs.ClusterCapacityProviderAssociations(
+            "ClusterCapacityProviders",
+            Cluster=Ref(template.resources["Cluster"]),
+            CapacityProviders=["FARGATE", "FARGATE_SPOT"],
+            DefaultCapacityProviderStrategy=[ecs.CapacityProviderStrategy(CapacityProvider="FARGATE", Weight=1)],
+        )
+    )

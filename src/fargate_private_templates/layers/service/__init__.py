@@ -114,7 +114,7 @@ def _rollout(
     if alternate is None:
         return Rollout(deployment_configuration(config, alarms), capacity=capacity_provider_strategy(config))
     role = add_infrastructure_role(template)
-    rules = tuple(rule.title for rule in (production, test) if rule is not None and rule.title != "ListenerRule")
+    rules = tuple(rule.title for rule in (production, test) if rule is not None)
     return Rollout(
         deployment_configuration(config, alarms),
         advanced_configuration(alternate, production, test, role),

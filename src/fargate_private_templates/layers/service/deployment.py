@@ -32,11 +32,12 @@ ALARM_GROUP = "Deployment rollback alarms"
 @dataclass(frozen=True)
 class Rollout:
     """What the ECS service takes from the rollout: its deployment configuration, the load balancer's advanced
-    configuration (traffic-shifting strategies only) and the resources it must wait for."""
+    configuration (traffic-shifting strategies only), the listener rules that refers to, and the capacity-provider
+    strategy (empty: the FARGATE launch type)."""
 
     configuration: ecs.DeploymentConfiguration
     advanced: ecs.AdvancedConfiguration | None = None
-    depends_on: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
     capacity: list[ecs.CapacityProviderStrategyItem] = field(default_factory=list)
 
 

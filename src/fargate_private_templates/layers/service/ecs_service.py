@@ -85,11 +85,13 @@ def add_service(
         load_balancer.AdvancedConfiguration = rollout.advanced
     # Without Spot the launch type, as before; with it the capacity providers (the two exclude each other).
     capacity = {"CapacityProviderStrategy": rollout.capacity} if rollout.capacity else {"LaunchType": "FARGATE"}
+    # The target groups must belong to a load balancer before ECS can register tasks in them; a listener rule the
+    # advanced configuration refers to is waited for already.
+    depends_on = {} if forwarder.title in rollout.rules else {"DependsOn": [forwarder.title]}
     return template.add_resource(
         ecs.Service(
             "Service",
-            # The target groups must belong to a load balancer before ECS can register tasks in them.
-            DependsOn=[forwarder.title, *rollout.depends_on],
+            **depends_on,
             Cluster=network.cluster_arn,
             **capacity,
             PlatformVersion=config.platform_version,
