@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import resources_of_type
+from conftest import lint_findings, resources_of_type
 
+from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
 from fargate_private_templates.config import ConfigError, NetworkConfig, check_reachability, parse_config
 from fargate_private_templates.config.image import ImageOptions
@@ -18,7 +19,7 @@ from fargate_private_templates.config.service import (
     ServiceConfig,
 )
 from fargate_private_templates.layers import build_service
-from fargate_private_templates.render import ordered_dict
+from fargate_private_templates.render import ordered_dict, render_yaml
 from fargate_private_templates.stacks import build_stacks
 
 OTEL = ImageOptions(source="pull_through_cache", repository="otel/collector", tag="1.0", cache_prewarmed=True)
@@ -321,3 +322,41 @@ def test_bad_combinations_exit_2_with_one_line(case: str, tmp_path: Path, capsys
     _, err = capsys.readouterr()
     assert code == 2 and err.count("\n") == 1 and BAD_MENTIONS[case] in err, err
     assert not (tmp_path / "out").exists()
+
+
+VARIANTS = {
+    "own-alb-blue-green": {"deployment": DeploymentOptions(strategy="blue_green", test_header_name="X-Green")},
+    "own-alb-linear-alarms": {"deployment": DeploymentOptions(strategy="linear", alarm_rollback=True)},
+    "nlb-rolling-alarms": {
+        "load_balancer": LoadBalancerOptions(kind="nlb"),
+        "deployment": DeploymentOptions(alarm_rollback=True),
+    },
+    "shared-canary-spot": {
+        **SHARED,
+        "deployment": DeploymentOptions(strategy="canary", test_header_name="X-Canary"),
+        "capacity": CapacityOptions(spot_weight=1),
+    },
+    "third-party-sidecar": {
+        "sidecars": (
+            SidecarOptions(
+                name="proxy",
+                image=ImageOptions(source="third_party", uri="ghcr.io/o/p:1"),
+                readonly_root_filesystem=False,
+                depends_on={"app": "START"},
+            ),
+        )
+    },
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_rollout_variants_lint_clean(variant: str) -> None:
+    text = render_yaml(build_service(ServiceConfig(**VARIANTS[variant])))
+    assert lint_findings(text) == []
+
+
+@pytest.mark.parametrize("variant", ["own-alb-blue-green", "own-alb-linear-alarms", "third-party-sidecar"])
+def test_rollout_variants_pass_the_checker_with_their_network(variant: str) -> None:
+    stacks = build_stacks(NetworkConfig(), [ServiceConfig(**VARIANTS[variant])])
+    report = check_dicts({name: ordered_dict(template) for name, template in stacks.items()})
+    assert report.exit_code == 0 and report.findings == [], report.format_text()
