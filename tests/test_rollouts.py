@@ -331,11 +331,6 @@ VARIANTS = {
         "load_balancer": LoadBalancerOptions(kind="nlb"),
         "deployment": DeploymentOptions(alarm_rollback=True),
     },
-    "shared-canary-spot": {
-        **SHARED,
-        "deployment": DeploymentOptions(strategy="canary", test_header_name="X-Canary"),
-        "capacity": CapacityOptions(spot_weight=1),
-    },
     "third-party-sidecar": {
         "sidecars": (
             SidecarOptions(
