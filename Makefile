@@ -45,8 +45,13 @@ $(CHECKOV_BOOTSTRAPPED): requirements-security.txt
 	touch $@
 
 # Every finding fails: one accepted on purpose is a skip with its reason, written by scanner_skips.skip_checkov.
-security: $(CHECKOV_BOOTSTRAPPED)
-	$(CHECKOV) -d templates
+# The example configs are rendered to build/examples and scanned too.
+security: $(CHECKOV_BOOTSTRAPPED) $(BOOTSTRAPPED)
+	rm -rf build/examples
+	for config in examples/*.toml; do \
+		$(CLI) render --config $$config --out build/examples/$$(basename $$config .toml) >/dev/null || exit 1; \
+	done
+	$(CHECKOV) -d templates -d build/examples
 
 # Without node the parse test skips, saying why.
 mermaid:

@@ -6,7 +6,10 @@ checkov has almost no ECS rules for CloudFormation, so each control the README c
 from __future__ import annotations
 
 import pytest
-from conftest import catalogue_dict, resources_of_type
+from conftest import ROOT, catalogue_dict, resources_of_type
+
+from fargate_private_templates.render import ordered_dict
+from fargate_private_templates.stacks import load_config
 
 NETWORKS = [
     "network.yaml",
@@ -69,7 +72,18 @@ def _containers(template: dict) -> list[dict]:
 
 @pytest.mark.parametrize("filename", SERVICES)
 def test_ecs_controls(filename: str) -> None:
-    template = catalogue_dict(filename)
+    _assert_ecs_controls(catalogue_dict(filename))
+
+
+@pytest.mark.parametrize("config", sorted((ROOT / "examples").glob("*.toml")), ids=lambda p: p.stem)
+def test_ecs_controls_hold_for_every_container_of_the_examples(config) -> None:
+    services = [t for name, t in load_config(config).items() if name.startswith("service-")]
+    assert services
+    for template in services:
+        _assert_ecs_controls(ordered_dict(template))
+
+
+def _assert_ecs_controls(template: dict) -> None:
     service = _one(template, "AWS::ECS::Service")
     assert service["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"  # ECS.2
     assert service["PlatformVersion"] in ("LATEST", "1.4.0")  # ECS.10

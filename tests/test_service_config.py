@@ -8,6 +8,7 @@ import re
 import pytest
 
 from fargate_private_templates.config.errors import ConfigError
+from fargate_private_templates.config.rollout import SidecarOptions
 from fargate_private_templates.config.service import (
     FARGATE_MEMORY,
     GROUPS,
@@ -180,7 +181,7 @@ def test_fargate_table_matches_the_documented_ranges() -> None:
     assert FARGATE_MEMORY[16384][1] - FARGATE_MEMORY[16384][0] == 8192 and FARGATE_MEMORY[16384][-1] == 122880
 
 
-@pytest.mark.parametrize("config_class", [ServiceConfig, *GROUPS.values()])
+@pytest.mark.parametrize("config_class", [ServiceConfig, *GROUPS.values(), SidecarOptions])
 def test_every_field_has_a_documented_default(config_class: type) -> None:
     # Each attribute's entry runs from "name:" to the next attribute at the same indent.
     entries = dict(re.findall(r"^        (\w+): (.*?)(?=^        \w+: |\Z)", config_class.__doc__, re.S | re.M))

@@ -129,8 +129,6 @@ class Graph:
         return "\n".join(lines)
 
 
-
-
 def markers(block: str = "") -> tuple[str, str]:
     """The comments around a diagram block: ``<!-- diagram:begin -->``, or ``<!-- diagram:NAME:begin -->``."""
     infix = f"diagram:{block}:" if block else "diagram:"

@@ -31,7 +31,7 @@ from .errors import ConfigError
 from .ingress import IngressConfig
 from .network import NetworkConfig
 from .registry import RegistryConfig
-from .service import GROUPS, ServiceConfig
+from .service import ServiceConfig
 
 SECTIONS = ("network", "ingress", "services", "registry")
 # Keys of the flat service table before the groups: a config written for it is told where each one went.
@@ -121,9 +121,37 @@ def _arguments(cls: type, table: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
             wanted = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in expected)
             raise _KeyError(f"{where}.{key}: {value!r} has the wrong type; expected {wanted}")
-        group = GROUPS.get(key) if cls is ServiceConfig else None
-        arguments[key] = group(**_arguments(group, value, f"{where}.{key}")) if group else value
+        arguments[key] = _value(hints[key], key, value, where)
     return arguments
+
+
+def _value(annotation: Any, key: str, value: Any, where: str) -> Any:
+    """A group built from its table, a tuple of groups from an array of tables (``[[services.sidecars]]``), or the
+    value itself."""
+    if dataclasses.is_dataclass(annotation):
+        return annotation(**_arguments(annotation, value, f"{where}.{key}"))
+    item = _item_group(annotation)
+    if item is None:
+        return value
+    if not isinstance(value, list):
+        raise _KeyError(f"{where}.{key}: must be an array of tables ([[{where.split('[')[0]}.{key}]]), not a table")
+    built = []
+    for index, table in enumerate(value):
+        try:
+            built.append(item(**_arguments(item, table, f"{where}.{key}[{index}]")))
+        except _KeyError:
+            raise
+        except ConfigError as error:
+            raise ConfigError(f"{key}[{index}].{error}") from None
+    return tuple(built)
+
+
+def _item_group(annotation: Any) -> type | None:
+    """``X`` of ``tuple[X, ...]`` when ``X`` is a group."""
+    arguments = typing.get_args(annotation)
+    if typing.get_origin(annotation) is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        return arguments[0] if dataclasses.is_dataclass(arguments[0]) else None
+    return None
 
 
 def _make(cls: type, table: Any, where: str) -> Any:

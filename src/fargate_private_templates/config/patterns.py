@@ -27,3 +27,6 @@ HOST_HEADER = re.compile(r"^(?=.{1,128}$)[A-Za-z0-9_.*?-]*\.[A-Za-z0-9]+$")
 PATH_PATTERN = re.compile(r"^[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}$")
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8,17}$")
+# An ALB http-header condition: a header name of up to 40 characters; a value kept to literal characters.
+HTTP_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+HTTP_HEADER_VALUE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import ConfigError
+from .image import ECR_IMAGE_SOURCES, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ImageOptions
 from .network import ECR_PULL_ENDPOINTS, NetworkConfig
-from .service import ECR_IMAGE_SOURCES, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ServiceConfig
+from .rollout import SidecarOptions
+from .service import ContainerOptions, ServiceConfig
 
 VIA_NAT = "NAT gateway"
 FIRST_CACHE_PULL = "first pull through the pull-through cache (ECR imports the image from upstream)"
@@ -23,6 +25,7 @@ class Need:
 
     what: str
     endpoints: tuple[str, ...]  # empty: only the internet (NAT) reaches it
+    third_party_image: bool = False  # an image from a registry outside AWS
 
 
 @dataclass(frozen=True)
@@ -42,24 +45,31 @@ class ServiceReachability:
 
 def needs_of(service: ServiceConfig) -> list[Need]:
     """What the service's tasks reach at start-up (and for ECS Exec), in the order ECS reaches them."""
-    needs = []
-    image, container = service.image, service.container
-    if image.source in ECR_IMAGE_SOURCES:
-        needs.append(Need(f"image ({image.source})", ECR_PULL_ENDPOINTS))
-    if image.source == IMAGE_PULL_THROUGH_CACHE and not image.cache_prewarmed:
-        # ECR documents that the first pull of an image through a cache rule, over interface endpoints, needs NAT.
-        needs.append(Need(FIRST_CACHE_PULL, ()))
-    elif image.source == IMAGE_THIRD_PARTY:
-        needs.append(Need("image (third-party registry)", ()))
-        if image.credentials_secret_arn:
-            needs.append(Need("registry credentials (Secrets Manager)", ("secretsmanager",)))
-    if container.secrets_manager_arns:
-        needs.append(Need("secrets (Secrets Manager)", ("secretsmanager",)))
-    if container.ssm_parameter_arns:
-        needs.append(Need("secrets (SSM Parameter Store)", ("ssm",)))
+    needs = _container_needs(service.image, service.container, "")
+    for sidecar in service.sidecars:
+        needs += _container_needs(sidecar.image, sidecar, f"sidecar {sidecar.name}: ")
     needs.append(Need("logs (CloudWatch Logs)", ("logs",)))
     if service.enable_exec:
         needs.append(Need("ECS Exec (SSM messages)", ("ssmmessages",)))
+    return needs
+
+
+def _container_needs(image: ImageOptions, container: ContainerOptions | SidecarOptions, label: str) -> list[Need]:
+    """What one container's start needs; ``label`` names a sidecar."""
+    needs = []
+    if image.source in ECR_IMAGE_SOURCES:
+        needs.append(Need(f"{label}image ({image.source})", ECR_PULL_ENDPOINTS))
+    if image.source == IMAGE_PULL_THROUGH_CACHE and not image.cache_prewarmed:
+        # ECR documents that the first pull of an image through a cache rule, over interface endpoints, needs NAT.
+        needs.append(Need(f"{label}{FIRST_CACHE_PULL}", ()))
+    elif image.source == IMAGE_THIRD_PARTY:
+        needs.append(Need(f"{label}image (third-party registry)", (), third_party_image=True))
+        if image.credentials_secret_arn:
+            needs.append(Need(f"{label}registry credentials (Secrets Manager)", ("secretsmanager",)))
+    if container.secrets_manager_arns:
+        needs.append(Need(f"{label}secrets (Secrets Manager)", ("secretsmanager",)))
+    if container.ssm_parameter_arns:
+        needs.append(Need(f"{label}secrets (SSM Parameter Store)", ("ssm",)))
     return needs
 
 
@@ -76,13 +86,13 @@ def _fixes(need: Need, service: ServiceConfig) -> str:
     fixes = ["set nat_mode to per_az, single or regional"]
     if need.endpoints:
         fixes.append(f"add endpoints {', '.join(need.endpoints)}")
-    if need.what == FIRST_CACHE_PULL:
+    if need.what.endswith(FIRST_CACHE_PULL):
         fixes.append(
             "pull each image tag once through the cache from a machine with internet access (for example CI: docker "
             "pull <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>:<tag>) and set "
             "image.cache_prewarmed = true"
         )
-    if service.image.source == IMAGE_THIRD_PARTY and need.what.startswith("image"):
+    if need.third_party_image:
         fixes.append(
             "use image.source 'pull_through_cache' (an ECR pull-through cache) with endpoints s3, ecr.api, ecr.dkr"
         )

@@ -10,19 +10,26 @@ from typing import Final
 from ..contract import EXPORTS, REFERENCE_MODES
 from . import validators as v
 from .errors import ConfigError
+from .image import (  # noqa: F401 (re-exported: the image options were part of this module)
+    ECR_IMAGE_SOURCES,
+    IMAGE_ECR,
+    IMAGE_ECR_CROSS_ACCOUNT,
+    IMAGE_PULL_THROUGH_CACHE,
+    IMAGE_SOURCES,
+    IMAGE_THIRD_PARTY,
+    ImageOptions,
+)
 from .patterns import (
-    ACCOUNT_ID,
     CERTIFICATE_ARN,
     HEALTH_CHECK_PATH,
-    IMAGE_TAG,
-    IMAGE_URI,
     NAME,
-    REPOSITORY,
-    SECRET_ARN,
     SECRETS_MANAGER_ARN,
     SSM_PARAMETER_ARN,
 )
+from .rollout import CapacityOptions, DeploymentOptions, SidecarOptions, validate_rollout
 from .routing import RoutingOptions
+from .task_size import FARGATE_MEMORY, fargate_memory  # noqa: F401 (re-exported)
+from .validators import CREDENTIAL_ENVIRONMENT_NAMES  # noqa: F401 (re-exported)
 
 ALB: Final = "alb"
 NLB: Final = "nlb"
@@ -38,111 +45,10 @@ HEALTH_CHECKS: Final = {ALB: ("http",), NLB: ("tcp", "http"), SHARED: ("http",)}
 # The ALB's HTTP listener on this port only redirects to HTTPS.
 HTTP_REDIRECT_PORT: Final = 80
 
-IMAGE_ECR: Final = "ecr"
-IMAGE_ECR_CROSS_ACCOUNT: Final = "ecr_cross_account"
-IMAGE_THIRD_PARTY: Final = "third_party"
-IMAGE_PULL_THROUGH_CACHE: Final = "pull_through_cache"
-IMAGE_SOURCES: Final = (IMAGE_ECR, IMAGE_ECR_CROSS_ACCOUNT, IMAGE_THIRD_PARTY, IMAGE_PULL_THROUGH_CACHE)
-# Sources served by this Region's ECR: reachable through the ECR VPC endpoints, no NAT needed.
-ECR_IMAGE_SOURCES: Final = (IMAGE_ECR, IMAGE_ECR_CROSS_ACCOUNT, IMAGE_PULL_THROUGH_CACHE)
-DEFAULT_CACHE_PREFIX: Final = "docker-hub"
-
 PLATFORM_VERSIONS: Final = ("1.4.0", "LATEST")
 CPU_ARCHITECTURES: Final = ("X86_64", "ARM64")
 
 HTTPS_PORT: Final = 443
-_GIB = 1024
-# Fargate's valid task sizes: CPU units -> memory (MiB) choices.
-FARGATE_MEMORY: Final[dict[int, tuple[int, ...]]] = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1 * _GIB, 4 * _GIB + 1, _GIB)),
-    1024: tuple(range(2 * _GIB, 8 * _GIB + 1, _GIB)),
-    2048: tuple(range(4 * _GIB, 16 * _GIB + 1, _GIB)),
-    4096: tuple(range(8 * _GIB, 30 * _GIB + 1, _GIB)),
-    8192: tuple(range(16 * _GIB, 60 * _GIB + 1, 4 * _GIB)),
-    16384: tuple(range(32 * _GIB, 120 * _GIB + 1, 8 * _GIB)),
-}
-
-# Values ECS would hand to the container in clear text; Security Hub ECS.8 wants them as secrets.
-CREDENTIAL_ENVIRONMENT_NAMES: Final = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA")
-
-
-def fargate_memory(cpu: object, memory: object) -> None:
-    """Raises ConfigError unless (cpu, memory) is a Fargate task size; the message lists the valid memory."""
-    if cpu not in FARGATE_MEMORY or isinstance(cpu, bool):
-        raise ConfigError(f"cpu: {cpu!r} is not a Fargate CPU value; allowed {', '.join(map(str, FARGATE_MEMORY))}")
-    if memory not in FARGATE_MEMORY[cpu] or isinstance(memory, bool):
-        valid = ", ".join(map(str, FARGATE_MEMORY[cpu]))
-        raise ConfigError(f"memory: {memory!r} is not valid with cpu {cpu}; allowed memory (MiB): {valid}")
-
-
-@dataclass(frozen=True)
-class ImageOptions:
-    """Where the task's image comes from (``[services.image]``).
-
-    Attributes:
-        source: ``ecr`` (default: this account's ECR), ``ecr_cross_account``, ``third_party`` (a private registry
-            outside AWS, needs NAT) or ``pull_through_cache`` (a third-party image cached in this account's ECR by a
-            pull-through cache rule, reachable through the ECR endpoints).
-        repository: ECR repository, default of ``RepositoryName`` (default ``app``); with ``pull_through_cache`` the
-            upstream repository, for example ``library/nginx``.
-        tag: default of the ``ImageTag`` parameter (default ``latest``).
-        registry_account_id: account that owns the ECR repository, required for ``ecr_cross_account`` (default none).
-        cache_prefix: ``pull_through_cache`` only: the cache rule's ECR repository prefix, default of
-            ``PullThroughCachePrefix`` (default ``docker-hub``).
-        cache_prewarmed: ``pull_through_cache`` only: each image tag is pulled once through the cache from outside
-            the VPC (for example by CI) before tasks start (default False). ECR's first pull of an image through
-            interface endpoints needs NAT; with this set, a network without NAT is accepted.
-        uri: default of the ``ImageUri`` parameter for ``third_party`` (default none: asked at deploy time).
-        credentials_secret_arn: default of ``RegistryCredentialsSecretArn`` for ``third_party`` (a Secrets Manager
-            ARN; default none: the parameter is empty and no credentials are used).
-    """
-
-    source: str = IMAGE_ECR
-    repository: str = "app"
-    tag: str = "latest"
-    registry_account_id: str | None = None
-    cache_prefix: str | None = None
-    cache_prewarmed: bool = False
-    uri: str | None = None
-    credentials_secret_arn: str | None = None
-
-    def __post_init__(self) -> None:
-        source = v.one_of("image.source", self.source, IMAGE_SOURCES)
-        if source in ECR_IMAGE_SOURCES:
-            v.pattern("image.repository", self.repository, REPOSITORY, "an ECR repository name (lowercase)")
-        if source == IMAGE_PULL_THROUGH_CACHE:
-            prefix = DEFAULT_CACHE_PREFIX if self.cache_prefix is None else self.cache_prefix
-            object.__setattr__(self, "cache_prefix", v.cache_prefix("image.cache_prefix", prefix))
-            v.boolean("image.cache_prewarmed", self.cache_prewarmed)
-        elif self.cache_prefix is not None or self.cache_prewarmed is not False:
-            name = "cache_prefix" if self.cache_prefix is not None else "cache_prewarmed"
-            raise ConfigError(f"image.{name}: only used with image.source 'pull_through_cache', not {source!r}")
-        v.pattern("image.tag", self.tag, IMAGE_TAG, "letters, digits, _ . -, at most 128 characters")
-        if source == IMAGE_ECR_CROSS_ACCOUNT:
-            if self.registry_account_id is None:
-                raise ConfigError("image.registry_account_id: required when image.source is 'ecr_cross_account'")
-            v.pattern("image.registry_account_id", self.registry_account_id, ACCOUNT_ID, "a 12-digit AWS account ID")
-        elif self.registry_account_id is not None:
-            raise ConfigError(
-                f"image.registry_account_id: only used with image.source 'ecr_cross_account', not {source!r}"
-            )
-        if source != IMAGE_THIRD_PARTY:
-            for name in ("uri", "credentials_secret_arn"):
-                if getattr(self, name) is not None:
-                    raise ConfigError(f"image.{name}: only used with image.source 'third_party', not {source!r}")
-            return
-        if self.uri is not None:
-            v.pattern(
-                "image.uri", self.uri, IMAGE_URI, "a full image reference like ghcr.io/org/app:1.0 (host/path:tag)"
-            )
-        if self.credentials_secret_arn is not None:
-            v.pattern(
-                "image.credentials_secret_arn",
-                self.credentials_secret_arn,
-                SECRET_ARN,
-                "a whole Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)",
-            )
 
 
 @dataclass(frozen=True)
@@ -166,22 +72,9 @@ class ContainerOptions:
     def __post_init__(self) -> None:
         v.pattern("container.name", self.name, NAME, "lowercase letters, digits and hyphens, max 32")
         v.int_between("container.port", self.port, 1, 65535)
-        object.__setattr__(self, "environment", v.pairs("container.environment", self.environment))
-        object.__setattr__(self, "secrets", v.pairs("container.secrets", self.secrets))
-        for name, _ in self.environment:
-            if name in CREDENTIAL_ENVIRONMENT_NAMES:
-                raise ConfigError(f"container.environment: {name!r} carries credentials; pass it in secrets instead")
-        for name, arn in self.secrets:
-            if not (SECRETS_MANAGER_ARN.match(arn) or SSM_PARAMETER_ARN.match(arn)):
-                raise ConfigError(
-                    f"container.secrets: {name!r} = {arn!r} is not a Secrets Manager or SSM Parameter Store ARN "
-                    "(arn:aws:secretsmanager:...:secret:... or arn:aws:ssm:...:parameter/...)"
-                )
-        both = {n for n, _ in self.environment} & {n for n, _ in self.secrets}
-        if both:
-            raise ConfigError(
-                f"container.environment, container.secrets: {sorted(both)} given in both; a name may be only one"
-            )
+        environment, secrets = v.environment_and_secrets("container", self.environment, self.secrets)
+        object.__setattr__(self, "environment", environment)
+        object.__setattr__(self, "secrets", secrets)
         v.boolean("container.readonly_root_filesystem", self.readonly_root_filesystem)
 
     @property
@@ -343,6 +236,8 @@ GROUPS: Final = {
     "load_balancer": LoadBalancerOptions,
     "routing": RoutingOptions,
     "scaling": ScalingOptions,
+    "deployment": DeploymentOptions,
+    "capacity": CapacityOptions,
 }
 
 
@@ -370,6 +265,9 @@ class ServiceConfig:
         references: how the template reads the network stack: ``exports`` (default: ``Fn::ImportValue``, strict;
             the network's exported values are then pinned) or ``stack_outputs`` (``Fn::GetStackOutput``, weak;
             works across Regions and accounts, and lets the network grow while services run).
+        deployment: how new revisions roll out, a ``DeploymentOptions`` (default: rolling, circuit breaker).
+        capacity: on-demand Fargate or Fargate Spot, a ``CapacityOptions`` (default: on-demand only).
+        sidecars: additional containers, each a ``SidecarOptions`` (default none).
     """
 
     name: str = "app"
@@ -388,6 +286,9 @@ class ServiceConfig:
     routing: RoutingOptions = field(default_factory=RoutingOptions)
     scaling: ScalingOptions = field(default_factory=ScalingOptions)
     references: str = EXPORTS
+    deployment: DeploymentOptions = field(default_factory=DeploymentOptions)
+    capacity: CapacityOptions = field(default_factory=CapacityOptions)
+    sidecars: tuple[SidecarOptions, ...] = ()
 
     def __post_init__(self) -> None:
         v.pattern("name", self.name, NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32")
@@ -402,7 +303,10 @@ class ServiceConfig:
         for name, group in GROUPS.items():
             if not isinstance(getattr(self, name), group):
                 raise ConfigError(f"{name}: {getattr(self, name)!r} is not a {group.__name__}")
+        if isinstance(self.sidecars, list):
+            object.__setattr__(self, "sidecars", tuple(self.sidecars))
         self._validate_combinations()
+        validate_rollout(self, shared=self.load_balancer.kind == SHARED)
 
     def _validate_egress_ports(self) -> None:
         if not isinstance(self.egress_ports, (tuple, list)) or not self.egress_ports:

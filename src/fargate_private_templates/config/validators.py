@@ -7,7 +7,10 @@ import re
 from collections.abc import Collection, Iterable
 
 from .errors import ConfigError
-from .patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH, ENVIRONMENT_NAME
+from .patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH, ENVIRONMENT_NAME, SECRETS_MANAGER_ARN, SSM_PARAMETER_ARN
+
+# Values ECS would hand to the container in clear text; Security Hub ECS.8 wants them as secrets.
+CREDENTIAL_ENVIRONMENT_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA")
 
 # CloudWatch Logs accepts only these retention periods (days).
 LOG_RETENTION_DAYS: tuple[int, ...] = (
@@ -147,3 +150,26 @@ def pairs(field: str, value: object) -> tuple[tuple[str, str], ...]:
             raise ConfigError(f"{field}: {name!r} is given twice")
         found.append((name, item[1]))
     return tuple(found)
+
+
+def environment_and_secrets(
+    prefix: str, environment: object, secrets: object
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """A container's environment and secrets: no credentials in clear text, secrets as Secrets Manager or SSM
+    Parameter Store ARNs, no name in both."""
+    where = f"{prefix}." if prefix else ""
+    environment = pairs(f"{where}environment", environment)
+    secrets = pairs(f"{where}secrets", secrets)
+    for name, _ in environment:
+        if name in CREDENTIAL_ENVIRONMENT_NAMES:
+            raise ConfigError(f"{where}environment: {name!r} carries credentials; pass it in secrets instead")
+    for name, arn in secrets:
+        if not (SECRETS_MANAGER_ARN.match(arn) or SSM_PARAMETER_ARN.match(arn)):
+            raise ConfigError(
+                f"{where}secrets: {name!r} = {arn!r} is not a Secrets Manager or SSM Parameter Store ARN "
+                "(arn:aws:secretsmanager:...:secret:... or arn:aws:ssm:...:parameter/...)"
+            )
+    both = {n for n, _ in environment} & {n for n, _ in secrets}
+    if both:
+        raise ConfigError(f"{where}environment, {where}secrets: {sorted(both)} given in both; a name may be only one")
+    return environment, secrets

@@ -456,3 +456,19 @@ def _add_output_reader_role(template: Template, config: NetworkConfig) -> iam.Ro
         "Role the shared accounts give as Fn::GetStackOutput's RoleArn to read these outputs",
     )
     return role
+
+
+def add_fargate_capacity_providers(template: Template) -> ecs.ClusterCapacityProviderAssociations:
+    """Associates Fargate and Fargate Spot with the network stack's cluster, for services that place tasks with a
+    capacity-provider strategy. Tasks started without a strategy or a launch type stay on on-demand Fargate. Only
+    added when a service of the same config uses Spot (``stacks.build_stacks``); providers must be associated with
+    the cluster before a service can use them:
+    https://docs.aws.amazon.com/AmazonECS/latest/userguide/fargate-capacity-providers.html"""
+    return template.add_resource(
+        ecs.ClusterCapacityProviderAssociations(
+            "ClusterCapacityProviders",
+            Cluster=Ref(template.resources["Cluster"]),
+            CapacityProviders=["FARGATE", "FARGATE_SPOT"],
+            DefaultCapacityProviderStrategy=[ecs.CapacityProviderStrategy(CapacityProvider="FARGATE", Weight=1)],
+        )
+    )

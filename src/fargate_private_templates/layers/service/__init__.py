@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Template, ecs
+from troposphere import AWSHelperFn, GetAtt, Template, ecs
+from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.service import ALB, SHARED, ServiceConfig
 from ...contract import STACK_OUTPUTS, NetworkImports
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
+from .deployment import (
+    Rollout,
+    add_infrastructure_role,
+    add_own_alb_rules,
+    add_rollback_alarms,
+    advanced_configuration,
+    capacity_provider_strategy,
+    deployment_configuration,
+)
 from .ecs_service import add_autoscaling, add_outputs, add_service, add_service_parameters
-from .front_door import add_front_door_egress, add_front_door_parameters, add_listener_rule
+from .front_door import add_front_door_egress, add_front_door_parameters, add_listener_rule, add_test_listener_rule
 from .image import add_image_parameters
 from .load_balancing import (
     add_listener_certificate_parameter,
@@ -23,6 +33,8 @@ from .load_balancing import (
 )
 from .task import add_execution_role, add_task_definition, add_task_role
 
+ALTERNATE_TARGET_GROUP = "AlternateTargetGroup"
+
 
 def build_service(config: ServiceConfig | None = None) -> Template:
     """A service stack that reads the network stack (named by ``NetworkStackName``) in ``config.references`` mode,
@@ -33,7 +45,11 @@ def build_service(config: ServiceConfig | None = None) -> Template:
     template.set_version()
     network = _add_network_reference(template, config)
     front_door = add_front_door_parameters(template, config) if shared else None
-    image = add_image_parameters(template, config)
+    image = add_image_parameters(template, config.image)
+    sidecar_images = tuple(
+        add_image_parameters(template, sidecar.image, sidecar.title, f"Sidecar {sidecar.name} image")
+        for sidecar in config.sidecars
+    )
     certificate = (
         add_listener_certificate_parameter(template, config)
         if config.load_balancer.uses_certificate and not shared
@@ -42,25 +58,35 @@ def build_service(config: ServiceConfig | None = None) -> Template:
     desired_count, deletion_protection, log_retention = add_service_parameters(template, config)
     # Logs outlive the service: they are what explains its last failure.
     log_group = add_retained_log_group(template, "LogGroup", log_retention)
-    execution_role = add_execution_role(template, config, image, log_group)
+    execution_role = add_execution_role(template, config, image, log_group, sidecar_images)
     task_role = add_task_role(template, config)
-    task_definition = add_task_definition(template, config, image, log_group, execution_role, task_role)
+    task_definition = add_task_definition(template, config, image, log_group, execution_role, task_role, sidecar_images)
+    shifting = config.deployment.shifts_traffic
     if front_door is not None:
         load_balancer = None
         task_security_group = add_task_security_group(template, config, network)
         add_task_ingress(template, config, task_security_group, front_door.imports.security_group_id)
         add_front_door_egress(template, config, front_door, task_security_group)
         target_group = add_target_group(template, config, network)
-        forwarder = add_listener_rule(template, front_door, target_group)
+        alternate = add_target_group(template, config, network, ALTERNATE_TARGET_GROUP) if shifting else None
+        forwarder = add_listener_rule(template, front_door, target_group, alternate)
+        production, test = forwarder, None
+        if alternate is not None and config.deployment.test_header_name is not None:
+            test = add_test_listener_rule(template, config, front_door, target_group, alternate)
         load_balancer_full_name = front_door.imports.load_balancer_full_name
     else:
         task_security_group, load_balancer_security_group = add_security_groups(template, config, network)
         load_balancer = add_load_balancer(template, config, network, load_balancer_security_group, deletion_protection)
         target_group = add_target_group(template, config, network)
+        alternate = add_target_group(template, config, network, ALTERNATE_TARGET_GROUP) if shifting else None
         forwarder = add_listeners(template, config, load_balancer, target_group, certificate)
+        production = test = None
+        if alternate is not None:
+            production, test = add_own_alb_rules(template, config, forwarder, target_group, alternate)
         load_balancer_full_name = GetAtt(load_balancer, "LoadBalancerFullName")
+    rollout = _rollout(template, config, load_balancer_full_name, [target_group, alternate], production, test)
     service = add_service(
-        template, config, network, task_definition, task_security_group, target_group, forwarder, desired_count
+        template, config, network, task_definition, task_security_group, target_group, forwarder, desired_count, rollout
     )
     add_autoscaling(template, config, network, service, load_balancer_full_name, target_group)
     add_outputs(template, service, load_balancer, log_group, task_security_group)
@@ -87,6 +113,34 @@ def _add_network_reference(template: Template, config: ServiceConfig) -> Network
         )
         network.run_in_local_cluster_when_remote(cluster)
     return network
+
+
+def _rollout(
+    template: Template,
+    config: ServiceConfig,
+    load_balancer_full_name: AWSHelperFn,
+    target_groups: list[elb.TargetGroup | None],
+    production: elb.ListenerRule | None,
+    test: elb.ListenerRule | None,
+) -> Rollout:
+    """The deployment configuration, and with an alternate target group (``target_groups[1]``) the advanced
+    configuration ECS shifts traffic with."""
+    primary, alternate = target_groups
+    alarms = (
+        add_rollback_alarms(template, config, load_balancer_full_name, [g for g in target_groups if g is not None])
+        if config.deployment.alarm_rollback
+        else []
+    )
+    if alternate is None:
+        return Rollout(deployment_configuration(config, alarms), capacity=capacity_provider_strategy(config))
+    role = add_infrastructure_role(template)
+    rules = tuple(rule.title for rule in (production, test) if rule is not None)
+    return Rollout(
+        deployment_configuration(config, alarms),
+        advanced_configuration(alternate, production, test, role),
+        rules,
+        capacity_provider_strategy(config),
+    )
 
 
 def _description(config: ServiceConfig) -> str:

@@ -26,6 +26,7 @@ from ...config.service import SHARED, ServiceConfig
 from ...contract import NetworkImports
 from ..blocks.load_balancers import add_deletion_protection_parameter
 from ..blocks.parameters import add_log_retention_parameter, add_parameter_group
+from .deployment import Rollout
 
 HAS_DESIRED_COUNT = "HasDesiredCount"
 
@@ -72,15 +73,27 @@ def add_service(
     target_group: elb.TargetGroup,
     forwarder: AWSObject,
     desired_count: Parameter,
+    rollout: Rollout,
 ) -> ecs.Service:
     """``forwarder`` is the listener or listener rule that forwards to ``target_group``."""
+    load_balancer = ecs.LoadBalancer(
+        ContainerName=config.container.name,
+        ContainerPort=config.container.port,
+        TargetGroupArn=Ref(target_group),
+    )
+    if rollout.advanced is not None:
+        load_balancer.AdvancedConfiguration = rollout.advanced
+    # Without Spot the launch type, as before; with it the capacity providers (the two exclude each other).
+    capacity = {"CapacityProviderStrategy": rollout.capacity} if rollout.capacity else {"LaunchType": "FARGATE"}
+    # The target groups must belong to a load balancer before ECS can register tasks in them; a listener rule the
+    # advanced configuration refers to is waited for already.
+    depends_on = {} if forwarder.title in rollout.rules else {"DependsOn": [forwarder.title]}
     return template.add_resource(
         ecs.Service(
             "Service",
-            # The target group must belong to a load balancer before ECS can register tasks in it.
-            DependsOn=[forwarder.title],
+            **depends_on,
             Cluster=network.cluster_arn,
-            LaunchType="FARGATE",
+            **capacity,
             PlatformVersion=config.platform_version,
             TaskDefinition=Ref(task_definition),
             DesiredCount=If(HAS_DESIRED_COUNT, Ref(desired_count), NoValue),
@@ -91,19 +104,9 @@ def add_service(
                     SecurityGroups=[GetAtt(task_security_group, "GroupId")],
                 )
             ),
-            DeploymentConfiguration=ecs.DeploymentConfiguration(
-                DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
-                MinimumHealthyPercent=100,
-                MaximumPercent=200,
-            ),
+            DeploymentConfiguration=rollout.configuration,
             HealthCheckGracePeriodSeconds=config.health_check.grace_period,
-            LoadBalancers=[
-                ecs.LoadBalancer(
-                    ContainerName=config.container.name,
-                    ContainerPort=config.container.port,
-                    TargetGroupArn=Ref(target_group),
-                )
-            ],
+            LoadBalancers=[load_balancer],
             EnableExecuteCommand=config.enable_exec,
             EnableECSManagedTags=True,
             PropagateTags="SERVICE",

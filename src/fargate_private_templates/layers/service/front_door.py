@@ -13,6 +13,7 @@ from ...config.routing import RULE_PRIORITIES
 from ...config.service import ServiceConfig
 from ...contract import IngressImports
 from ..blocks.parameters import add_parameter_group
+from .deployment import add_test_priority_parameter, header_condition, weighted_forward
 
 HAS_HOST_HEADERS = "HasHostHeaders"
 HAS_PATH_PATTERNS = "HasPathPatterns"
@@ -138,8 +139,61 @@ def add_front_door_egress(
     )
 
 
-def add_listener_rule(template: Template, front_door: FrontDoor, target_group: elb.TargetGroup) -> elb.ListenerRule:
-    conditions = [
+def add_listener_rule(
+    template: Template,
+    front_door: FrontDoor,
+    target_group: elb.TargetGroup,
+    alternate: elb.TargetGroup | None = None,
+) -> elb.ListenerRule:
+    """The service's rule; with an ``alternate`` target group it is also the production rule ECS shifts traffic
+    with."""
+    template.add_resource(
+        elb.ListenerCertificate(
+            "ExtraCertificate",
+            Condition=HAS_EXTRA_CERTIFICATE,
+            ListenerArn=front_door.imports.https_listener_arn,
+            Certificates=[elb.Certificate(CertificateArn=Ref(front_door.extra_certificate))],
+        )
+    )
+    actions = (
+        [elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group))]
+        if alternate is None
+        else weighted_forward(target_group, alternate)
+    )
+    return template.add_resource(
+        elb.ListenerRule(
+            "ListenerRule",
+            ListenerArn=front_door.imports.https_listener_arn,
+            Priority=Ref(front_door.priority),
+            Conditions=routing_conditions(front_door),
+            Actions=actions,
+        )
+    )
+
+
+def add_test_listener_rule(
+    template: Template,
+    config: ServiceConfig,
+    front_door: FrontDoor,
+    primary: elb.TargetGroup,
+    alternate: elb.TargetGroup,
+) -> elb.ListenerRule:
+    """The service's hosts and paths with the test header, evaluated before its production rule."""
+    priority = add_test_priority_parameter(template, config)
+    add_parameter_group(template, FRONT_DOOR_GROUP, {priority.title: "Test listener rule priority"})
+    return template.add_resource(
+        elb.ListenerRule(
+            "TestListenerRule",
+            ListenerArn=front_door.imports.https_listener_arn,
+            Priority=Ref(priority),
+            Conditions=[*routing_conditions(front_door), header_condition(config)],
+            Actions=weighted_forward(primary, alternate),
+        )
+    )
+
+
+def routing_conditions(front_door: FrontDoor) -> list[If]:
+    return [
         If(
             HAS_HOST_HEADERS,
             elb.Condition(
@@ -157,20 +211,3 @@ def add_listener_rule(template: Template, front_door: FrontDoor, target_group: e
             NoValue,
         ),
     ]
-    template.add_resource(
-        elb.ListenerCertificate(
-            "ExtraCertificate",
-            Condition=HAS_EXTRA_CERTIFICATE,
-            ListenerArn=front_door.imports.https_listener_arn,
-            Certificates=[elb.Certificate(CertificateArn=Ref(front_door.extra_certificate))],
-        )
-    )
-    return template.add_resource(
-        elb.ListenerRule(
-            "ListenerRule",
-            ListenerArn=front_door.imports.https_listener_arn,
-            Priority=Ref(front_door.priority),
-            Conditions=conditions,
-            Actions=[elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group))],
-        )
-    )

@@ -14,6 +14,7 @@ from troposphere import (
     Template,
 )
 
+from ...config.image import IMAGE_ECR_CROSS_ACCOUNT, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ImageOptions
 from ...config.patterns import (
     ACCOUNT_ID,
     CACHE_PREFIX,
@@ -22,12 +23,6 @@ from ...config.patterns import (
     IMAGE_URI,
     REPOSITORY,
     SECRET_ARN,
-)
-from ...config.service import (
-    IMAGE_ECR_CROSS_ACCOUNT,
-    IMAGE_PULL_THROUGH_CACHE,
-    IMAGE_THIRD_PARTY,
-    ServiceConfig,
 )
 from ..blocks import iam as policies
 from ..blocks.parameters import add_parameter_group
@@ -43,36 +38,41 @@ class ImageSource:
     repository_arn: Sub | None  # ECR only: what the execution role may pull from
     pull_actions: tuple = ()  # ECR only: what the execution role may do on that repository
     credentials: Parameter | None = None  # third-party registries: the Secrets Manager secret parameter
+    credentials_condition: str = HAS_REGISTRY_CREDENTIALS  # true when ``credentials`` is not empty
 
 
-def add_image_parameters(template: Template, config: ServiceConfig) -> ImageSource:
-    if config.image.source == IMAGE_THIRD_PARTY:
-        return _add_third_party_image_parameters(template, config)
+def add_image_parameters(
+    template: Template, image: ImageOptions, prefix: str = "", group: str = "Container image"
+) -> ImageSource:
+    """The image's parameters, named ``<prefix>RepositoryName``, ``<prefix>ImageTag``... (a sidecar's image gets
+    its own prefix), in the parameter group ``group``."""
+    if image.source == IMAGE_THIRD_PARTY:
+        return _add_third_party_image_parameters(template, image, prefix, group)
     repository = template.add_parameter(
         Parameter(
-            "RepositoryName",
+            f"{prefix}RepositoryName",
             Type="String",
-            Default=config.image.repository,
+            Default=image.repository,
             Description=(
                 "Upstream repository to pull through the cache, for example library/nginx"
-                if config.image.source == IMAGE_PULL_THROUGH_CACHE
+                if image.source == IMAGE_PULL_THROUGH_CACHE
                 else "ECR repository holding the image (the registry stack's RepositoryName output)"
             ),
             AllowedPattern=REPOSITORY.pattern,
             ConstraintDescription="an ECR repository name: lowercase letters, digits, and . _ - / separators",
         )
     )
-    tag = _add_image_tag_parameter(template, config)
+    tag = _add_image_tag_parameter(template, image, prefix)
     labels = {repository.title: "ECR repository name", tag.title: "Image tag"}
     account = "${AWS::AccountId}"
     path = f"${{{repository.title}}}"
     actions = policies.ECR_PULL_ACTIONS
-    if config.image.source == IMAGE_ECR_CROSS_ACCOUNT:
+    if image.source == IMAGE_ECR_CROSS_ACCOUNT:
         registry_account = template.add_parameter(
             Parameter(
-                "RegistryAccountId",
+                f"{prefix}RegistryAccountId",
                 Type="String",
-                Default=config.image.registry_account_id,
+                Default=image.registry_account_id,
                 Description="AWS account that owns the ECR repository (its repository policy must allow this account)",
                 AllowedPattern=ACCOUNT_ID.pattern,
                 ConstraintDescription="a 12-digit AWS account ID",
@@ -80,12 +80,12 @@ def add_image_parameters(template: Template, config: ServiceConfig) -> ImageSour
         )
         labels[registry_account.title] = "Registry account ID"
         account = f"${{{registry_account.title}}}"
-    elif config.image.source == IMAGE_PULL_THROUGH_CACHE:
-        prefix = template.add_parameter(
+    elif image.source == IMAGE_PULL_THROUGH_CACHE:
+        cache_prefix = template.add_parameter(
             Parameter(
-                "PullThroughCachePrefix",
+                f"{prefix}PullThroughCachePrefix",
                 Type="String",
-                Default=config.image.cache_prefix,
+                Default=image.cache_prefix,
                 Description="ECR repository prefix of the pull-through cache rule (the registry stack's output)",
                 AllowedPattern=CACHE_PREFIX.pattern,
                 MinLength=CACHE_PREFIX_LENGTH[0],
@@ -93,22 +93,22 @@ def add_image_parameters(template: Template, config: ServiceConfig) -> ImageSour
                 ConstraintDescription="2-30 lowercase letters, digits and . _ - separators",
             )
         )
-        labels = {prefix.title: "Pull-through cache prefix", **labels}
-        path = f"${{{prefix.title}}}/{path}"
+        labels = {cache_prefix.title: "Pull-through cache prefix", **labels}
+        path = f"${{{cache_prefix.title}}}/{path}"
         # The first pull of an image imports it from upstream and creates its cache repository.
         actions = policies.ECR_PULL_THROUGH_CACHE_ACTIONS
-    add_parameter_group(template, "Container image", labels)
+    add_parameter_group(template, group, labels)
     uri = Sub(f"{account}.dkr.ecr.${{AWS::Region}}.${{AWS::URLSuffix}}/{path}:${{{tag.title}}}")
     repository_arn = policies.arn("ecr", f"repository/{path}", account=account)
     return ImageSource(uri=uri, repository_arn=repository_arn, pull_actions=actions)
 
 
-def _add_image_tag_parameter(template: Template, config: ServiceConfig) -> Parameter:
+def _add_image_tag_parameter(template: Template, image: ImageOptions, prefix: str) -> Parameter:
     return template.add_parameter(
         Parameter(
-            "ImageTag",
+            f"{prefix}ImageTag",
             Type="String",
-            Default=config.image.tag,
+            Default=image.tag,
             Description="Image tag to run; deploy a new tag to roll out a new version",
             AllowedPattern=IMAGE_TAG.pattern,
             ConstraintDescription="a Docker image tag: letters, digits, _ . -, at most 128 characters",
@@ -116,31 +116,34 @@ def _add_image_tag_parameter(template: Template, config: ServiceConfig) -> Param
     )
 
 
-def _add_third_party_image_parameters(template: Template, config: ServiceConfig) -> ImageSource:
+def _add_third_party_image_parameters(template: Template, image: ImageOptions, prefix: str, group: str) -> ImageSource:
     image_uri = Parameter(
-        "ImageUri",
+        f"{prefix}ImageUri",
         Type="String",
         Description="Full image reference in the private registry, for example ghcr.io/example/app:1.0.0",
         AllowedPattern=IMAGE_URI.pattern,
         ConstraintDescription="registry-host/repository:tag or registry-host/repository@sha256:digest",
     )
-    if config.image.uri is not None:
-        image_uri.Default = config.image.uri
+    if image.uri is not None:
+        image_uri.Default = image.uri
     template.add_parameter(image_uri)
     credentials = template.add_parameter(
         Parameter(
-            "RegistryCredentialsSecretArn",
+            f"{prefix}RegistryCredentialsSecretArn",
             Type="String",
-            Default=config.image.credentials_secret_arn or "",
+            Default=image.credentials_secret_arn or "",
             Description="Secrets Manager secret with the registry's username and password; empty for none",
             AllowedPattern=f"^$|{SECRET_ARN.pattern}",
             ConstraintDescription="empty, or a Secrets Manager secret ARN",
         )
     )
-    template.add_condition(HAS_REGISTRY_CREDENTIALS, Not(Equals(Ref(credentials), "")))
+    condition = f"{prefix}{HAS_REGISTRY_CREDENTIALS}"
+    template.add_condition(condition, Not(Equals(Ref(credentials), "")))
     add_parameter_group(
         template,
-        "Container image",
+        group,
         {image_uri.title: "Image URI", credentials.title: "Registry credentials secret ARN"},
     )
-    return ImageSource(uri=Ref(image_uri), repository_arn=None, credentials=credentials)
+    return ImageSource(
+        uri=Ref(image_uri), repository_arn=None, credentials=credentials, credentials_condition=condition
+    )

@@ -117,9 +117,12 @@ def add_load_balancer(
     return template.add_resource(skip_access_logs_finding(load_balancer))
 
 
-def add_target_group(template: Template, config: ServiceConfig, network: NetworkImports) -> elb.TargetGroup:
+def add_target_group(
+    template: Template, config: ServiceConfig, network: NetworkImports, title: str = "TargetGroup"
+) -> elb.TargetGroup:
+    """``title``: ``AlternateTargetGroup`` for the new revision of a blue/green, canary or linear deployment."""
     target_group = elb.TargetGroup(
-        "TargetGroup",
+        title,
         # Fargate tasks register by IP address: awsvpc gives each task its own ENI.
         TargetType="ip",
         Protocol="HTTP" if config.load_balancer.is_application else "TCP",

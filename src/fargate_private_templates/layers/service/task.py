@@ -14,11 +14,13 @@ from troposphere import (
     logs,
 )
 
+from ...config.rollout import SidecarOptions
 from ...config.service import (
+    IMAGE_PULL_THROUGH_CACHE,
     ServiceConfig,
 )
 from ..blocks import iam as policies
-from .image import HAS_REGISTRY_CREDENTIALS, ImageSource
+from .image import ImageSource
 
 TMP_VOLUME = "tmp"
 
@@ -32,32 +34,42 @@ def _secret_resources(secret_arn: str) -> list[str]:
 
 
 def add_execution_role(
-    template: Template, config: ServiceConfig, image: ImageSource, log_group: logs.LogGroup
+    template: Template,
+    config: ServiceConfig,
+    image: ImageSource,
+    log_group: logs.LogGroup,
+    sidecar_images: tuple[ImageSource, ...] = (),
 ) -> iam.Role:
+    """May pull exactly the task's images (``sidecar_images`` in the order of ``config.sidecars``), write its logs
+    and read its containers' secrets."""
+    sidecars = tuple(zip(config.sidecars, sidecar_images, strict=True))
     statements = []
-    if image.repository_arn is not None:
+    if any(source.repository_arn is not None for source in (image, *sidecar_images)):
         statements.append(policies.allow(policies.ECR_AUTH_ACTIONS, "*", "GetRegistryToken"))
+    if image.repository_arn is not None:
         statements.append(policies.allow(image.pull_actions, image.repository_arn, "PullImage"))
+    for sidecar, source in sidecars:
+        if source.repository_arn is not None:
+            statements.append(policies.allow(source.pull_actions, source.repository_arn, f"Pull{sidecar.title}Image"))
     statements.append(policies.allow(policies.LOG_WRITE_ACTIONS, GetAtt(log_group, "Arn"), "WriteLogs"))
-    if config.container.secrets_manager_arns:
-        resources = sorted({r for arn in config.container.secrets_manager_arns for r in _secret_resources(arn)})
+    containers = (config.container, *config.sidecars)
+    secret_arns = {arn for container in containers for arn in container.secrets_manager_arns}
+    if secret_arns:
+        resources = sorted({r for arn in secret_arns for r in _secret_resources(arn)})
         statements.append(policies.allow(policies.SECRET_READ_ACTIONS, resources, "ReadSecrets"))
-    if config.container.ssm_parameter_arns:
-        parameters = config.container.ssm_parameter_arns
+    parameters = list(dict.fromkeys(arn for container in containers for arn in container.ssm_parameter_arns))
+    if parameters:
         statements.append(policies.allow(policies.PARAMETER_READ_ACTIONS, parameters, "ReadParameters"))
     role_policies: list = [iam.Policy(PolicyName="start-task", PolicyDocument=policies.policy(*statements))]
     if image.credentials is not None:
-        read_credentials = iam.Policy(
-            PolicyName="read-registry-credentials",
-            PolicyDocument=policies.policy(
-                policies.allow(
-                    policies.SECRET_READ_ACTIONS,
-                    [Ref(image.credentials), Sub(f"${{{image.credentials.title}}}-??????")],
-                    "ReadRegistryCredentials",
+        role_policies.append(_read_credentials(image, "read-registry-credentials", "ReadRegistryCredentials"))
+    for sidecar, source in sidecars:
+        if source.credentials is not None:
+            role_policies.append(
+                _read_credentials(
+                    source, f"read-{sidecar.name}-registry-credentials", f"Read{sidecar.title}RegistryCredentials"
                 )
-            ),
-        )
-        role_policies.append(If(HAS_REGISTRY_CREDENTIALS, read_credentials, NoValue))
+            )
     return template.add_resource(
         iam.Role(
             "ExecutionRole",
@@ -65,6 +77,21 @@ def add_execution_role(
             Policies=role_policies,
         )
     )
+
+
+def _read_credentials(image: ImageSource, name: str, sid: str) -> If:
+    """The registry credentials secret, only when one is given."""
+    read_credentials = iam.Policy(
+        PolicyName=name,
+        PolicyDocument=policies.policy(
+            policies.allow(
+                policies.SECRET_READ_ACTIONS,
+                [Ref(image.credentials), Sub(f"${{{image.credentials.title}}}-??????")],
+                sid,
+            )
+        ),
+    )
+    return If(image.credentials_condition, read_credentials, NoValue)
 
 
 def add_task_role(template: Template, config: ServiceConfig) -> iam.Role:
@@ -91,14 +118,7 @@ def _container(config: ServiceConfig, image: ImageSource, log_group: logs.LogGro
         Privileged=False,
         ReadonlyRootFilesystem=config.container.readonly_root_filesystem,
         PortMappings=[ecs.PortMapping(ContainerPort=config.container.port, Protocol="tcp")],
-        LogConfiguration=ecs.LogConfiguration(
-            LogDriver="awslogs",
-            Options={
-                "awslogs-group": Ref(log_group),
-                "awslogs-region": Ref("AWS::Region"),
-                "awslogs-stream-prefix": config.name,
-            },
-        ),
+        LogConfiguration=_log_configuration(config, log_group),
     )
     if config.container.environment:
         container.Environment = [ecs.Environment(Name=n, Value=v) for n, v in config.container.environment]
@@ -111,13 +131,73 @@ def _container(config: ServiceConfig, image: ImageSource, log_group: logs.LogGro
         container.LinuxParameters = ecs.LinuxParameters(InitProcessEnabled=True)
     if image.credentials is not None:
         container.RepositoryCredentials = If(
-            HAS_REGISTRY_CREDENTIALS, ecs.RepositoryCredentials(CredentialsParameter=Ref(image.credentials)), NoValue
+            image.credentials_condition,
+            ecs.RepositoryCredentials(CredentialsParameter=Ref(image.credentials)),
+            NoValue,
+        )
+    starts_after = [
+        ecs.ContainerDependency(ContainerName=s.name, Condition=s.start_before_app)
+        for s in config.sidecars
+        if s.start_before_app is not None
+    ]
+    if starts_after:
+        container.DependsOn = starts_after
+    return container
+
+
+def _sidecar_container(
+    config: ServiceConfig, sidecar: SidecarOptions, image: ImageSource, log_group: logs.LogGroup
+) -> ecs.ContainerDefinition:
+    """No port mappings: only the main container takes traffic from the load balancer."""
+    container = ecs.ContainerDefinition(
+        Name=sidecar.name,
+        Image=image.uri,
+        Essential=sidecar.essential,
+        Privileged=False,
+        ReadonlyRootFilesystem=sidecar.readonly_root_filesystem,
+        Cpu=sidecar.cpu,
+        MemoryReservation=sidecar.memory,
+        LogConfiguration=_log_configuration(config, log_group),
+    )
+    if sidecar.command:
+        container.Command = list(sidecar.command)
+    if sidecar.environment:
+        container.Environment = [ecs.Environment(Name=n, Value=v) for n, v in sidecar.environment]
+    if sidecar.secrets:
+        container.Secrets = [ecs.Secret(Name=n, ValueFrom=arn) for n, arn in sidecar.secrets]
+    if sidecar.readonly_root_filesystem:
+        container.MountPoints = [
+            ecs.MountPoint(SourceVolume=_tmp_volume(sidecar), ContainerPath="/tmp", ReadOnly=False)
+        ]
+    if sidecar.depends_on:
+        container.DependsOn = [ecs.ContainerDependency(ContainerName=n, Condition=c) for n, c in sidecar.depends_on]
+    if image.credentials is not None:
+        container.RepositoryCredentials = If(
+            image.credentials_condition,
+            ecs.RepositoryCredentials(CredentialsParameter=Ref(image.credentials)),
+            NoValue,
         )
     return container
 
 
 # Metadata key path the checker reads (checks/needs.py): every image tag was pulled once through the cache.
 PREWARMED_METADATA = ("FargatePrivateTemplates", "PullThroughCachePrewarmed")
+
+
+def _tmp_volume(sidecar: SidecarOptions) -> str:
+    # A /tmp of its own: containers of one task share nothing they do not need to.
+    return f"{TMP_VOLUME}-{sidecar.name}"
+
+
+def _log_configuration(config: ServiceConfig, log_group: logs.LogGroup) -> ecs.LogConfiguration:
+    return ecs.LogConfiguration(
+        LogDriver="awslogs",
+        Options={
+            "awslogs-group": Ref(log_group),
+            "awslogs-region": Ref("AWS::Region"),
+            "awslogs-stream-prefix": config.name,
+        },
+    )
 
 
 def add_task_definition(
@@ -127,6 +207,7 @@ def add_task_definition(
     log_group: logs.LogGroup,
     execution_role: iam.Role,
     task_role: iam.Role,
+    sidecar_images: tuple[ImageSource, ...] = (),
 ) -> ecs.TaskDefinition:
     task_definition = ecs.TaskDefinition(
         "TaskDefinition",
@@ -137,11 +218,20 @@ def add_task_definition(
         RuntimePlatform=ecs.RuntimePlatform(OperatingSystemFamily="LINUX", CpuArchitecture=config.cpu_architecture),
         ExecutionRoleArn=GetAtt(execution_role, "Arn"),
         TaskRoleArn=GetAtt(task_role, "Arn"),
-        ContainerDefinitions=[_container(config, image, log_group)],
+        ContainerDefinitions=[
+            _container(config, image, log_group),
+            *(
+                _sidecar_container(config, sidecar, source, log_group)
+                for sidecar, source in zip(config.sidecars, sidecar_images, strict=True)
+            ),
+        ],
     )
-    if config.container.readonly_root_filesystem:
-        task_definition.Volumes = [ecs.Volume(Name=TMP_VOLUME)]
-    if config.image.cache_prewarmed:
+    volumes = [TMP_VOLUME] if config.container.readonly_root_filesystem else []
+    volumes += [_tmp_volume(s) for s in config.sidecars if s.readonly_root_filesystem]
+    if volumes:
+        task_definition.Volumes = [ecs.Volume(Name=name) for name in volumes]
+    cached = [i for i in (config.image, *(s.image for s in config.sidecars)) if i.source == IMAGE_PULL_THROUGH_CACHE]
+    if cached and all(image.cache_prewarmed for image in cached):
         # What the template cannot otherwise show: the checker then needs no NAT for the cache's first pull.
         task_definition.Metadata = {PREWARMED_METADATA[0]: {PREWARMED_METADATA[1]: True}}
     return template.add_resource(task_definition)

@@ -1,0 +1,88 @@
+"""Where a container's image comes from (``[services.image]``, and each sidecar's ``image``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from . import validators as v
+from .errors import ConfigError
+from .patterns import ACCOUNT_ID, IMAGE_TAG, IMAGE_URI, REPOSITORY, SECRET_ARN
+
+IMAGE_ECR: Final = "ecr"
+IMAGE_ECR_CROSS_ACCOUNT: Final = "ecr_cross_account"
+IMAGE_THIRD_PARTY: Final = "third_party"
+IMAGE_PULL_THROUGH_CACHE: Final = "pull_through_cache"
+IMAGE_SOURCES: Final = (IMAGE_ECR, IMAGE_ECR_CROSS_ACCOUNT, IMAGE_THIRD_PARTY, IMAGE_PULL_THROUGH_CACHE)
+# Sources served by this Region's ECR: reachable through the ECR VPC endpoints, no NAT needed.
+ECR_IMAGE_SOURCES: Final = (IMAGE_ECR, IMAGE_ECR_CROSS_ACCOUNT, IMAGE_PULL_THROUGH_CACHE)
+DEFAULT_CACHE_PREFIX: Final = "docker-hub"
+
+
+@dataclass(frozen=True)
+class ImageOptions:
+    """Where the task's image comes from (``[services.image]``).
+
+    Attributes:
+        source: ``ecr`` (default: this account's ECR), ``ecr_cross_account``, ``third_party`` (a private registry
+            outside AWS, needs NAT) or ``pull_through_cache`` (a third-party image cached in this account's ECR by a
+            pull-through cache rule, reachable through the ECR endpoints).
+        repository: ECR repository, default of ``RepositoryName`` (default ``app``); with ``pull_through_cache`` the
+            upstream repository, for example ``library/nginx``.
+        tag: default of the ``ImageTag`` parameter (default ``latest``).
+        registry_account_id: account that owns the ECR repository, required for ``ecr_cross_account`` (default none).
+        cache_prefix: ``pull_through_cache`` only: the cache rule's ECR repository prefix, default of
+            ``PullThroughCachePrefix`` (default ``docker-hub``).
+        cache_prewarmed: ``pull_through_cache`` only: each image tag is pulled once through the cache from outside
+            the VPC (for example by CI) before tasks start (default False). ECR's first pull of an image through
+            interface endpoints needs NAT; with this set, a network without NAT is accepted.
+        uri: default of the ``ImageUri`` parameter for ``third_party`` (default none: asked at deploy time).
+        credentials_secret_arn: default of ``RegistryCredentialsSecretArn`` for ``third_party`` (a Secrets Manager
+            ARN; default none: the parameter is empty and no credentials are used).
+    """
+
+    source: str = IMAGE_ECR
+    repository: str = "app"
+    tag: str = "latest"
+    registry_account_id: str | None = None
+    cache_prefix: str | None = None
+    cache_prewarmed: bool = False
+    uri: str | None = None
+    credentials_secret_arn: str | None = None
+
+    def __post_init__(self) -> None:
+        source = v.one_of("image.source", self.source, IMAGE_SOURCES)
+        if source in ECR_IMAGE_SOURCES:
+            v.pattern("image.repository", self.repository, REPOSITORY, "an ECR repository name (lowercase)")
+        if source == IMAGE_PULL_THROUGH_CACHE:
+            prefix = DEFAULT_CACHE_PREFIX if self.cache_prefix is None else self.cache_prefix
+            object.__setattr__(self, "cache_prefix", v.cache_prefix("image.cache_prefix", prefix))
+            v.boolean("image.cache_prewarmed", self.cache_prewarmed)
+        elif self.cache_prefix is not None or self.cache_prewarmed is not False:
+            name = "cache_prefix" if self.cache_prefix is not None else "cache_prewarmed"
+            raise ConfigError(f"image.{name}: only used with image.source 'pull_through_cache', not {source!r}")
+        v.pattern("image.tag", self.tag, IMAGE_TAG, "letters, digits, _ . -, at most 128 characters")
+        if source == IMAGE_ECR_CROSS_ACCOUNT:
+            if self.registry_account_id is None:
+                raise ConfigError("image.registry_account_id: required when image.source is 'ecr_cross_account'")
+            v.pattern("image.registry_account_id", self.registry_account_id, ACCOUNT_ID, "a 12-digit AWS account ID")
+        elif self.registry_account_id is not None:
+            raise ConfigError(
+                f"image.registry_account_id: only used with image.source 'ecr_cross_account', not {source!r}"
+            )
+        if source != IMAGE_THIRD_PARTY:
+            for name in ("uri", "credentials_secret_arn"):
+                if getattr(self, name) is not None:
+                    raise ConfigError(f"image.{name}: only used with image.source 'third_party', not {source!r}")
+            return
+        if self.uri is not None:
+            v.pattern(
+                "image.uri", self.uri, IMAGE_URI, "a full image reference like ghcr.io/org/app:1.0 (host/path:tag)"
+            )
+        if self.credentials_secret_arn is not None:
+            v.pattern(
+                "image.credentials_secret_arn",
+                self.credentials_secret_arn,
+                SECRET_ARN,
+                "a whole Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)",
+            )
