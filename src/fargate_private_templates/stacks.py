@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,7 +11,6 @@ from troposphere import Template
 from .config import ConfigError, IngressConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
 from .config.priorities import assign_priorities
 from .layers import build_ingress, build_network, build_registry, build_service
-from .layers.network import add_fargate_capacity_providers
 
 NETWORK_FILE = "network.yaml"
 INGRESS_FILE = "ingress.yaml"
@@ -33,10 +33,9 @@ def build_stacks(
         seen.add(service.name)
     check_reachability(network, services)
     services = assign_priorities(services)
-    network_template = build_network(network)
     if any(service.capacity.uses_spot for service in services):
-        add_fargate_capacity_providers(network_template)
-    stacks = {NETWORK_FILE: network_template}
+        network = dataclasses.replace(network, fargate_spot=True)
+    stacks = {NETWORK_FILE: build_network(network)}
     if ingress is not None:
         stacks[INGRESS_FILE] = build_ingress(ingress)
     return stacks | {service_file(s): build_service(s) for s in services}

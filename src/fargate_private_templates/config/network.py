@@ -85,6 +85,8 @@ class NetworkConfig:
         tags: extra tags for every taggable resource, as a mapping or (key, value) pairs (default none).
         share_with: AWS RAM principals to share the public and private subnets with: 12-digit account IDs, an
             organization ARN or OU ARNs (default none: no sharing). They must be in this account's organization.
+        fargate_spot: associate the FARGATE and FARGATE_SPOT capacity providers with the cluster, so services can
+            place tasks on Spot (default False; ``build_stacks`` turns it on when one of its services uses Spot).
         output_reader_role: a role those principals may assume to read this stack's outputs (only
             ``cloudformation:DescribeStacks`` on this stack), for their ``Fn::GetStackOutput`` (default False;
             needs ``share_with``).
@@ -99,8 +101,10 @@ class NetworkConfig:
     tags: tuple[tuple[str, str], ...] = field(default=())
     share_with: tuple[str, ...] = ()
     output_reader_role: bool = False
+    fargate_spot: bool = False
 
     def __post_init__(self) -> None:
+        v.boolean("fargate_spot", self.fargate_spot)
         _check_vpc_cidr(self.vpc_cidr)
         v.int_between("az_count", self.az_count, MIN_AZS, MAX_AZS)
         v.one_of("nat_mode", self.nat_mode, NAT_MODES)

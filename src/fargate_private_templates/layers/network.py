@@ -91,6 +91,8 @@ def build_network(config: NetworkConfig | None = None) -> Template:
     if config.flow_logs:
         _add_flow_logs(template, config, vpc)
     cluster = _add_cluster(template)
+    if config.fargate_spot:
+        _add_fargate_capacity_providers(template, cluster)
     _add_exports(template, config, vpc, zones, cluster)
     if config.share_with:
         _add_subnet_share(template, config, zones)
@@ -458,16 +460,17 @@ def _add_output_reader_role(template: Template, config: NetworkConfig) -> iam.Ro
     return role
 
 
-def add_fargate_capacity_providers(template: Template) -> ecs.ClusterCapacityProviderAssociations:
-    """Associates Fargate and Fargate Spot with the network stack's cluster, for services that place tasks with a
-    capacity-provider strategy. Tasks started without a strategy or a launch type stay on on-demand Fargate. Only
-    added when a service of the same config uses Spot (``stacks.build_stacks``); providers must be associated with
-    the cluster before a service can use them:
+def _add_fargate_capacity_providers(
+    template: Template, cluster: ecs.Cluster
+) -> ecs.ClusterCapacityProviderAssociations:
+    """Associates Fargate and Fargate Spot with the cluster, for services that place tasks with a capacity-provider
+    strategy. Tasks started without a strategy or a launch type stay on on-demand Fargate. Providers must be
+    associated with the cluster before a service can use them:
     https://docs.aws.amazon.com/AmazonECS/latest/userguide/fargate-capacity-providers.html"""
     return template.add_resource(
         ecs.ClusterCapacityProviderAssociations(
             "ClusterCapacityProviders",
-            Cluster=Ref(template.resources["Cluster"]),
+            Cluster=Ref(cluster),
             CapacityProviders=["FARGATE", "FARGATE_SPOT"],
             DefaultCapacityProviderStrategy=[ecs.CapacityProviderStrategy(CapacityProvider="FARGATE", Weight=1)],
         )
