@@ -68,9 +68,9 @@ def prefix_regions(service: str, interface: bool) -> dict[str, tuple[str, ...]]:
     return {prefix: tuple(regions) for prefix, regions in found.items()}
 
 
-def check_regions(field: str, regions: Iterable[object]) -> tuple[str, ...]:
+def check_regions(field: str, regions: Iterable[object] | object) -> tuple[str, ...]:
     """The Region codes, checked and de-duplicated in order; ConfigError names the field and the bad value."""
-    if isinstance(regions, str):
+    if not isinstance(regions, (list, tuple)):
         raise ConfigError(f'{field}: {regions!r} must be a list of Region codes, for example ["us-east-1"]')
     checked: list[str] = []
     for region in regions:
