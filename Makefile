@@ -6,6 +6,12 @@ BOOTSTRAPPED := $(VENV)/.bootstrapped
 CLI := $(BIN)/fargate-private-templates
 # cfn-lint with informational checks and the package's own private-IP rules (E9xxx/W9xxx).
 CFN_LINT := $(BIN)/cfn-lint --include-checks I --append-rules src/fargate_private_templates/cfnlint_rules
+# The Regions every template is linted for, across the partitions (config/partitions.py LINT_REGIONS, kept in step
+# by a test); guard-hook.yaml only where its resource type exists (config/availability.py).
+LINT_REGIONS := us-east-1 eu-west-1 ap-northeast-1 cn-north-1 us-gov-west-1
+GUARD_HOOK_LINT_REGIONS := us-east-1 eu-west-1 ap-northeast-1
+LINT_TEMPLATES = $(CFN_LINT) --regions $(LINT_REGIONS) -- $(filter-out templates/guard-hook.yaml,$(wildcard templates/*.yaml))
+LINT_GUARD_HOOK = $(CFN_LINT) --regions $(GUARD_HOOK_LINT_REGIONS) -- templates/guard-hook.yaml
 # checkov pins an old boto3, so it gets a virtual environment of its own.
 CHECKOV_VENV := .venv-checkov
 CHECKOV_BOOTSTRAPPED := $(CHECKOV_VENV)/.bootstrapped
@@ -37,7 +43,8 @@ templates: $(BOOTSTRAPPED)
 	$(CLI) render --out templates
 	$(CLI) diagram templates/network.yaml templates/service-alb.yaml --embed README.md
 	$(CLI) diagram $(FRONT_DOOR_EXAMPLE) --embed README.md --block front-door
-	$(CFN_LINT) -- templates/*.yaml
+	$(LINT_TEMPLATES)
+	$(LINT_GUARD_HOOK)
 
 $(CHECKOV_BOOTSTRAPPED): requirements-security.txt
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
@@ -84,7 +91,8 @@ test: $(BOOTSTRAPPED) mermaid security
 lint: $(BOOTSTRAPPED)
 	$(BIN)/ruff check src tests examples
 	$(BIN)/ruff format --check src tests examples
-	$(CFN_LINT) -- templates/*.yaml
+	$(LINT_TEMPLATES)
+	$(LINT_GUARD_HOOK)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) $(MERMAID)/node_modules .pytest_cache .ruff_cache build dist src/*.egg-info

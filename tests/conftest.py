@@ -11,7 +11,10 @@ import pytest
 from cfnlint.api import ManualArgs, lint
 
 from fargate_private_templates.catalogue import CATALOGUE, render_catalogue
+from fargate_private_templates.config.partitions import LINT_REGIONS
+from fargate_private_templates.regions import deployable_regions
 from fargate_private_templates.render import ordered_dict
+from fargate_private_templates.render.loader import parse_template
 
 if TYPE_CHECKING:
     import boto3
@@ -32,7 +35,10 @@ def catalogue_dict(filename: str) -> dict:
 
 
 def lint_findings(text: str) -> list[str]:
-    matches = lint(text, config=ManualArgs(include_checks=["I"], regions=["us-east-1"]))
+    """cfn-lint findings for every Region of LINT_REGIONS where the availability table lets the template deploy:
+    one call, all Regions (a Region per call would multiply the time)."""
+    regions = list(deployable_regions(parse_template(text), LINT_REGIONS))
+    matches = lint(text, config=ManualArgs(include_checks=["I"], regions=regions))
     return [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches]
 
 

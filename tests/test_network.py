@@ -10,6 +10,7 @@ import re
 import pytest
 from conftest import ROOT, lint_findings, ref, resources_of_type
 
+from fargate_private_templates.checks.intrinsics import endpoint_service
 from fargate_private_templates.config.network import NAT_MODES, NetworkConfig, subnet_plan
 from fargate_private_templates.layers.network import build_network, vpc_cidr_pattern
 from fargate_private_templates.render import ordered_dict, render_yaml
@@ -217,7 +218,7 @@ def test_endpoints_reach_every_private_subnet_and_route_table(az_count: int) -> 
     private_tables = [{"Ref": f"PrivateRouteTable{n}"} for n in range(1, az_count + 1)]
     for name, endpoint in endpoints.items():
         props = endpoint["Properties"]
-        suffix = props["ServiceName"]["Fn::Sub"].removeprefix("com.amazonaws.${AWS::Region}.")
+        suffix = endpoint_service(props["ServiceName"])
         assert suffix in {"s3", "ecr.api", "ecr.dkr", "logs", "sts"} and ref(props["VpcId"]) == "VPC"
         if name == "S3GatewayEndpoint":
             assert props["VpcEndpointType"] == "Gateway" and props["RouteTableIds"] == private_tables

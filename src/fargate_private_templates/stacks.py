@@ -9,8 +9,10 @@ from pathlib import Path
 from troposphere import Template
 
 from .config import ConfigError, IngressConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
+from .config.partitions import check_regions
 from .config.priorities import assign_priorities
 from .layers import build_ingress, build_network, build_registry, build_service
+from .regions import check_regions_support
 
 NETWORK_FILE = "network.yaml"
 INGRESS_FILE = "ingress.yaml"
@@ -22,10 +24,16 @@ def service_file(service: ServiceConfig) -> str:
 
 
 def build_stacks(
-    network: NetworkConfig, services: Sequence[ServiceConfig], ingress: IngressConfig | None = None
+    network: NetworkConfig,
+    services: Sequence[ServiceConfig],
+    ingress: IngressConfig | None = None,
+    regions: Sequence[str] = (),
 ) -> dict[str, Template]:
     """File name -> template: ``network.yaml``, ``ingress.yaml`` with a shared front door, and one
-    ``service-<name>.yaml`` per service. Services on a shared front door get listener rule priorities here."""
+    ``service-<name>.yaml`` per service. Services on a shared front door get listener rule priorities here.
+    ``regions``, where given, are the Regions the stacks will be deployed to: a feature documented as missing in one
+    of them is refused (README, "Partitions and Regions")."""
+    regions = check_regions("regions", regions)
     seen: set[str] = set()
     for service in services:
         if service.name in seen:
@@ -38,16 +46,19 @@ def build_stacks(
     stacks = {NETWORK_FILE: build_network(network)}
     if ingress is not None:
         stacks[INGRESS_FILE] = build_ingress(ingress)
-    return stacks | {service_file(s): build_service(s) for s in services}
+    stacks |= {service_file(s): build_service(s) for s in services}
+    check_regions_support(stacks, regions)
+    return stacks
 
 
 def load_config(path: str | Path) -> dict[str, Template]:
     """File name -> template for what a TOML config file describes; ConfigError names the file and the key."""
     deployment = read_config(path)
     try:
-        stacks = build_stacks(deployment.network, deployment.services, deployment.ingress)
+        stacks = build_stacks(deployment.network, deployment.services, deployment.ingress, deployment.regions)
+        if deployment.registry is not None:
+            stacks[REGISTRY_FILE] = build_registry(deployment.registry)
+            check_regions_support({REGISTRY_FILE: stacks[REGISTRY_FILE]}, deployment.regions)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None
-    if deployment.registry is not None:
-        stacks[REGISTRY_FILE] = build_registry(deployment.registry)
     return stacks

@@ -184,17 +184,23 @@ def render_parts(parts: list[Part], placeholder: str = "${{{}}}") -> str:
     return "".join(rendered)
 
 
-_ENDPOINT_SERVICE = re.compile(r"^(?:aws\.api\.)?com\.amazonaws\.[^.]+\.(.+)$")
+# ``com.amazonaws.<region>.ecr.api``; ``cn.com.amazonaws.`` in China (see config/partitions.py).
+_ENDPOINT_SERVICE = re.compile(r"^(?:aws\.api\.)?(?:cn\.)?com\.amazonaws\.[^.]+\.(.+)$")
 
 
-def endpoint_service(service_name: Any) -> str | None:
-    """``ecr.api`` from ``com.amazonaws.${AWS::Region}.ecr.api`` (Sub, Join or plain text); None if unreadable."""
-    parts = string_parts(service_name)
-    if parts is None:
-        return None
-    # Any variable stands for the region: only the text after it says which service this is.
-    match = _ENDPOINT_SERVICE.match(render_parts(parts, placeholder="region"))
-    return match.group(1) if match else None
+def endpoint_service(service_name: Any, expand: Expand | None = None) -> str | None:
+    """``ecr.api`` from ``com.amazonaws.${AWS::Region}.ecr.api`` or its China form (Sub, Join or plain text, Fn::If
+    branches, and with ``expand`` mappings); None if unreadable or if the branches name different services."""
+    services = set()
+    for parts in texts(service_name, expand):
+        if any(isinstance(part, Opaque) for part in parts):
+            return None
+        # Any variable stands for the region: only the text after it says which service this is.
+        match = _ENDPOINT_SERVICE.match(render_parts(parts, placeholder="region"))
+        if not match:
+            return None
+        services.add(match.group(1))
+    return services.pop() if len(services) == 1 else None
 
 
 def walk(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:

@@ -21,6 +21,7 @@ from .intrinsics import (
     Opaque,
     Part,
     Variable,
+    endpoint_service,
     getatt_parts,
     if_arguments,
     intrinsic,
@@ -123,6 +124,10 @@ class Resolver:
             for logical_id, resource in self.resources(template).items():
                 if resource.get("Type") in types:
                     yield ResourceRef(template, logical_id)
+
+    def endpoint_service(self, endpoint: ResourceRef) -> str | None:
+        """The service a VPC endpoint reaches (``ecr.api``), its ServiceName's Fn::If and Fn::FindInMap followed."""
+        return endpoint_service(self.properties(endpoint).get("ServiceName"), partial(self._expand, endpoint.template))
 
     def is_type(self, value: Value, resource_type: str) -> TypeGuard[ResourceRef]:
         return isinstance(value, ResourceRef) and self.type_of(value) == resource_type

@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..config.network import ECR_PULL_ENDPOINTS, S3_GATEWAY
-from .intrinsics import endpoint_service
 from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, literals
 
 ANYWHERE_V4, ANYWHERE_V6 = "0.0.0.0/0", "::/0"
@@ -302,7 +301,7 @@ class Network:
         notes: list[str] = []
         for endpoint in self.resolver.of_type("AWS::EC2::VPCEndpoint"):
             properties = self.resolver.properties(endpoint)
-            service = endpoint_service(properties.get("ServiceName"))
+            service = self.resolver.endpoint_service(endpoint)
             kinds = literals(self.resolver.scalar(endpoint.template, properties.get("VpcEndpointType", "Gateway")))
             if service is None:
                 continue

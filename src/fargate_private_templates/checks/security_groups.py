@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .intrinsics import endpoint_service
 from .needs import Need
 from .report import Finding
 from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
@@ -88,7 +87,7 @@ def _interface_endpoints(world: World, subnet: ResourceRef) -> dict[str, Resourc
         kinds = _lower(resolver.scalar(endpoint.template, properties.get("VpcEndpointType", "Gateway")))
         private_dns = _lower(resolver.scalar(endpoint.template, properties.get("PrivateDnsEnabled")))
         if "interface" in kinds and "true" in private_dns and vpcs & world.network.vpcs(endpoint):
-            service = endpoint_service(properties.get("ServiceName"))
+            service = resolver.endpoint_service(endpoint)
             if service is not None:
                 found.setdefault(service, endpoint)
     return found

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..checks.intrinsics import endpoint_service
 from ..checks.resolve import Literal, Resolver, ResourceRef, literals
 from ..checks.routing import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress, Network
 from ..checks.rules import (
@@ -156,7 +155,7 @@ class _Builder:
         self.endpoint_names: dict[ResourceRef | None, list[str]] = {}
         for endpoint in resolver.of_type(ENDPOINT):
             names = self.endpoint_names.setdefault(self._vpc(endpoint), [])
-            name = endpoint_service(resolver.properties(endpoint).get("ServiceName"))
+            name = resolver.endpoint_service(endpoint)
             if name and name not in names:
                 names.append(name)
         self.nat_nodes = self._nat_nodes()

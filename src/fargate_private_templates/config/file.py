@@ -30,10 +30,11 @@ from typing import Any
 from .errors import ConfigError
 from .ingress import IngressConfig
 from .network import NetworkConfig
+from .partitions import check_regions
 from .registry import RegistryConfig
 from .service import ServiceConfig
 
-SECTIONS = ("network", "ingress", "services", "registry")
+SECTIONS = ("regions", "network", "ingress", "services", "registry")
 # Keys of the flat service table before the groups: a config written for it is told where each one went.
 MOVED_SERVICE_KEYS = {
     "container_name": "container.name",
@@ -74,6 +75,8 @@ class Deployment:
     registry: RegistryConfig | None = None
     # A shared front door that services with load_balancer.kind "shared" attach to.
     ingress: IngressConfig | None = None
+    # Where the stacks will be deployed; empty: Region-agnostic templates, nothing refused by Region.
+    regions: tuple[str, ...] = ()
 
 
 class _KeyError(ConfigError):
@@ -177,7 +180,8 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
         services = tuple(_make(ServiceConfig, table, f"services[{i}]") for i, table in enumerate(tables))
         registry = _make(RegistryConfig, document["registry"], "registry") if "registry" in document else None
         ingress = _make(IngressConfig, document["ingress"], "ingress") if "ingress" in document else None
-        return Deployment(network, services, registry, ingress)
+        regions = check_regions("regions", document.get("regions", ()))
+        return Deployment(network, services, registry, ingress, regions)
     except ConfigError as error:
         raise ConfigError(f"{source}: {error}") from None
 

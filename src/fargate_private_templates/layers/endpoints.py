@@ -4,17 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from troposphere import GetAtt, Ref, Sub, Template, ec2
+from troposphere import AWSHelperFn, Equals, GetAtt, If, Or, Ref, Sub, Template, ec2
 
 from ..config.network import S3_GATEWAY, NetworkConfig
+from ..config.partitions import COMMERCIAL_PREFIX, prefix_regions
 from .blocks.security_groups import tcp_rule
 
 HTTPS = 443
 
 
-def endpoint_service_name(endpoint: str) -> Sub:
-    """``com.amazonaws.<region>.<endpoint>``; the Region comes from the stack, never a literal."""
-    return Sub(f"com.amazonaws.${{AWS::Region}}.{endpoint}")
+def endpoint_service_name(template: Template, endpoint: str, interface: bool = True) -> AWSHelperFn:
+    """``com.amazonaws.<region>.<endpoint>``, or the prefix the Region's table row gives (``cn.com.amazonaws`` for
+    ECR in China), chosen in the template by a condition on ``AWS::Region``: one template for every partition."""
+    name: AWSHelperFn = _service_name(COMMERCIAL_PREFIX, endpoint)
+    for prefix, regions in prefix_regions(endpoint, interface).items():
+        name = If(_region_condition(template, regions), _service_name(prefix, endpoint), name)
+    return name
+
+
+def _service_name(prefix: str, endpoint: str) -> Sub:
+    # The Region comes from the stack, never a literal.
+    return Sub(f"{prefix}.${{AWS::Region}}.{endpoint}")
+
+
+def _region_condition(template: Template, regions: tuple[str, ...]) -> str:
+    """A condition true in exactly these Regions, added once per set: ``InCnNorth1OrCnNorthwest1``."""
+    title = "In" + "Or".join("".join(part.capitalize() for part in region.split("-")) for region in regions)
+    if title not in template.conditions:
+        tests = [Equals(Ref("AWS::Region"), region) for region in regions]
+        template.add_condition(title, tests[0] if len(tests) == 1 else Or(*tests))
+    return title
 
 
 def endpoint_title(endpoint: str) -> str:
@@ -35,7 +54,7 @@ def add_vpc_endpoints(
             ec2.VPCEndpoint(
                 "S3GatewayEndpoint",
                 VpcEndpointType="Gateway",
-                ServiceName=endpoint_service_name(S3_GATEWAY),
+                ServiceName=endpoint_service_name(template, S3_GATEWAY, interface=False),
                 VpcId=Ref(vpc),
                 RouteTableIds=[Ref(table) for table in private_route_tables],
             )
@@ -57,7 +76,7 @@ def add_vpc_endpoints(
             ec2.VPCEndpoint(
                 endpoint_title(endpoint),
                 VpcEndpointType="Interface",
-                ServiceName=endpoint_service_name(endpoint),
+                ServiceName=endpoint_service_name(template, endpoint),
                 VpcId=Ref(vpc),
                 # Private DNS makes the service's usual hostname resolve to these ENIs: no client changes.
                 PrivateDnsEnabled=True,
