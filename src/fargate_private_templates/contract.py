@@ -14,7 +14,7 @@ Either way keys and output logical IDs only ever get added; ``templates/exports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Final
 
@@ -120,44 +120,41 @@ def output_keys(template_dict: dict) -> list[str]:
     return list(template_dict.get("Outputs", {}))
 
 
-def read_output_keys(template_dict: dict) -> list[str]:
-    """Output names a rendered template reads through ``Fn::GetStackOutput``, sorted."""
-    keys: set[str] = set()
+def _arguments_of(template_dict: dict, function: str) -> Iterator[object]:
+    """The argument of every ``function`` call in the template's resources and outputs."""
 
-    def walk(node: object) -> None:
+    def walk(node: object) -> Iterator[object]:
         if isinstance(node, dict):
-            argument = node.get("Fn::GetStackOutput")
-            if isinstance(argument, dict) and isinstance(argument.get("OutputName"), str):
-                keys.add(argument["OutputName"])
+            if function in node:
+                yield node[function]
             for value in node.values():
-                walk(value)
+                yield from walk(value)
         elif isinstance(node, list):
             for value in node:
-                walk(value)
+                yield from walk(value)
 
-    walk(template_dict.get("Resources", {}))
-    walk(template_dict.get("Outputs", {}))
-    return sorted(keys)
+    yield from walk(template_dict.get("Resources", {}))
+    yield from walk(template_dict.get("Outputs", {}))
+
+
+def read_output_keys(template_dict: dict) -> list[str]:
+    """Output names a rendered template reads through ``Fn::GetStackOutput``, sorted."""
+    return sorted(
+        {
+            argument["OutputName"]
+            for argument in _arguments_of(template_dict, "Fn::GetStackOutput")
+            if isinstance(argument, dict) and isinstance(argument.get("OutputName"), str)
+        }
+    )
 
 
 def imported_keys(template_dict: dict) -> list[str]:
     """Keys a rendered template imports through ``Fn::ImportValue: !Sub ${<Param>}-<Key>``, sorted."""
     keys: set[str] = set()
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            sub = node.get("Fn::ImportValue", {})
-            text = sub.get("Fn::Sub") if isinstance(sub, dict) else None
-            if isinstance(text, str) and text.startswith("${") and "}-" in text:
-                keys.add(text.split("}-", 1)[1])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(template_dict.get("Resources", {}))
-    walk(template_dict.get("Outputs", {}))
+    for argument in _arguments_of(template_dict, "Fn::ImportValue"):
+        text = argument.get("Fn::Sub") if isinstance(argument, dict) else None
+        if isinstance(text, str) and text.startswith("${") and "}-" in text:
+            keys.add(text.split("}-", 1)[1])
     return sorted(keys)
 
 

@@ -30,3 +30,17 @@ PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8,17}$")
 # An ALB http-header condition: a header name of up to 40 characters; a value kept to literal characters.
 HTTP_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 HTTP_HEADER_VALUE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+
+
+class SecretSources:
+    """For a container config with ``secrets`` (name -> ARN pairs): the ARNs by the service that holds them."""
+
+    secrets: tuple[tuple[str, str], ...]
+
+    @property
+    def secrets_manager_arns(self) -> list[str]:
+        return [arn for _, arn in self.secrets if SECRETS_MANAGER_ARN.match(arn)]
+
+    @property
+    def ssm_parameter_arns(self) -> list[str]:
+        return [arn for _, arn in self.secrets if SSM_PARAMETER_ARN.match(arn)]

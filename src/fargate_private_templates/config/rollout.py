@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 from . import validators as v
 from .errors import ConfigError
 from .image import ImageOptions
-from .patterns import HTTP_HEADER_NAME, HTTP_HEADER_VALUE, NAME, SECRETS_MANAGER_ARN, SSM_PARAMETER_ARN
+from .patterns import HTTP_HEADER_NAME, HTTP_HEADER_VALUE, NAME, SecretSources
 from .routing import MAX_VALUES_PER_RULE
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ class CapacityOptions:
 
 
 @dataclass(frozen=True)
-class SidecarOptions:
+class SidecarOptions(SecretSources):
     """An additional container in the task (``[[services.sidecars]]``): a log router, a collector, a proxy. Never
     attached to the load balancer.
 
@@ -254,14 +254,6 @@ class SidecarOptions:
                     "on an essential container; set essential = false or use 'START'"
                 )
         v.boolean("readonly_root_filesystem", self.readonly_root_filesystem)
-
-    @property
-    def secrets_manager_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SECRETS_MANAGER_ARN.match(arn)]
-
-    @property
-    def ssm_parameter_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SSM_PARAMETER_ARN.match(arn)]
 
     @property
     def title(self) -> str:

@@ -23,8 +23,7 @@ from .patterns import (
     CERTIFICATE_ARN,
     HEALTH_CHECK_PATH,
     NAME,
-    SECRETS_MANAGER_ARN,
-    SSM_PARAMETER_ARN,
+    SecretSources,
 )
 from .rollout import CapacityOptions, DeploymentOptions, SidecarOptions, validate_rollout
 from .routing import RoutingOptions
@@ -52,7 +51,7 @@ HTTPS_PORT: Final = 443
 
 
 @dataclass(frozen=True)
-class ContainerOptions:
+class ContainerOptions(SecretSources):
     """The application container (``[services.container]``).
 
     Attributes:
@@ -76,14 +75,6 @@ class ContainerOptions:
         object.__setattr__(self, "environment", environment)
         object.__setattr__(self, "secrets", secrets)
         v.boolean("container.readonly_root_filesystem", self.readonly_root_filesystem)
-
-    @property
-    def secrets_manager_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SECRETS_MANAGER_ARN.match(arn)]
-
-    @property
-    def ssm_parameter_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SSM_PARAMETER_ARN.match(arn)]
 
 
 @dataclass(frozen=True)
