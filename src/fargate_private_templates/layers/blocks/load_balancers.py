@@ -7,6 +7,7 @@ from troposphere import AWSObject, Equals, If, Not, NoValue, Parameter, Ref, Tem
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
+from ...config.routing import RULE_PRIORITIES
 from .parameters import add_parameter_group
 from .scanner_skips import skip_checkov
 
@@ -120,3 +121,13 @@ def use_certificate(listener: elb.Listener, certificate: Parameter) -> elb.Liste
     listener.Certificates = [elb.Certificate(CertificateArn=Ref(certificate))]
     listener.SslPolicy = TLS_POLICY
     return listener
+
+
+def priority_parameter(title: str, default: int | None, description: str) -> Parameter:
+    """A listener rule priority: 1-50000, asked at deploy time when there is no default."""
+    priority = Parameter(
+        title, Type="Number", MinValue=RULE_PRIORITIES[0], MaxValue=RULE_PRIORITIES[1], Description=description
+    )
+    if default is not None:
+        priority.Default = default
+    return priority

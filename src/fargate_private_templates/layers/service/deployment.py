@@ -16,9 +16,9 @@ from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Sub, Template, clou
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.rollout import CANARY, LINEAR
-from ...config.routing import RULE_PRIORITIES
 from ...config.service import ServiceConfig
 from ..blocks import iam as policies
+from ..blocks.load_balancers import priority_parameter
 from ..blocks.parameters import add_parameter_group
 
 STRATEGY_NAMES = {"blue_green": "BLUE_GREEN", "canary": "CANARY", "linear": "LINEAR"}
@@ -102,17 +102,14 @@ def add_own_alb_rules(
 
 
 def add_test_priority_parameter(template: Template, config: ServiceConfig) -> Parameter:
-    priority = Parameter(
-        "TestListenerRulePriority",
-        Type="Number",
-        MinValue=RULE_PRIORITIES[0],
-        MaxValue=RULE_PRIORITIES[1],
-        Description="Priority of this service's test rule on the shared listener (requests with the test header "
-        "reach the new revision): unique per listener and lower than ListenerRulePriority",
+    return template.add_parameter(
+        priority_parameter(
+            "TestListenerRulePriority",
+            config.deployment.test_priority,
+            "Priority of this service's test rule on the shared listener (requests with the test header reach the "
+            "new revision): unique per listener and lower than ListenerRulePriority",
+        )
     )
-    if config.deployment.test_priority is not None:
-        priority.Default = config.deployment.test_priority
-    return template.add_parameter(priority)
 
 
 def add_infrastructure_role(template: Template) -> iam.Role:

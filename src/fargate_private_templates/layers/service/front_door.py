@@ -9,9 +9,9 @@ from troposphere import Equals, GetAtt, If, Not, NoValue, Or, Parameter, Ref, Sp
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
-from ...config.routing import RULE_PRIORITIES
 from ...config.service import ServiceConfig
 from ...contract import IngressImports
+from ..blocks.load_balancers import priority_parameter
 from ..blocks.parameters import add_parameter_group
 from .deployment import add_test_priority_parameter, header_condition, weighted_forward
 
@@ -66,17 +66,14 @@ def add_front_door_parameters(template: Template, config: ServiceConfig) -> Fron
             "URL path patterns this service answers, comma-separated (for example /api/*); empty for any path",
         )
     )
-    priority = Parameter(
-        "ListenerRulePriority",
-        Type="Number",
-        MinValue=RULE_PRIORITIES[0],
-        MaxValue=RULE_PRIORITIES[1],
-        Description="Priority of this service's rule on the shared listener: unique per listener, lower is evaluated "
-        "first, so give more specific hosts and paths lower numbers",
+    priority = template.add_parameter(
+        priority_parameter(
+            "ListenerRulePriority",
+            routing.priority,
+            "Priority of this service's rule on the shared listener: unique per listener, lower is evaluated first, "
+            "so give more specific hosts and paths lower numbers",
+        )
     )
-    if routing.priority is not None:
-        priority.Default = routing.priority
-    template.add_parameter(priority)
     extra_certificate = template.add_parameter(
         Parameter(
             "ExtraCertificateArn",
