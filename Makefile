@@ -22,7 +22,7 @@ CHROMIUM ?= /usr/bin/chromium
 DIAGRAMS := build/diagrams
 NPM_CI := PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
-.PHONY: templates test lint clean bootstrap security mermaid diagrams
+.PHONY: templates test lint clean bootstrap security mermaid diagrams bench
 
 bootstrap: $(BOOTSTRAPPED)
 
@@ -72,6 +72,10 @@ diagrams: $(BOOTSTRAPPED) $(MERMAID_CLI)
 # The scan runs first, so pytest's summary is the run's last line.
 test: $(BOOTSTRAPPED) mermaid security
 	$(BIN)/python -m pytest -q -n 2
+
+# Timings, sizes and dependency chains, printed (not a test: figures depend on the machine).
+bench: $(BOOTSTRAPPED)
+	$(BIN)/python tools/bench.py
 
 lint: $(BOOTSTRAPPED)
 	$(BIN)/ruff check src tests examples

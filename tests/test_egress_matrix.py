@@ -4,6 +4,7 @@ could not start; where the checker models the missing path (the image), it flags
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 
@@ -47,7 +48,9 @@ def network_config(nat_mode: str, endpoints: str) -> NetworkConfig:
 
 @functools.cache
 def service_config(image: str, secrets: str, exec_: str) -> ServiceConfig:
-    return ServiceConfig(image=IMAGES[image], container=SECRETS[secrets], enable_exec=EXEC[exec_])
+    # ECS Exec needs a writable root filesystem.
+    container = dataclasses.replace(SECRETS[secrets], readonly_root_filesystem=not EXEC[exec_])
+    return ServiceConfig(image=IMAGES[image], container=container, enable_exec=EXEC[exec_])
 
 
 @functools.cache

@@ -173,7 +173,7 @@ class ContainerOptions:
             if name in CREDENTIAL_ENVIRONMENT_NAMES:
                 raise ConfigError(f"container.environment: {name!r} carries credentials; pass it in secrets instead")
         for name, arn in self.secrets:
-            if not (SECRETS_MANAGER_ARN.match(arn) or SSM_PARAMETER_ARN.match(arn)):
+            if not (SECRETS_MANAGER_ARN.fullmatch(arn) or SSM_PARAMETER_ARN.fullmatch(arn)):
                 raise ConfigError(
                     f"container.secrets: {name!r} = {arn!r} is not a Secrets Manager or SSM Parameter Store ARN "
                     "(arn:aws:secretsmanager:...:secret:... or arn:aws:ssm:...:parameter/...)"
@@ -187,11 +187,11 @@ class ContainerOptions:
 
     @property
     def secrets_manager_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SECRETS_MANAGER_ARN.match(arn)]
+        return [arn for _, arn in self.secrets if SECRETS_MANAGER_ARN.fullmatch(arn)]
 
     @property
     def ssm_parameter_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SSM_PARAMETER_ARN.match(arn)]
+        return [arn for _, arn in self.secrets if SSM_PARAMETER_ARN.fullmatch(arn)]
 
 
 @dataclass(frozen=True)
@@ -418,7 +418,7 @@ class ServiceConfig:
         memory: task memory in MiB (default 512); valid for ``cpu`` (Fargate's pairs).
         cpu_architecture: ``X86_64`` (default) or ``ARM64`` (Graviton, about 20% cheaper).
         platform_version: Fargate platform version, written out (default ``1.4.0``).
-        enable_exec: ECS Exec (default False).
+        enable_exec: ECS Exec (default False); needs ``container.readonly_root_filesystem = False``.
         egress_ports: TCP ports the tasks may open to any address (default ``(443,)``: registry, logs, AWS APIs).
         log_retention_days: default of the ``LogRetentionInDays`` parameter (default 30).
         tags: extra tags for every taggable resource (default none).
@@ -491,6 +491,14 @@ class ServiceConfig:
             raise ConfigError(
                 f"routing: only used with load_balancer.kind 'shared', not {kind!r}; a load balancer of the service's "
                 "own forwards every request to it"
+            )
+        if self.enable_exec and self.container.readonly_root_filesystem:
+            # ECS Developer Guide, ECS Exec considerations: the SSM agent ECS Exec starts in the container writes
+            # to its file system. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+            raise ConfigError(
+                "enable_exec, container.readonly_root_filesystem: ECS Exec needs a writable root filesystem (ECS "
+                "Developer Guide, ECS Exec considerations); set container.readonly_root_filesystem = false to use "
+                "ECS Exec, or enable_exec = false to keep the root filesystem read-only"
             )
         if self.scaling.target_requests_per_target is not None and not self.load_balancer.is_application:
             raise ConfigError(
