@@ -35,7 +35,8 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
         from importlib.metadata import version
 
-        parser.exit(EXIT_OK, f"{PROG} {version(PROG)}\n")
+        print(f"{PROG} {version(PROG)}")
+        parser.exit(EXIT_OK)
 
 
 def _path(text: str) -> str:

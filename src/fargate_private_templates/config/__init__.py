@@ -4,8 +4,11 @@ Every bad value or combination raises ``ConfigError`` naming the field by its fu
 allowed.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .errors import ConfigError
-from .file import Deployment, parse_config, read_config
 from .ingress import IngressConfig
 from .network import ENDPOINT_PRESETS, ENDPOINTS, NAT_MODES, NetworkConfig
 from .reachability import check_reachability
@@ -19,6 +22,19 @@ from .service import (
     ScalingOptions,
     ServiceConfig,
 )
+
+if TYPE_CHECKING:
+    from .file import Deployment, parse_config, read_config
+
+
+def __getattr__(name: str) -> Any:
+    # The TOML reader (and tomllib) only when a config file is read: rendering the catalogue does not need it.
+    if name in ("Deployment", "parse_config", "read_config"):
+        from . import file
+
+        return getattr(file, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ENDPOINTS",

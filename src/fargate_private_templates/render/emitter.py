@@ -23,6 +23,8 @@ _PLAIN = re.compile(
     r"[A-Za-z0-9_/$(](?:[A-Za-z0-9_./$+=,;()@{}\-]|:(?=[A-Za-z0-9_./$+=,;()@{}:\-]))*(?: [A-Za-z0-9_./$+=,;()@{}\-]+)*"
 )
 _STR_TAG = "tag:yaml.org,2002:str"
+# What PyYAML writes as a new line (and then indents as the context wants).
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 
 
 class Unusual(Exception):
@@ -100,7 +102,7 @@ class Emitter:
             raise Unusual("empty collection")
 
     def _literal_block(self, lines: list[str], head: str, tag: str, text: str, indent: int) -> None:
-        if not text or text[0] in " \n" or text.endswith("\n\n") or re.search("[\r\x85\u2028\u2029]", text):
+        if not text or text[0] in " \n" or text.endswith("\n\n") or _LINE_BREAK.search(text.replace("\n", "")):
             raise Unusual("literal block needing hints")
         chomp = "" if text.endswith("\n") else "-"
         pad = " " * (indent + INDENT)
@@ -145,6 +147,6 @@ class Emitter:
         tag, _, value = key
         text = self._dump(value if tag is None else self._tagged(tag, value))
         text = text.removesuffix("\n...\n").removesuffix("\n")
-        if "\n" in text:
+        if _LINE_BREAK.search(text):
             raise Unusual("a scalar PyYAML writes on several lines")
         return text

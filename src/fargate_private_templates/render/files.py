@@ -68,11 +68,15 @@ def check_folder(out_dir: Path) -> None:
             raise OutputError(f"{out_dir}: cannot create the folder ({existing} is a broken symbolic link)")
         existing = existing.parent
     if not existing.is_dir():
-        where = "is a file" if existing == out_dir else f"cannot be created ({existing} is a file)"
-        raise OutputError(f"{out_dir}: {where}, not a folder")
+        why = "is a file, not a folder" if existing == out_dir else f"cannot create the folder ({existing} is a file)"
+        raise OutputError(f"{out_dir}: {why}")
     if not os.access(existing, os.W_OK | os.X_OK):
-        verb = "is not writable" if existing == out_dir else f"cannot be created ({existing} is not writable)"
-        raise OutputError(f"{out_dir}: {verb}")
+        why = (
+            "the folder is not writable"
+            if existing == out_dir
+            else f"cannot create the folder ({existing} is not writable)"
+        )
+        raise OutputError(f"{out_dir}: {why}")
 
 
 def _mode(path: Path) -> int | None:
