@@ -179,3 +179,20 @@ def test_the_fast_writer_gives_pyyamls_bytes_for_odd_values() -> None:
         except renderer.Unusual:
             pass
     assert fast_paths > 300  # most trees really take the fast path
+
+
+def test_the_scheduled_task_example_writes_where_the_readme_says(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert ".venv/bin/python examples/scheduled_task.py        # writes build/scheduled-task.yaml" in readme
+    output = ROOT / "build" / "scheduled-task.yaml"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "scheduled_task.py")], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout == f"wrote {output}\n", result.stderr
+    assert list(tmp_path.iterdir()) == [] and "AssignPublicIp: DISABLED" in output.read_text()
+
+
+def test_the_readme_runs_the_cli_one_way() -> None:
+    readme = (ROOT / "README.md").read_text()
+    runs = [line for line in readme.splitlines() if line.lstrip("$ ").startswith("fargate-private-templates ")]
+    assert runs == [] and readme.count(".venv/bin/fargate-private-templates") > 15
