@@ -492,14 +492,7 @@ class ServiceConfig:
                 f"routing: only used with load_balancer.kind 'shared', not {kind!r}; a load balancer of the service's "
                 "own forwards every request to it"
             )
-        if self.enable_exec and self.container.readonly_root_filesystem:
-            # ECS Developer Guide, ECS Exec considerations: the SSM agent ECS Exec starts in the container writes
-            # to its file system. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
-            raise ConfigError(
-                "enable_exec, container.readonly_root_filesystem: ECS Exec needs a writable root filesystem (ECS "
-                "Developer Guide, ECS Exec considerations); set container.readonly_root_filesystem = false to use "
-                "ECS Exec, or enable_exec = false to keep the root filesystem read-only"
-            )
+        v.exec_needs_writable_root(self.enable_exec, self.container.readonly_root_filesystem)
         if self.scaling.target_requests_per_target is not None and not self.load_balancer.is_application:
             raise ConfigError(
                 f"scaling.target_requests_per_target: request-count scaling needs an ALB, not load_balancer.kind "

@@ -156,3 +156,15 @@ def pairs(field: str, value: object) -> tuple[tuple[str, str], ...]:
             raise ConfigError(f"{field}: {shown(name)} is given twice")
         found.append((name, item[1]))
     return tuple(found)
+
+
+def exec_needs_writable_root(enable_exec: bool, readonly_root_filesystem: bool) -> None:
+    """ECS Exec starts the SSM agent inside the container, which writes to the container's file system (ECS
+    Developer Guide, ECS Exec considerations: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html).
+    """
+    if enable_exec and readonly_root_filesystem:
+        raise ConfigError(
+            "enable_exec, container.readonly_root_filesystem: ECS Exec needs a writable root filesystem (ECS "
+            "Developer Guide, ECS Exec considerations); set container.readonly_root_filesystem = false to use "
+            "ECS Exec, or enable_exec = false to keep the root filesystem read-only"
+        )
