@@ -196,3 +196,11 @@ def test_the_readme_runs_the_cli_one_way() -> None:
     readme = (ROOT / "README.md").read_text()
     runs = [line for line in readme.splitlines() if line.lstrip("$ ").startswith("fargate-private-templates ")]
     assert runs == [] and readme.count(".venv/bin/fargate-private-templates") > 15
+
+
+def test_template_dict_is_what_troposphere_gives() -> None:
+    from fargate_private_templates.catalogue import CATALOGUE
+
+    for entry in CATALOGUE:
+        template = entry.build()
+        assert renderer.template_dict(template) == template.to_dict(), entry.filename

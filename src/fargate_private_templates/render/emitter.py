@@ -23,6 +23,8 @@ _PLAIN = re.compile(
     r"[A-Za-z0-9_/$(](?:[A-Za-z0-9_./$+=,;()@{}\-]|:(?=[A-Za-z0-9_./$+=,;()@{}:\-]))*(?: [A-Za-z0-9_./$+=,;()@{}\-]+)*"
 )
 _STR_TAG = "tag:yaml.org,2002:str"
+# Longer scalars go to PyYAML, which folds lines past its width (10,000 here).
+_LONGEST_QUICK = 4_000
 # What PyYAML writes as a new line (and then indents as the context wants).
 _LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 
@@ -41,7 +43,8 @@ class Emitter:
         literal: type,
         dump: Callable[[Any], str],
     ) -> None:
-        self._resolver = dumper(None)
+        # Never writes: its resolver and scalar analysis are PyYAML's own rules for which style a scalar needs.
+        self._resolver = dumper(None, allow_unicode=True)
         self._tagged = tagged
         self._literal = literal
         self._dump = dump
@@ -138,10 +141,21 @@ class Emitter:
     def _string(self, tag: str | None, text: str) -> str:
         if self._plain(text):
             return text if tag is None else f"{tag} {text}"
+        if tag is None and len(text) < _LONGEST_QUICK:
+            # PyYAML's own analysis and choice of style (Emitter.choose_scalar_style), for a value in block context.
+            analysis = self._resolver.analyze_scalar(text)
+            if not analysis.multiline:
+                if analysis.allow_block_plain and self._resolves_to_str(text):
+                    return text
+                if analysis.allow_single_quoted:
+                    return "'" + text.replace("'", "''") + "'"
         return self._scalar_text((tag, str, text))
 
     def _plain(self, text: str) -> bool:
-        return bool(_PLAIN.fullmatch(text)) and self._resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+        return bool(_PLAIN.fullmatch(text)) and self._resolves_to_str(text)
+
+    def _resolves_to_str(self, text: str) -> bool:
+        return self._resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
     def _scalar_uncached(self, key: tuple[str | None, type, Any]) -> str:
         tag, _, value = key

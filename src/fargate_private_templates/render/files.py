@@ -11,7 +11,9 @@ import errno
 import os
 import stat
 from collections.abc import Mapping
-from pathlib import Path
+
+# Paths as strings (os.path), not pathlib: a render does not otherwise import pathlib, and startup counts (make bench).
+PathLike = str | os.PathLike[str]
 
 # os.open applies the umask to this, as any program creating a file does.
 NEW_FILE_MODE = 0o666
@@ -38,57 +40,58 @@ def describe(error: OSError) -> str:
     return reasons.get(error.errno or 0, (error.strerror or str(error)).lower())
 
 
-def _differs(path: Path, text: str) -> bool:
+def _differs(path: str, text: str) -> bool:
     try:
-        return path.read_bytes() != text.encode("utf-8")
+        with open(path, "rb") as handle:
+            return handle.read() != text.encode("utf-8")
     except FileNotFoundError:
         return True
     except OSError as error:
         raise OutputError(f"{path}: cannot read ({describe(error)})") from None
 
 
-def changed_files(out_dir: Path, files: Mapping[str, str]) -> list[str]:
+def changed_files(out_dir: PathLike, files: Mapping[str, str]) -> list[str]:
     """Names whose content on disk differs from ``files`` (missing files included)."""
+    folder = os.fspath(out_dir)
     for name in files:
-        path = out_dir / name
-        if path.is_dir():
+        path = os.path.join(folder, name)
+        if os.path.isdir(path):
             raise OutputError(f"{path}: a folder of that name is in the way of the file")
-        if path.exists() and not path.is_file():
+        if os.path.lexists(path) and not os.path.isfile(path):
             raise OutputError(f"{path}: something that is not a regular file is in the way")
-    return [name for name in files if _differs(out_dir / name, files[name])]
+    return [name for name in files if _differs(os.path.join(folder, name), files[name])]
 
 
-def check_folder(out_dir: Path) -> None:
+def check_folder(out_dir: PathLike) -> None:
     """Refuses, before anything is written, a folder that cannot be created or written to."""
-    if str(out_dir) == "":
+    folder = os.fspath(out_dir)
+    if not folder.strip():
         raise OutputError("output folder: the path is empty")
-    existing = out_dir
-    while not existing.exists():
-        if existing.is_symlink():
-            raise OutputError(f"{out_dir}: cannot create the folder ({existing} is a broken symbolic link)")
-        existing = existing.parent
-    if not existing.is_dir():
-        why = "is a file, not a folder" if existing == out_dir else f"cannot create the folder ({existing} is a file)"
-        raise OutputError(f"{out_dir}: {why}")
+    existing = folder
+    while not os.path.exists(existing):
+        if os.path.islink(existing):
+            raise OutputError(f"{folder}: cannot create the folder ({existing} is a broken symbolic link)")
+        existing = os.path.dirname(existing.rstrip(os.sep)) or "."
+    if not os.path.isdir(existing):
+        why = "is a file, not a folder" if existing == folder else f"cannot create the folder ({existing} is a file)"
+        raise OutputError(f"{folder}: {why}")
     if not os.access(existing, os.W_OK | os.X_OK):
-        why = (
-            "the folder is not writable"
-            if existing == out_dir
-            else f"cannot create the folder ({existing} is not writable)"
-        )
-        raise OutputError(f"{out_dir}: {why}")
+        mine = existing == folder
+        why = "the folder is not writable" if mine else f"cannot create the folder ({existing} is not writable)"
+        raise OutputError(f"{folder}: {why}")
 
 
-def _mode(path: Path) -> int | None:
+def _mode(path: str) -> int | None:
     try:
-        return stat.S_IMODE(path.stat().st_mode)
+        return stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         return None
 
 
-def _write_temporary(path: Path, text: str) -> Path:
+def _write_temporary(path: str, text: str) -> str:
     """``text`` in a new file beside ``path``, with ``path``'s permissions if it exists, else the umask's."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     mode = _mode(path)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE if mode is None else mode)
     try:
@@ -97,36 +100,35 @@ def _write_temporary(path: Path, text: str) -> Path:
         if mode is not None:
             os.chmod(temporary, mode)  # the umask may have taken bits the file had
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
     return temporary
 
 
-def write_files(out_dir: Path, files: Mapping[str, str]) -> list[str]:
+def write_files(out_dir: PathLike, files: Mapping[str, str]) -> list[str]:
     """Writes each changed file; every target is checked and every file written aside before any is replaced."""
-    check_folder(out_dir)
-    changed = changed_files(out_dir, files)
+    folder = os.fspath(out_dir)
+    check_folder(folder)
+    changed = changed_files(folder, files)
     if not changed:
         return []
-    created = not out_dir.exists()
-    written: list[tuple[Path, Path]] = []
-    target = out_dir
+    created = not os.path.exists(folder)
+    written: list[tuple[str, str]] = []
+    target = folder
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         for name in changed:
-            target = out_dir / name
+            target = os.path.join(folder, name)
             written.append((_write_temporary(target, files[name]), target))
     except OSError as error:
         for temporary, _ in written:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
         if created:
-            _remove_empty(out_dir)
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
         raise OutputError(f"{target}: cannot write ({describe(error)})") from None
     for temporary, target in written:
         os.replace(temporary, target)
     return changed
-
-
-def _remove_empty(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        folder.rmdir()

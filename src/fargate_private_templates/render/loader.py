@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
 from typing import Any
 
 import yaml
@@ -170,12 +170,13 @@ def decode(data: bytes, source: str, what: str) -> str:
         ) from None
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes; a missing file, a folder or an unreadable file is refused in words naming it."""
     if not str(path).strip():
         raise TemplateLoadError("the path is empty; give a file")
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except IsADirectoryError:
         raise TemplateLoadError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
@@ -184,7 +185,7 @@ def read_bytes(path: str | Path) -> bytes:
         raise TemplateLoadError(f"{path}: cannot read ({describe(exc)})") from None
 
 
-def load_template(path: str | Path) -> dict[str, Any]:
+def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The template at ``path`` as a dict, every intrinsic in its long form (``{"Ref": ...}``)."""
     text = decode(read_bytes(path), str(path), "a YAML or JSON template")
     return parse_template(text, str(path))

@@ -133,9 +133,46 @@ def _short_form(node: Any, in_condition: bool = False) -> Any:
     return {key: _short_form(value, in_condition) for key, value in node.items()}
 
 
+# Template.to_dict()'s sections and the attributes holding them.
+_TEMPLATE_SECTIONS = (
+    ("Description", "description"),
+    ("Metadata", "metadata"),
+    ("Conditions", "conditions"),
+    ("Mappings", "mappings"),
+    ("Outputs", "outputs"),
+    ("Parameters", "parameters"),
+    ("AWSTemplateFormatVersion", "version"),
+    ("Transform", "transform"),
+    ("Rules", "rules"),
+    ("Globals", "globals"),
+)
+
+
+def _encoded(node: Any) -> Any:
+    """troposphere's encode_to_dict, without its second walk: an object's to_dict() is already plain data."""
+    to_dict = getattr(node, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()
+    if isinstance(node, (list, tuple)):
+        return [_encoded(item) for item in node]
+    if isinstance(node, dict):
+        return {key: _encoded(value) for key, value in node.items()}
+    if hasattr(node, "JSONrepr"):  # awacs
+        return _encoded(node.JSONrepr())
+    return node
+
+
+def template_dict(template: Template) -> dict[str, Any]:
+    """What ``template.to_dict()`` gives (a test holds them equal), in one walk instead of one per nesting level."""
+    sections = {key: getattr(template, attribute) for key, attribute in _TEMPLATE_SECTIONS}
+    raw = {key: value for key, value in sections.items() if value}
+    raw["Resources"] = template.resources
+    return _encoded(raw)
+
+
 def ordered_dict(template: Template) -> dict[str, Any]:
     """The template as a plain dict, sections and resource keys in the conventional order."""
-    raw = template.to_dict()
+    raw = template_dict(template)
     ordered = {key: raw[key] for key in SECTION_ORDER if key in raw}
     unknown = set(raw) - set(SECTION_ORDER)
     if unknown:
