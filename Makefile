@@ -30,7 +30,7 @@ DIAGRAMS := build/diagrams
 FRONT_DOOR_EXAMPLE := $(addprefix tests/golden/examples/shared-alb/,network.yaml ingress.yaml service-web.yaml service-docs.yaml service-api.yaml)
 NPM_CI := PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
-.PHONY: templates test lint clean bootstrap security mermaid diagrams
+.PHONY: templates test lint clean bootstrap security mermaid diagrams bench
 
 bootstrap: $(BOOTSTRAPPED)
 
@@ -83,6 +83,10 @@ diagrams: $(BOOTSTRAPPED) $(MERMAID_CLI)
 # The scan runs first, so pytest's summary is the run's last line.
 test: $(BOOTSTRAPPED) mermaid security
 	$(BIN)/python -m pytest -q -n 2
+
+# Timings, sizes and dependency chains, printed (not a test: figures depend on the machine).
+bench: $(BOOTSTRAPPED)
+	$(BIN)/python tools/bench.py
 
 lint: $(BOOTSTRAPPED)
 	$(BIN)/ruff check src tests examples

@@ -3,17 +3,26 @@
 It imports the private subnets, the VPC and the cluster through the export contract (never by spelling export
 names), and adds something of its own: an EventBridge schedule that runs a task with ``AssignPublicIp: DISABLED``.
 
-    python examples/scheduled_task.py > scheduled-task.yaml
-    fargate-private-templates check templates/network.yaml scheduled-task.yaml
+    .venv/bin/python examples/scheduled_task.py        # writes build/scheduled-task.yaml (build/ is git-ignored)
+    .venv/bin/fargate-private-templates check templates/network.yaml build/scheduled-task.yaml
+
+``--stdout`` prints the template instead.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 from awacs import ecs as ecs_actions
 from awacs import iam as iam_actions
 from troposphere import GetAtt, Output, Parameter, Ref, Sub, Template, ec2, ecs, events, iam, logs
 
 from fargate_private_templates import NetworkImports, policies, render_yaml
+from fargate_private_templates.render.files import write_files
+
+# The repository's build/ folder, wherever the script is run from.
+OUTPUT = Path(__file__).resolve().parent.parent / "build" / "scheduled-task.yaml"
 
 
 def build_scheduled_task(schedule: str = "cron(0 3 * * ? *)") -> Template:
@@ -140,4 +149,9 @@ def build_scheduled_task(schedule: str = "cron(0 3 * * ? *)") -> Template:
 
 
 if __name__ == "__main__":
-    print(render_yaml(build_scheduled_task()), end="")
+    text = render_yaml(build_scheduled_task())
+    if sys.argv[1:] == ["--stdout"]:
+        print(text, end="")
+    else:
+        write_files(OUTPUT.parent, {OUTPUT.name: text})
+        print(f"wrote {OUTPUT}")

@@ -117,7 +117,7 @@ def test_readme_shows_the_real_run_on_the_join_pair(monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(root)
     arguments = ["tests/fixtures/checks/join/network.yaml", "tests/fixtures/checks/join/service.yaml"]
     main(["check", *arguments])
-    run = f"$ fargate-private-templates check {' '.join(arguments)}\n{capsys.readouterr().out}```"
+    run = f"$ .venv/bin/fargate-private-templates check {' '.join(arguments)}\n{capsys.readouterr().out}```"
     assert run in (root / "README.md").read_text()
     main(["check", arguments[1]])
     summary = capsys.readouterr().out.splitlines()[-1]

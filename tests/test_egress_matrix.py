@@ -5,6 +5,7 @@ refused ones."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 
@@ -48,7 +49,9 @@ def network_config(nat_mode: str, endpoints: str) -> NetworkConfig:
 
 @functools.cache
 def service_config(image: str, secrets: str, exec_: str) -> ServiceConfig:
-    return ServiceConfig(image=IMAGES[image], container=SECRETS[secrets], enable_exec=EXEC[exec_])
+    # ECS Exec needs a writable root filesystem.
+    container = dataclasses.replace(SECRETS[secrets], readonly_root_filesystem=not EXEC[exec_])
+    return ServiceConfig(image=IMAGES[image], container=container, enable_exec=EXEC[exec_])
 
 
 @functools.cache

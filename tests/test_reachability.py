@@ -29,7 +29,12 @@ def test_ecr_on_an_endpoints_only_network_goes_through_the_endpoints() -> None:
 def test_nat_carries_what_no_endpoint_serves_and_endpoints_win_where_they_exist() -> None:
     network = NetworkConfig(endpoints="ecr")
     (result,) = check_reachability(
-        network, [ServiceConfig(container=ContainerOptions(secrets={"DB": SECRET}), enable_exec=True)]
+        network,
+        [
+            ServiceConfig(
+                container=ContainerOptions(secrets={"DB": SECRET}, readonly_root_filesystem=False), enable_exec=True
+            )
+        ],
     )
     assert [(r.what, r.via) for r in result.routes] == [
         ("image (ecr)", "VPC endpoints (s3, ecr.api, ecr.dkr)"),
@@ -52,7 +57,11 @@ def test_nat_carries_what_no_endpoint_serves_and_endpoints_win_where_they_exist(
             "secretsmanager",
         ),
         (ENDPOINTS_ONLY, ServiceConfig(container=ContainerOptions(secrets={"FLAGS": PARAMETER})), "add endpoints ssm"),
-        (ENDPOINTS_ONLY, ServiceConfig(enable_exec=True), "add endpoints ssmmessages"),
+        (
+            ENDPOINTS_ONLY,
+            ServiceConfig(container=ContainerOptions(readonly_root_filesystem=False), enable_exec=True),
+            "add endpoints ssmmessages",
+        ),
         (
             NetworkConfig(nat_mode="none", endpoints=["ecr.api", "ecr.dkr", "logs"]),
             ServiceConfig(

@@ -89,7 +89,9 @@ def _assert_ecs_controls(template: dict) -> None:
     assert service["PlatformVersion"] in ("LATEST", "1.4.0")  # ECS.10
     for container in _containers(template):
         assert container["Privileged"] is False  # ECS.4
-        assert container["ReadonlyRootFilesystem"] is True  # ECS.5
+        if not service.get("EnableExecuteCommand"):
+            # ECS.5; ECS Exec's agent needs a writable root filesystem, so it is traded there (README, ECS.5 row).
+            assert container["ReadonlyRootFilesystem"] is True
         names = {e["Name"] for e in container.get("Environment", [])}
         assert not names & {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"}  # ECS.8
         assert container["LogConfiguration"]["LogDriver"] == "awslogs"  # ECS.9

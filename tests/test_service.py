@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import catalogue_dict, lint_findings, resources_of_type
 
@@ -39,6 +41,7 @@ VARIANTS = {
         container=ContainerOptions(
             secrets={"DB_PASSWORD": SECRET, "API_KEY": SECRET_BY_NAME, "FLAGS": PARAMETER},
             environment={"LOG_LEVEL": "info"},
+            readonly_root_filesystem=False,
         ),
         enable_exec=True,
         scaling=ScalingOptions(target_requests_per_target=500),
@@ -134,11 +137,37 @@ def test_task_security_group_admits_only_the_load_balancer(variant: str) -> None
     assert [(r["FromPort"], r["ToPort"], r["CidrIp"]) for r in lb_group["SecurityGroupIngress"]] == [
         (p, p, "0.0.0.0/0") for p in expected_ports
     ]
-    assert [r["DestinationSecurityGroupId"] for r in lb_group["SecurityGroupEgress"]] == [
-        {"Fn::GetAtt": ["TaskSecurityGroup", "GroupId"]}
+    # Inline, only the rule that matches no traffic (it keeps EC2's allow-all egress away); the real egress is a
+    # separate resource, to the task group's container port only.
+    assert lb_group["SecurityGroupEgress"] == [
+        {
+            "IpProtocol": "icmp",
+            "FromPort": 252,
+            "ToPort": 86,
+            "CidrIp": "255.255.255.255/32",
+            "Description": "Disallow all traffic",
+        }
+    ]
+    egress = [r["Properties"] for r in resources_of_type(template, "AWS::EC2::SecurityGroupEgress").values()]
+    assert egress == [
+        {
+            "GroupId": {"Fn::GetAtt": ["LoadBalancerSecurityGroup", "GroupId"]},
+            "IpProtocol": "tcp",
+            "FromPort": config.container.port,
+            "ToPort": config.container.port,
+            "DestinationSecurityGroupId": {"Fn::GetAtt": ["TaskSecurityGroup", "GroupId"]},
+            "Description": "Traffic and health checks to the tasks' container port",
+        }
     ]
     every_rule = lb_group["SecurityGroupIngress"] + lb_group["SecurityGroupEgress"] + task_group["SecurityGroupEgress"]
-    assert all(r.get("Description") for r in every_rule + rules)
+    assert all(r.get("Description") for r in every_rule + rules + egress)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_load_balancer_group_does_not_wait_for_the_task_group(variant: str) -> None:
+    """The load balancer's group refers to no other resource, so the load balancer starts without the tasks' group."""
+    lb_group = _build(variant)["Resources"]["LoadBalancerSecurityGroup"]
+    assert "TaskSecurityGroup" not in json.dumps(lb_group) and "DependsOn" not in lb_group
 
 
 def test_execution_role_pulls_only_from_the_configured_repository() -> None:

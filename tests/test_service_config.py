@@ -135,6 +135,18 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
         ({"health_check": {"grace_period": -1}}, "health_check.grace_period: -1", "0 to 7200"),
         ({"load_balancer": {"deletion_protection": "no"}}, "load_balancer.deletion_protection: 'no'", "true or false"),
         ({"enable_exec": 1}, "enable_exec: 1", "true or false"),
+        (
+            {"enable_exec": True},
+            "enable_exec, container.readonly_root_filesystem:",
+            "ECS Exec needs a writable root filesystem",
+        ),
+        ({"name": "web\n"}, "name: 'web\\n'", "lowercase"),
+        ({"image": {"tag": "1.0\n"}}, "image.tag: '1.0\\n'", "letters, digits"),
+        (
+            {"container": {"secrets": {"DB": SECRET + "\n"}}},
+            "container.secrets: 'DB' =",
+            "is not a Secrets Manager or SSM Parameter Store ARN",
+        ),
         ({"container": "app"}, "container: 'app'", "not a ContainerOptions"),
     ],
 )

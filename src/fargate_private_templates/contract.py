@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from enum import StrEnum
-from typing import Final
 
 from troposphere import (
     AWSHelperFn,
@@ -39,13 +38,10 @@ from troposphere import (
 )
 
 from .config.patterns import STACK_NAME
+from .config.references import EXPORTS, REFERENCE_MODES, STACK_OUTPUTS
 
 NETWORK_STACK_PARAMETER = "NetworkStackName"
 INGRESS_STACK_PARAMETER = "IngressStackName"
-# Reference modes of a consumer template (see the module docstring).
-EXPORTS: Final = "exports"
-STACK_OUTPUTS: Final = "stack_outputs"
-REFERENCE_MODES: Final = (EXPORTS, STACK_OUTPUTS)
 # Comma-joined lists, because an export value must be a string.
 LIST_SEPARATOR = ","
 # An export's value cannot be empty.

@@ -316,7 +316,8 @@ class Resolver:
             return Unknown("a malformed Ref")
         if name in self.resources(template):
             return ResourceRef(template, name)
-        if name in (self.templates.get(template, {}).get("Parameters") or {}):
+        parameters = self.templates.get(template, {}).get("Parameters")
+        if isinstance(parameters, dict) and name in parameters:
             return Unknown(f"parameter {name}", variable=name)
         if name.startswith("AWS::"):
             return Unknown(f"pseudo parameter {name}", variable=name)

@@ -1,5 +1,5 @@
 """The front doors: the command line, the Mermaid diagram and parameter overrides. Logic lives in the library."""
 
-from .main import main
+from .main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

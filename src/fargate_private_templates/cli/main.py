@@ -6,25 +6,65 @@ Exit codes: 0 success, 1 check findings or drift, 2 bad usage or bad input (one 
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-
-from ..catalogue import render_catalogue
-from ..config.errors import ConfigError
-from ..render.files import changed_files, write_files
-from ..render.loader import TemplateLoadError, load_template
-from ..render.renderer import render_yaml
-from ..stacks import load_config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "fargate-private-templates"
+# An error is one line: a value of any size is cut, the start kept (it names the file and the key).
+MAX_ERROR_LENGTH = 400
+
+
+def _terminal_width() -> int:
+    """What shutil.get_terminal_size() gives, without importing shutil (and bz2, lzma) at every start."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    # argparse builds a formatter for every argument added; its default width comes from shutil.
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_terminal_width() - 2)
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line and exit 2, like every other bad input.
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        from ..config.errors import shorten
+
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shorten(message, MAX_ERROR_LENGTH)}\n")
+
+
+class _Version(argparse.Action):
+    """--version, read from the installed package's metadata only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import version
+
+        print(f"{PROG} {version(PROG)}")
+        parser.exit(EXIT_OK)
+
+
+def _path(text: str) -> str:
+    """A path argument; an empty one is refused here, before it can mean the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the path is empty")
+    return text
 
 
 def _print(text: str) -> None:
@@ -32,20 +72,29 @@ def _print(text: str) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    import os.path
+
+    from ..render.files import changed_files, write_files
+
     if args.config:
+        from ..render.renderer import render_yaml
+        from ..stacks import load_config
+
         files = {name: render_yaml(template) for name, template in load_config(args.config).items()}
-        out_dir = Path(args.out or ".")
+        out_dir = os.path.normpath(args.out or ".")
     else:
+        from ..catalogue import render_catalogue
+
         files = render_catalogue()
-        out_dir = Path(args.out or "templates")
+        out_dir = os.path.normpath(args.out or "templates")
     if args.check:
         stale = changed_files(out_dir, files)
         for name in stale:
-            print(f"would change: {out_dir / name}")
+            print(f"would change: {os.path.join(out_dir, name)}")
         print(f"{len(files) - len(stale)} of {len(files)} templates up to date in {out_dir}")
         return EXIT_FINDINGS if stale else EXIT_OK
     for name in write_files(out_dir, files):
-        print(f"wrote {out_dir / name}")
+        print(f"wrote {os.path.join(out_dir, name)}")
     print(f"{len(files)} templates in {out_dir}")
     return EXIT_OK
 
@@ -61,6 +110,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _diagram(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .diagram import mermaid_for_files
     from .mermaid import embed_diagram
 
@@ -74,6 +125,7 @@ def _diagram(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
+    from ..render.loader import load_template
     from .params import parameter_overrides
 
     _print(parameter_overrides(load_template(args.template), args.format))
@@ -100,22 +152,31 @@ def _subcommand(commands: argparse._SubParsersAction, name: str, summary: str, e
         help=summary,
         description=summary,
         epilog=f"example:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="CloudFormation for ECS Fargate tasks with only private IPs.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(
+        prog=PROG,
+        description="CloudFormation for ECS Fargate tasks with only private IPs.",
+        epilog=f"run `{PROG} COMMAND --help` for a command's options and an example",
+    )
+    parser.add_argument("--version", action=_Version)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=_Parser)
 
     render = _subcommand(
         commands,
         "render",
         "Render the committed catalogue into templates/, or the stacks a config file describes.",
-        f"{PROG} render --config examples/alb-per-az-nat.toml --out build/",
+        f"{PROG} render --config examples/alb-per-az-nat.toml --out build/alb-per-az-nat",
     )
-    render.add_argument("--config", metavar="FILE", help="TOML file describing a network and its services")
-    render.add_argument("--out", metavar="DIR", help="output folder (default: templates, or . with --config)")
+    render.add_argument("--config", metavar="FILE", type=_path, help="TOML file describing a network and its services")
+    render.add_argument(
+        "--out",
+        metavar="DIR",
+        type=_path,
+        help="output folder (default: templates/, or the current folder with --config)",
+    )
     render.add_argument("--check", action="store_true", help="write nothing; list files that would change, exit 1")
     render.set_defaults(handler=_render)
 
@@ -125,8 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Prove tasks have only private IPs and a path to their registry, across the templates given.",
         f"{PROG} check templates/network.yaml templates/service-alb.yaml",
     )
-    check.add_argument("templates", nargs="+", metavar="TEMPLATE", help="YAML or JSON templates, joined by exports")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "templates", nargs="+", metavar="TEMPLATE", type=_path, help="YAML or JSON templates, joined by exports"
+    )
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or JSON for other tools"
+    )
     check.add_argument("--strict", action="store_true", help="fail on warnings too (what could not be proven)")
     check.set_defaults(handler=_check)
 
@@ -134,14 +199,25 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "diagram",
         "Draw the traffic and egress paths of the templates as a Mermaid flowchart.",
-        f"{PROG} diagram templates/network.yaml templates/service-alb.yaml",
+        f"{PROG} diagram templates/network.yaml templates/service-alb.yaml --embed README.md",
     )
-    diagram.add_argument("templates", nargs="+", metavar="TEMPLATE")
-    diagram.add_argument("--format", choices=("mermaid",), default="mermaid")
     diagram.add_argument(
-        "--detail", choices=("tiers", "subnets"), default="tiers", help="subnets: one node per subnet and NAT gateway"
+        "templates", nargs="+", metavar="TEMPLATE", type=_path, help="YAML or JSON templates, joined by exports"
     )
-    diagram.add_argument("--embed", metavar="MARKDOWN", help="replace the diagram block of this Markdown file")
+    diagram.add_argument("--format", choices=("mermaid",), default="mermaid", help="mermaid (the only format)")
+    diagram.add_argument(
+        "--detail",
+        choices=("tiers", "subnets"),
+        default="tiers",
+        help="tiers (default): public and private tiers; subnets: one node per subnet and NAT gateway",
+    )
+    diagram.add_argument(
+        "--embed",
+        metavar="MARKDOWN",
+        type=_path,
+        help="instead of printing, replace the block between <!-- diagram:begin --> and <!-- diagram:end --> "
+        "in this Markdown file",
+    )
     diagram.add_argument(
         "--block",
         metavar="NAME",
@@ -156,15 +232,21 @@ def build_parser() -> argparse.ArgumentParser:
         "Print every parameter with its default, ready for `aws cloudformation deploy --parameter-overrides`.",
         f"{PROG} params templates/service-alb.yaml --format json > service-params.json",
     )
-    params.add_argument("template", metavar="TEMPLATE")
-    params.add_argument("--format", choices=("cli", "json"), default="cli")
+    params.add_argument("template", metavar="TEMPLATE", type=_path, help="a YAML or JSON template")
+    params.add_argument(
+        "--format",
+        choices=("cli", "json"),
+        default="cli",
+        help="cli (default): one --parameter-overrides line; json: a file for --parameter-overrides file://...",
+    )
     params.set_defaults(handler=_params)
 
     rules = _subcommand(
         commands,
         "rules-path",
         "Print the folder of the cfn-lint custom rules, for `cfn-lint -a`.",
-        f'cfn-lint -a "$({PROG} rules-path)" templates/*.yaml',
+        # -a takes several folders, so `--` ends its list before the templates.
+        f'cfn-lint -a "$({PROG} rules-path)" -- templates/*.yaml',
     )
     rules.set_defaults(handler=_rules_path)
 
@@ -179,9 +261,51 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    collecting = gc.isenabled()
+    # A short-lived process: the cyclic garbage collector would spend about a tenth of a render walking objects
+    # that exit frees anyway (make bench). Switched back on for callers that run main() in their own process.
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def run() -> int:
+    """The installed command and ``python -m fargate_private_templates``: main(), then a quick exit."""
+    code = main()
+    # The interpreter collects garbage once more as it exits, walking everything the command built, which the exit
+    # frees anyway: freezing it skips that walk (a sixth of a render's time, make bench). Not in main(), which
+    # callers may run inside a longer-lived process.
+    gc.freeze()
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        # No subcommand: the usage and the list of commands, on stderr, and exit 2 like any usage error.
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    # Imported here, not at the top: each command loads only what it uses (a render neither the checker nor the
+    # template loader's callers), which keeps the command line quick to start.
+    from ..config.errors import ConfigError
+    from ..render.files import OutputError, describe
+    from ..render.loader import TemplateLoadError
+
     try:
         return args.handler(args)
-    except (ConfigError, TemplateLoadError, OSError) as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    except (ConfigError, TemplateLoadError, OutputError) as error:
+        return _fail(str(error))
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(f"{where}{describe(error)}")
+
+
+def _fail(message: str) -> int:
+    from ..config.errors import shorten
+
+    print(f"{PROG}: error: {shorten(message, MAX_ERROR_LENGTH)}", file=sys.stderr)
+    return EXIT_USAGE

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..config.errors import ConfigError
 from ..render.files import write_files
+from ..render.loader import decode, read_bytes
 
 # Nodes that are not resources get IDs with "_": logical IDs are alphanumeric, so these never collide.
 INTERNET = "ext_internet"
@@ -148,6 +149,9 @@ def embedded(markdown: str, diagram: str, block: str = "") -> str:
 
 def embed_diagram(path: Path, diagram: str, block: str = "") -> bool:
     """Rewrites a diagram block of a Markdown file (atomically); False when it was already current."""
-    text = path.read_text(encoding="utf-8")
-    updated = embedded(text, diagram, block)
+    text = decode(read_bytes(path), str(path), "a Markdown file")
+    try:
+        updated = embedded(text, diagram, block)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
     return bool(write_files(path.parent, {path.name: updated}))

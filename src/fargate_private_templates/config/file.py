@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .ingress import IngressConfig
 from .network import NetworkConfig
 from .partitions import check_regions
@@ -123,7 +123,7 @@ def _arguments(cls: type, table: Any, where: str) -> dict[str, Any]:
         # bool is an int in Python, but `cpu = true` is a mistake worth naming.
         if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
             wanted = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in expected)
-            raise _KeyError(f"{where}.{key}: {value!r} has the wrong type; expected {wanted}")
+            raise _KeyError(f"{where}.{key}: {shown(value)} has the wrong type; expected {wanted}")
         arguments[key] = _value(hints[key], key, value, where)
     return arguments
 
@@ -188,11 +188,26 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
 
 def read_config(path: str | Path) -> Deployment:
     """The configs of a TOML file; ConfigError names the file, and the key for a bad value."""
+    if not str(path).strip():
+        raise ConfigError("config file: the path is empty; give a TOML file")
     try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a file") from None
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
+        from ..render.files import describe
+
+        raise ConfigError(f"{path}: cannot read ({describe(error)})") from None
+    if not data.strip():
+        raise ConfigError(f"{path}: the file is empty; describe a network and at least one [[services]]")
+    if b"\0" in data:
+        raise ConfigError(f"{path}: a binary file, not a TOML config")
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not a usable config (nested too deeply)") from None
     return parse_config(document, str(path))

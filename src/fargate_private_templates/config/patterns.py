@@ -39,8 +39,8 @@ class SecretSources:
 
     @property
     def secrets_manager_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SECRETS_MANAGER_ARN.match(arn)]
+        return [arn for _, arn in self.secrets if SECRETS_MANAGER_ARN.fullmatch(arn)]
 
     @property
     def ssm_parameter_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SSM_PARAMETER_ARN.match(arn)]
+        return [arn for _, arn in self.secrets if SSM_PARAMETER_ARN.fullmatch(arn)]

@@ -7,7 +7,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Final
 
-from ..contract import EXPORTS, REFERENCE_MODES
 from . import validators as v
 from .errors import ConfigError
 from .image import (  # noqa: F401 (re-exported: the image options were part of this module)
@@ -25,6 +24,7 @@ from .patterns import (
     NAME,
     SecretSources,
 )
+from .references import EXPORTS, REFERENCE_MODES
 from .rollout import CapacityOptions, DeploymentOptions, SidecarOptions, validate_rollout
 from .routing import RoutingOptions
 from .task_size import FARGATE_MEMORY, fargate_memory  # noqa: F401 (re-exported)
@@ -242,7 +242,7 @@ class ServiceConfig:
         memory: task memory in MiB (default 512); valid for ``cpu`` (Fargate's pairs).
         cpu_architecture: ``X86_64`` (default) or ``ARM64`` (Graviton, about 20% cheaper).
         platform_version: Fargate platform version, written out (default ``1.4.0``).
-        enable_exec: ECS Exec (default False).
+        enable_exec: ECS Exec (default False); needs ``container.readonly_root_filesystem = False``.
         egress_ports: TCP ports the tasks may open to any address (default ``(443,)``: registry, logs, AWS APIs).
         log_retention_days: default of the ``LogRetentionInDays`` parameter (default 30).
         tags: extra tags for every taggable resource (default none).
@@ -330,6 +330,7 @@ class ServiceConfig:
                 f"routing: only used with load_balancer.kind 'shared', not {kind!r}; a load balancer of the service's "
                 "own forwards every request to it"
             )
+        v.exec_needs_writable_root(self.enable_exec, self.container.readonly_root_filesystem)
         if self.scaling.target_requests_per_target is not None and not self.load_balancer.is_application:
             raise ConfigError(
                 f"scaling.target_requests_per_target: request-count scaling needs an ALB, not load_balancer.kind "

@@ -1,34 +1,134 @@
-"""Writing generated files: only what changed, each through a temporary file and a rename."""
+"""Writing generated files: only what changed, all or nothing, each through a temporary file and a rename.
+
+Every target is checked before anything is written, so a render that cannot write one file leaves the folder as it
+was. New files get the permissions the umask gives (0644 by default); a file that is rewritten keeps its own.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
-import tempfile
+import stat
 from collections.abc import Mapping
-from pathlib import Path
+
+# Paths as strings (os.path), not pathlib: a render does not otherwise import pathlib, and startup counts (make bench).
+PathLike = str | os.PathLike[str]
+
+# os.open applies the umask to this, as any program creating a file does.
+NEW_FILE_MODE = 0o666
 
 
-def changed_files(out_dir: Path, files: Mapping[str, str]) -> list[str]:
+class OutputError(ValueError):
+    """A file or folder that cannot be written; the message names it and says why, in words."""
+
+
+def describe(error: OSError) -> str:
+    """An OSError as words, without the errno ("permission denied", "read-only file system")."""
+    reasons = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EISDIR: "it is a folder, not a file",
+        errno.ENOTDIR: "a file is in the way where a folder is needed",
+        errno.ENOENT: "it does not exist",
+        errno.ENAMETOOLONG: "the name is too long",
+        errno.ELOOP: "too many symbolic links",
+    }
+    return reasons.get(error.errno or 0, (error.strerror or str(error)).lower())
+
+
+def _differs(path: str, text: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() != text.encode("utf-8")
+    except FileNotFoundError:
+        return True
+    except OSError as error:
+        raise OutputError(f"{path}: cannot read ({describe(error)})") from None
+
+
+def changed_files(out_dir: PathLike, files: Mapping[str, str]) -> list[str]:
     """Names whose content on disk differs from ``files`` (missing files included)."""
-    changed = []
-    for name, text in files.items():
-        path = out_dir / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            changed.append(name)
-    return changed
+    folder = os.fspath(out_dir)
+    for name in files:
+        path = os.path.join(folder, name)
+        if os.path.isdir(path):
+            raise OutputError(f"{path}: a folder of that name is in the way of the file")
+        if os.path.lexists(path) and not os.path.isfile(path):
+            raise OutputError(f"{path}: something that is not a regular file is in the way")
+    return [name for name in files if _differs(os.path.join(folder, name), files[name])]
 
 
-def write_files(out_dir: Path, files: Mapping[str, str]) -> list[str]:
-    """Writes each changed file through a temporary file and a rename, so no reader sees half a template."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    changed = changed_files(out_dir, files)
-    for name in changed:
-        fd, temp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(files[name])
-            os.replace(temp_name, out_dir / name)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+def check_folder(out_dir: PathLike) -> None:
+    """Refuses, before anything is written, a folder that cannot be created or written to."""
+    folder = os.fspath(out_dir)
+    if not folder.strip():
+        raise OutputError("output folder: the path is empty")
+    existing = folder
+    while not os.path.exists(existing):
+        if os.path.islink(existing):
+            raise OutputError(f"{folder}: cannot create the folder ({existing} is a broken symbolic link)")
+        existing = os.path.dirname(existing.rstrip(os.sep)) or "."
+    if not os.path.isdir(existing):
+        why = "is a file, not a folder" if existing == folder else f"cannot create the folder ({existing} is a file)"
+        raise OutputError(f"{folder}: {why}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        mine = existing == folder
+        why = "the folder is not writable" if mine else f"cannot create the folder ({existing} is not writable)"
+        raise OutputError(f"{folder}: {why}")
+
+
+def _mode(path: str) -> int | None:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _write_temporary(path: str, text: str) -> str:
+    """``text`` in a new file beside ``path``, with ``path``'s permissions if it exists, else the umask's."""
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    mode = _mode(path)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE if mode is None else mode)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        if mode is not None:
+            os.chmod(temporary, mode)  # the umask may have taken bits the file had
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return temporary
+
+
+def write_files(out_dir: PathLike, files: Mapping[str, str]) -> list[str]:
+    """Writes each changed file; every target is checked and every file written aside before any is replaced."""
+    folder = os.fspath(out_dir)
+    check_folder(folder)
+    changed = changed_files(folder, files)
+    if not changed:
+        return []
+    created = not os.path.exists(folder)
+    written: list[tuple[str, str]] = []
+    target = folder
+    try:
+        os.makedirs(folder, exist_ok=True)
+        for name in changed:
+            target = os.path.join(folder, name)
+            written.append((_write_temporary(target, files[name]), target))
+    except OSError as error:
+        for temporary, _ in written:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        if created:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        raise OutputError(f"{target}: cannot write ({describe(error)})") from None
+    for temporary, target in written:
+        os.replace(temporary, target)
     return changed

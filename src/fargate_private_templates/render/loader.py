@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
 from typing import Any
 
 import yaml
@@ -13,11 +13,76 @@ class TemplateLoadError(ValueError):
     """A file that is not a readable CloudFormation template; the message names the file."""
 
 
+# Far deeper than any template (CloudFormation's own are a dozen levels); bounds the work a hostile file can ask for.
+MAX_DEPTH = 64
+# The short forms CloudFormation documents (intrinsic and condition functions, and the rule functions).
+SHORT_FORMS = frozenset(
+    (
+        "Ref",
+        "Condition",
+        "Base64",
+        "Cidr",
+        "FindInMap",
+        "GetAtt",
+        "GetAZs",
+        "ImportValue",
+        "Join",
+        "Select",
+        "Split",
+        "Sub",
+        "Transform",
+        "And",
+        "Equals",
+        "If",
+        "Not",
+        "Or",
+        "Contains",
+        "EachMemberEquals",
+        "EachMemberIn",
+        "RefAll",
+        "ValueOf",
+        "ValueOfAll",
+        "Length",
+        "ToJsonString",
+    )
+)
+
+
+class _Refused(Exception):
+    """Something valid YAML allows and a template must not have; the message says what and where."""
+
+
 class _CfnYamlLoader(yaml.SafeLoader):
-    pass
+    """SafeLoader with CloudFormation's short forms, without aliases and with a bound on nesting.
+
+    CloudFormation does not take YAML aliases (template-formats.html, "YAML"), and refusing them keeps a
+    "billion laughs" file from expanding into more work than its size:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(
+                f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not allowed in templates"
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _Refused(f"line {mark.line + 1}: nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_short_form(loader: _CfnYamlLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if suffix not in SHORT_FORMS:
+        raise _Refused(f"line {node.start_mark.line + 1}: unknown tag !{suffix}; not a CloudFormation function")
     name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
     if isinstance(node, yaml.ScalarNode):
         value: Any = loader.construct_scalar(node)
@@ -40,21 +105,87 @@ _CfnYamlLoader.yaml_implicit_resolvers = {
 }
 
 
-def parse_template(text: str, source: str = "<string>") -> dict[str, Any]:
+def _too_deep(document: Any) -> bool:
+    """True when ``document`` nests more than MAX_DEPTH levels (walked without recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _parse(text: str, source: str) -> Any:
     try:
-        document = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=_CfnYamlLoader)
+        if text.lstrip().startswith("{"):
+            document = json.loads(text)
+            if _too_deep(document):
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep")
+            return document
+        return yaml.load(text, Loader=_CfnYamlLoader)
+    except _Refused as refused:
+        raise TemplateLoadError(f"{source}: not a usable template ({refused})") from None
+    except RecursionError:
+        raise TemplateLoadError(f"{source}: not a usable template (nested too deeply)") from None
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         first_line = str(exc).strip().splitlines()[0]
         raise TemplateLoadError(f"{source}: not valid YAML or JSON ({first_line})") from None
+
+
+def _check_shape(document: Any, source: str) -> dict[str, Any]:
+    """The sections every reader relies on: a Resources mapping of resources, each a mapping with a string Type."""
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
         raise TemplateLoadError(f"{source}: not a CloudFormation template (no Resources mapping)")
+    for name, body in document["Resources"].items():
+        if not isinstance(body, dict):
+            raise TemplateLoadError(f"{source}: Resources.{name}: a resource must be a mapping with a Type")
+        if not isinstance(body.get("Type"), str):
+            raise TemplateLoadError(f"{source}: Resources.{name}.Type: missing or not a string")
+        if not isinstance(body.get("Properties", {}), dict):
+            raise TemplateLoadError(f"{source}: Resources.{name}.Properties: must be a mapping")
+    for section in ("Parameters", "Conditions", "Mappings", "Outputs"):
+        if not isinstance(document.get(section, {}), dict):
+            raise TemplateLoadError(f"{source}: {section}: must be a mapping")
     return document
 
 
-def load_template(path: str | Path) -> dict[str, Any]:
-    """The template at ``path`` as a dict, every intrinsic in its long form (``{"Ref": ...}``)."""
+def parse_template(text: str, source: str = "<string>") -> dict[str, Any]:
+    return _check_shape(_parse(text, source), source)
+
+
+def decode(data: bytes, source: str, what: str) -> str:
+    """``data`` as text; an empty, binary or non-UTF-8 file is refused in words naming ``source``."""
+    if not data.strip():
+        raise TemplateLoadError(f"{source}: the file is empty; expected {what}")
+    if b"\0" in data:
+        raise TemplateLoadError(f"{source}: a binary file, not {what}")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateLoadError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TemplateLoadError(
+            f"{source}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); expected {what}"
+        ) from None
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes; a missing file, a folder or an unreadable file is refused in words naming it."""
+    if not str(path).strip():
+        raise TemplateLoadError("the path is empty; give a file")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except IsADirectoryError:
+        raise TemplateLoadError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        from .files import describe
+
+        raise TemplateLoadError(f"{path}: cannot read ({describe(exc)})") from None
+
+
+def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The template at ``path`` as a dict, every intrinsic in its long form (``{"Ref": ...}``)."""
+    text = decode(read_bytes(path), str(path), "a YAML or JSON template")
     return parse_template(text, str(path))

@@ -21,6 +21,16 @@ from ..blocks.security_groups import tcp_rule
 ANYWHERE_IPV4 = "0.0.0.0/0"
 
 
+# EC2 gives a group created without egress rules an allow-all egress rule ("When you create a security group, if you
+# do not add egress rules, we add egress rules that allow all outbound IPv4 and IPv6 traffic"):
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html
+# no_traffic_egress (ICMP type 252 code 86 to the broadcast address, as the AWS CDK writes it) admits no real traffic.
+def no_traffic_egress() -> ec2.SecurityGroupRule:
+    return ec2.SecurityGroupRule(
+        IpProtocol="icmp", FromPort=252, ToPort=86, CidrIp="255.255.255.255/32", Description="Disallow all traffic"
+    )
+
+
 def add_listener_certificate_parameter(template: Template, config: ServiceConfig) -> Parameter:
     protocol = config.load_balancer.listener_protocol.upper()
     description = f"ACM certificate for the {protocol} listener, in this stack's Region"
@@ -76,19 +86,37 @@ def add_security_groups(
                 tcp_rule(port, f"Listener port {port} from the internet", CidrIp=ANYWHERE_IPV4)
                 for port in config.load_balancer.public_ports
             ],
-            SecurityGroupEgress=[
-                tcp_rule(
-                    config.container.port,
-                    "Traffic and health checks to the tasks' container port",
-                    DestinationSecurityGroupId=GetAtt(task_security_group, "GroupId"),
-                )
-            ],
+            # The group's real egress is the separate rule below; an inline rule that matches nothing is what
+            # stops EC2 adding its allow-all egress rule to a group created without inline egress rules.
+            SecurityGroupEgress=[no_traffic_egress()],
         )
     )
     if config.load_balancer.kind == ALB:
         skip_redirect_port_finding(load_balancer_security_group)
+    add_load_balancer_egress(template, config, load_balancer_security_group, task_security_group)
     add_task_ingress(template, config, task_security_group, GetAtt(load_balancer_security_group, "GroupId"))
     return task_security_group, load_balancer_security_group
+
+
+def add_load_balancer_egress(
+    template: Template,
+    config: ServiceConfig,
+    load_balancer_security_group: ec2.SecurityGroup,
+    task_security_group: ec2.SecurityGroup,
+) -> ec2.SecurityGroupEgress:
+    # A separate rule, not inline: inline, it would make the load balancer's group (and so the load balancer, the
+    # longest create in the stack) wait for the task group. Apart, the two groups and the load balancer start at once.
+    return template.add_resource(
+        ec2.SecurityGroupEgress(
+            "LoadBalancerToTasksEgress",
+            GroupId=GetAtt(load_balancer_security_group, "GroupId"),
+            IpProtocol="tcp",
+            FromPort=config.container.port,
+            ToPort=config.container.port,
+            DestinationSecurityGroupId=GetAtt(task_security_group, "GroupId"),
+            Description="Traffic and health checks to the tasks' container port",
+        )
+    )
 
 
 def add_load_balancer(
