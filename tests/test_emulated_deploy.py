@@ -225,7 +225,7 @@ def test_network_stack_keeps_private_subnets_private(aws: boto3.Session, filenam
 
 def _service_parameters(filename: str, network_stack: str, certificate: str) -> dict[str, str]:
     """NetworkStackName plus a test value for each parameter without a default."""
-    known = {"CertificateArn": certificate}
+    known = {"CertificateArn": certificate, "ImageTag": "1.0.0"}
     required = [k for k, v in _template(filename)["Parameters"].items() if "Default" not in v]
     missing = [k for k in required if k not in known and k != "NetworkStackName"]
     assert not missing, f"{filename}: give test values for {missing} in _service_parameters"
@@ -362,6 +362,7 @@ def test_network_grows_from_two_to_three_azs_under_a_stack_outputs_service(
     parameters = [
         {"ParameterKey": "NetworkStackName", "ParameterValue": network_stack},
         {"ParameterKey": "CertificateArn", "ParameterValue": certificate_arn},
+        {"ParameterKey": "ImageTag", "ParameterValue": "1.0.0"},
     ]
     cfn.create_stack(
         StackName=service_stack, TemplateBody=service_body, Parameters=parameters, Capabilities=["CAPABILITY_IAM"]

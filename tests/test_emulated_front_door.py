@@ -88,7 +88,7 @@ def test_two_services_share_one_front_door_with_distinct_rule_priorities(
     service_ids = {}
     for name in SERVICES:
         path = GOLDEN / f"service-{name}.yaml"
-        parameters = {"NetworkStackName": "fd-network", "IngressStackName": "fd-ingress"}
+        parameters = {"NetworkStackName": "fd-network", "IngressStackName": "fd-ingress", "ImageTag": "1.0.0"}
         service_ids[name] = _create(cfn, f"fd-{name}", path, parameters)
 
     rules = [r for r in elb.describe_rules(ListenerArn=listener_arn)["Rules"] if not r["IsDefault"]]

@@ -13,8 +13,9 @@ from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.render.loader import load_template
 
 SERVICE_ALB_LINE = (
-    "--parameter-overrides NetworkStackName=fargate-network RepositoryName=app ImageTag=latest "
-    "CertificateArn=REQUIRED DesiredCount='' DeletionProtection=false LogRetentionInDays=30 AccessLogsBucket=''"
+    "--parameter-overrides NetworkStackName=fargate-network RepositoryName=app ImageTag=REQUIRED "
+    "CertificateArn=REQUIRED DesiredCount='' DeletionProtection=false LogRetentionInDays=30 LogsKmsKeyArn='' "
+    "AccessLogsBucket=''"
 )
 
 

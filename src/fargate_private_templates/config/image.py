@@ -29,7 +29,9 @@ class ImageOptions:
             pull-through cache rule, reachable through the ECR endpoints).
         repository: ECR repository, default of ``RepositoryName`` (default ``app``); with ``pull_through_cache`` the
             upstream repository, for example ``library/nginx``.
-        tag: default of the ``ImageTag`` parameter (default ``latest``).
+        tag: default of the ``ImageTag`` parameter (default none: the parameter has no default, so every deployment
+            names its tag; a moving tag like ``latest`` cannot be pushed twice to the registry stack's repository,
+            whose tags are immutable).
         registry_account_id: account that owns the ECR repository, required for ``ecr_cross_account`` (default none).
         cache_prefix: ``pull_through_cache`` only: the cache rule's ECR repository prefix, default of
             ``PullThroughCachePrefix`` (default ``docker-hub``).
@@ -43,7 +45,7 @@ class ImageOptions:
 
     source: str = IMAGE_ECR
     repository: str = "app"
-    tag: str = "latest"
+    tag: str | None = None
     registry_account_id: str | None = None
     cache_prefix: str | None = None
     cache_prewarmed: bool = False
@@ -61,7 +63,8 @@ class ImageOptions:
         elif self.cache_prefix is not None or self.cache_prewarmed is not False:
             name = "cache_prefix" if self.cache_prefix is not None else "cache_prewarmed"
             raise ConfigError(f"image.{name}: only used with image.source 'pull_through_cache', not {source!r}")
-        v.pattern("image.tag", self.tag, IMAGE_TAG, "letters, digits, _ . -, at most 128 characters")
+        if self.tag is not None:
+            v.pattern("image.tag", self.tag, IMAGE_TAG, "letters, digits, _ . -, at most 128 characters")
         if source == IMAGE_ECR_CROSS_ACCOUNT:
             if self.registry_account_id is None:
                 raise ConfigError("image.registry_account_id: required when image.source is 'ecr_cross_account'")

@@ -21,6 +21,7 @@ from .image import (  # noqa: F401 (re-exported: the image options were part of 
 from .patterns import (
     CERTIFICATE_ARN,
     HEALTH_CHECK_PATH,
+    KMS_KEY_ARN,
     NAME,
     SecretSources,
 )
@@ -243,7 +244,13 @@ class ServiceConfig:
         cpu_architecture: ``X86_64`` (default) or ``ARM64`` (Graviton, about 20% cheaper).
         platform_version: Fargate platform version, written out (default ``1.4.0``).
         enable_exec: ECS Exec (default False); needs ``container.readonly_root_filesystem = False``.
-        egress_ports: TCP ports the tasks may open to any address (default ``(443,)``: registry, logs, AWS APIs).
+        egress_ports: TCP ports the tasks may open to any address (default ``(443,)``: registry, logs, AWS APIs);
+            443 is always kept, each further port becomes a template parameter (``EgressPort1``, ... defaulting to
+            the port) so a database's port can change at deploy time. The other resource (a database's security
+            group) must also admit the ``TaskSecurityGroupId`` output's group.
+        secrets_kms_key_arns: customer-managed KMS keys that encrypt the containers' (and sidecars') secrets,
+            SecureString parameters or registry credentials (default none: AWS-managed keys, nothing to grant). The
+            execution role may ``kms:Decrypt`` with them only through Secrets Manager and SSM in the stack's Region.
         log_retention_days: default of the ``LogRetentionInDays`` parameter (default 30).
         tags: extra tags for every taggable resource (default none).
         image: where the image comes from, an ``ImageOptions`` (default: repository ``app`` in this account's ECR).
@@ -268,6 +275,7 @@ class ServiceConfig:
     platform_version: str = "1.4.0"
     enable_exec: bool = False
     egress_ports: tuple[int, ...] = (HTTPS_PORT,)
+    secrets_kms_key_arns: tuple[str, ...] = ()
     log_retention_days: int = 30
     tags: tuple[tuple[str, str], ...] = field(default=())
     image: ImageOptions = field(default_factory=ImageOptions)
@@ -288,6 +296,7 @@ class ServiceConfig:
         v.one_of("platform_version", self.platform_version, PLATFORM_VERSIONS)
         v.boolean("enable_exec", self.enable_exec)
         self._validate_egress_ports()
+        self._validate_secrets_kms_key_arns()
         v.log_retention("log_retention_days", self.log_retention_days)
         object.__setattr__(self, "tags", v.tags("tags", self.tags))
         v.one_of("references", self.references, REFERENCE_MODES)
@@ -309,6 +318,20 @@ class ServiceConfig:
                 f"egress_ports: {self.egress_ports!r} lacks 443, which the tasks need for the image registry, "
                 "CloudWatch Logs and AWS APIs; add 443"
             )
+
+    def _validate_secrets_kms_key_arns(self) -> None:
+        if not isinstance(self.secrets_kms_key_arns, (tuple, list)):
+            raise ConfigError(f"secrets_kms_key_arns: {self.secrets_kms_key_arns!r} must be a list of KMS key ARNs")
+        arns = tuple(
+            v.pattern(
+                "secrets_kms_key_arns",
+                arn,
+                KMS_KEY_ARN,
+                "a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), not an alias",
+            )
+            for arn in self.secrets_kms_key_arns
+        )
+        object.__setattr__(self, "secrets_kms_key_arns", tuple(dict.fromkeys(arns)))
 
     def _validate_combinations(self) -> None:
         """Rules across groups: each message names both fields by their full path."""

@@ -8,7 +8,8 @@ from troposphere import AWSHelperFn, Equals, GetAtt, If, Or, Ref, Sub, Template,
 
 from ..config.network import S3_GATEWAY, NetworkConfig
 from ..config.partitions import COMMERCIAL_PREFIX, prefix_regions
-from .blocks.security_groups import tcp_rule
+from .blocks.scanner_skips import ENDPOINTS_ADMIT_THE_VPC, accept
+from .blocks.security_groups import no_egress_rule, tcp_rule
 
 HTTPS = 443
 
@@ -61,16 +62,17 @@ def add_vpc_endpoints(
         )
     if not config.interface_endpoints:
         return
-    security_group = template.add_resource(
-        ec2.SecurityGroup(
-            "EndpointSecurityGroup",
-            GroupDescription="Interface VPC endpoints: HTTPS from inside the VPC only",
-            VpcId=Ref(vpc),
-            SecurityGroupIngress=[
-                tcp_rule(HTTPS, "HTTPS from the VPC to the AWS service endpoints", CidrIp=GetAtt(vpc, "CidrBlock"))
-            ],
-        )
+    security_group = ec2.SecurityGroup(
+        "EndpointSecurityGroup",
+        GroupDescription="Interface VPC endpoints: HTTPS from inside the VPC only",
+        VpcId=Ref(vpc),
+        SecurityGroupIngress=[
+            tcp_rule(HTTPS, "HTTPS from the VPC to the AWS service endpoints", CidrIp=GetAtt(vpc, "CidrBlock"))
+        ],
+        # Endpoints only answer: without a rule of its own the group would get AWS's allow-all egress.
+        SecurityGroupEgress=[no_egress_rule("No egress: endpoints never open connections")],
     )
+    template.add_resource(accept(security_group, ENDPOINTS_ADMIT_THE_VPC))
     for endpoint in config.interface_endpoints:
         template.add_resource(
             ec2.VPCEndpoint(

@@ -7,6 +7,7 @@ from troposphere import Equals, GetAtt, If, NoValue, Output, Parameter, Ref, Sub
 
 from .blocks import iam as policies
 from .blocks.parameters import add_parameter_group
+from .blocks.scanner_skips import INLINE_ROLE_POLICY, accept
 
 # The resource types the rules in guard/private_fargate.guard read; a Hook only sees the types it targets.
 GUARDED_TYPES = (
@@ -86,14 +87,13 @@ def _execution_role(template: Template, bucket: Parameter, key: Parameter) -> ia
         policies.allow((s3.GetObject, s3.GetObjectVersion), object_arn, "ReadGuardRules"),
         policies.allow((s3.ListBucket,), bucket_arn, "ListRulesBucket"),
     )
-    return template.add_resource(
-        iam.Role(
-            "GuardHookExecutionRole",
-            Description="Lets the CloudFormation Guard Hook read its rules object",
-            AssumeRolePolicyDocument=policies.service_trust("hooks.cloudformation.amazonaws.com"),
-            Policies=[iam.Policy(PolicyName="read-guard-rules", PolicyDocument=read_rules)],
-        )
+    role = iam.Role(
+        "GuardHookExecutionRole",
+        Description="Lets the CloudFormation Guard Hook read its rules object",
+        AssumeRolePolicyDocument=policies.service_trust("hooks.cloudformation.amazonaws.com"),
+        Policies=[iam.Policy(PolicyName="read-guard-rules", PolicyDocument=read_rules)],
     )
+    return template.add_resource(accept(role, INLINE_ROLE_POLICY))
 
 
 def build_guard_hook() -> Template:

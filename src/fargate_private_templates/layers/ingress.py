@@ -23,7 +23,7 @@ from .blocks.load_balancers import (
     use_certificate,
 )
 from .blocks.parameters import add_parameter_group
-from .blocks.security_groups import tcp_rule
+from .blocks.security_groups import no_egress_rule, tcp_rule
 from .blocks.tagging import apply_tags
 
 HTTPS_PORT = 443
@@ -31,9 +31,6 @@ HAS_WEB_ACL = "HasWebAcl"
 WEB_ACL_ARN = (
     r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[A-Za-z0-9_-]{1,128}/[0-9a-f-]{36}$"  # regional ACLs only
 )
-# A rule that matches nothing, so CloudFormation drops the default allow-all egress: the services' stacks add one
-# egress rule each, to their own container port (the same rule CDK writes for allowAllOutbound: false).
-NO_EGRESS = {"CidrIp": "255.255.255.255/32", "IpProtocol": "icmp", "FromPort": 252, "ToPort": 86}
 
 
 def build_ingress(config: IngressConfig | None = None) -> Template:
@@ -105,7 +102,8 @@ def _add_security_group(template: Template, config: IngressConfig, network: Netw
         "services that attach themselves",
         VpcId=network.vpc_id,
         SecurityGroupIngress=ingress,
-        SecurityGroupEgress=[ec2.SecurityGroupRule(Description="No egress until a service adds its own", **NO_EGRESS)],
+        # The services' stacks add one egress rule each, to their own container port.
+        SecurityGroupEgress=[no_egress_rule("No egress until a service adds its own")],
     )
     if config.open_to_anywhere:
         skip_redirect_port_finding(security_group)

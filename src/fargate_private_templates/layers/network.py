@@ -50,6 +50,7 @@ from ..contract import NetworkExport
 from .blocks import iam as policies
 from .blocks.log_groups import add_retained_log_group
 from .blocks.parameters import add_log_retention_parameter, add_parameter_group
+from .blocks.scanner_skips import INLINE_ROLE_POLICY, accept
 from .blocks.tagging import apply_tags
 from .endpoints import add_vpc_endpoints
 
@@ -311,6 +312,7 @@ def _add_flow_logs(template: Template, config: NetworkConfig, vpc: ec2.VPC) -> N
             ],
         )
     )
+    accept(role, INLINE_ROLE_POLICY)
     template.add_resource(
         ec2.FlowLog(
             "FlowLog",
@@ -451,6 +453,7 @@ def _add_output_reader_role(template: Template, config: NetworkConfig) -> iam.Ro
             ],
         )
     )
+    accept(role, INLINE_ROLE_POLICY)
     contract.add_export(
         template,
         NetworkExport.OUTPUT_READER_ROLE_ARN,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from awacs import ecr, logs, secretsmanager, ssm, ssmmessages
+from awacs import ecr, kms, logs, secretsmanager, ssm, ssmmessages
 from awacs.aws import Allow, Condition, PolicyDocument, Principal, Statement, StringEquals
 from awacs.sts import AssumeRole
 from troposphere import AWSHelperFn, Sub
@@ -15,6 +15,8 @@ LOG_WRITE_ACTIONS = (logs.CreateLogStream, logs.PutLogEvents)
 FLOW_LOG_DELIVERY_ACTIONS = (logs.CreateLogStream, logs.PutLogEvents, logs.DescribeLogStreams)
 SECRET_READ_ACTIONS = (secretsmanager.GetSecretValue,)
 PARAMETER_READ_ACTIONS = (ssm.GetParameters,)
+# Secrets Manager and SSM decrypt with the caller's permission on a customer-managed key.
+SECRET_DECRYPT_ACTIONS = (kms.Decrypt,)
 # ECS Exec's agent opens these channels; they take no resource narrower than "*".
 EXEC_CHANNEL_ACTIONS = (
     ssmmessages.CreateControlChannel,

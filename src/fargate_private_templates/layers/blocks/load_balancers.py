@@ -9,7 +9,15 @@ from troposphere import elasticloadbalancingv2 as elb
 from ...config.patterns import CERTIFICATE_ARN
 from ...config.routing import RULE_PRIORITIES
 from .parameters import add_parameter_group
-from .scanner_skips import skip_checkov
+from .scanner_skips import (
+    ACCESS_LOGS_BY_PARAMETER,
+    CERTIFICATE_BY_PARAMETER,
+    DELETION_PROTECTION_BY_PARAMETER,
+    HTTP_LISTENER_ONLY_REDIRECTS,
+    INTERNET_FACING_LISTENERS,
+    REDIRECT_PORT_OPEN,
+    accept,
+)
 
 # On Security Hub ELB.17's list: TLS 1.3 and 1.2 only, with post-quantum key exchange.
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
@@ -82,45 +90,40 @@ def hardened_alb_attributes() -> list[elb.LoadBalancerAttributes]:
 
 
 def skip_access_logs_finding(load_balancer: elb.LoadBalancer) -> elb.LoadBalancer:
-    return skip_checkov(
-        load_balancer,
-        "CKV_AWS_91",
-        "Access logs are on whenever the AccessLogsBucket parameter names a bucket; the bucket (with the ELB "
-        "log-delivery policy of its Region) is usually an organisation's central log bucket, so none is created here",
-    )
+    """Also the deletion-protection finding: every load balancer here takes both from parameters."""
+    return accept(load_balancer, ACCESS_LOGS_BY_PARAMETER, DELETION_PROTECTION_BY_PARAMETER)
 
 
 def skip_redirect_port_finding(security_group: AWSObject) -> AWSObject:
-    return skip_checkov(
-        security_group,
-        "CKV_AWS_260",
-        "Port 80 is open to the internet only for the ALB's HTTP listener, which answers every request with a "
-        "301 redirect to HTTPS (Security Hub ELB.1) and never forwards to the tasks",
-    )
+    return accept(security_group, REDIRECT_PORT_OPEN, INTERNET_FACING_LISTENERS)
+
+
+def skip_internet_facing_finding(security_group: AWSObject) -> AWSObject:
+    """A load balancer open to every address without the HTTP redirect port (an NLB)."""
+    return accept(security_group, INTERNET_FACING_LISTENERS)
 
 
 def add_http_redirect_listener(template: Template, load_balancer: elb.LoadBalancer, https_port: int) -> elb.Listener:
     """Port 80 answers every request with a 301 to HTTPS (Security Hub ELB.1)."""
-    return template.add_resource(
-        elb.Listener(
-            "HttpRedirectListener",
-            LoadBalancerArn=Ref(load_balancer),
-            Port=HTTP_REDIRECT_PORT,
-            Protocol="HTTP",
-            DefaultActions=[
-                elb.Action(
-                    Type="redirect",
-                    RedirectConfig=elb.RedirectConfig(Protocol="HTTPS", Port=str(https_port), StatusCode="HTTP_301"),
-                )
-            ],
-        )
+    listener = elb.Listener(
+        "HttpRedirectListener",
+        LoadBalancerArn=Ref(load_balancer),
+        Port=HTTP_REDIRECT_PORT,
+        Protocol="HTTP",
+        DefaultActions=[
+            elb.Action(
+                Type="redirect",
+                RedirectConfig=elb.RedirectConfig(Protocol="HTTPS", Port=str(https_port), StatusCode="HTTP_301"),
+            )
+        ],
     )
+    return template.add_resource(accept(listener, HTTP_LISTENER_ONLY_REDIRECTS))
 
 
 def use_certificate(listener: elb.Listener, certificate: Parameter) -> elb.Listener:
     listener.Certificates = [elb.Certificate(CertificateArn=Ref(certificate))]
     listener.SslPolicy = TLS_POLICY
-    return listener
+    return accept(listener, CERTIFICATE_BY_PARAMETER)
 
 
 def priority_parameter(title: str, default: int | None, description: str) -> Parameter:

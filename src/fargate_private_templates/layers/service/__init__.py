@@ -30,6 +30,7 @@ from .load_balancing import (
     add_target_group,
     add_task_ingress,
     add_task_security_group,
+    task_security_group_summary,
 )
 from .task import add_execution_role, add_task_definition, add_task_role
 
@@ -89,7 +90,7 @@ def build_service(config: ServiceConfig | None = None) -> Template:
         template, config, network, task_definition, task_security_group, target_group, forwarder, desired_count, rollout
     )
     add_autoscaling(template, config, network, service, load_balancer_full_name, target_group)
-    add_outputs(template, service, load_balancer, log_group, task_security_group)
+    add_outputs(template, service, load_balancer, log_group, task_security_group, task_security_group_summary(config))
     apply_tags(template, config.tags)
     return template
 

@@ -183,6 +183,7 @@ def add_outputs(
     load_balancer: elb.LoadBalancer | None,
     log_group: logs.LogGroup,
     task_security_group: ec2.SecurityGroup,
+    task_security_group_summary: str,
 ) -> None:
     """``load_balancer`` is the service's own; a service on a shared front door has none (the front door's stack
     exports its DNS name)."""
@@ -198,7 +199,7 @@ def add_outputs(
             Output("LogGroupName", Description="Container logs", Value=Ref(log_group)),
             Output(
                 "TaskSecurityGroupId",
-                Description="Allow this group in your databases' security groups",
+                Description=task_security_group_summary,
                 Value=GetAtt(task_security_group, "GroupId"),
             ),
         ]

@@ -104,16 +104,17 @@ def add_image_parameters(
 
 
 def _add_image_tag_parameter(template: Template, image: ImageOptions, prefix: str) -> Parameter:
-    return template.add_parameter(
-        Parameter(
-            f"{prefix}ImageTag",
-            Type="String",
-            Default=image.tag,
-            Description="Image tag to run; deploy a new tag to roll out a new version",
-            AllowedPattern=IMAGE_TAG.pattern,
-            ConstraintDescription="a Docker image tag: letters, digits, _ . -, at most 128 characters",
-        )
+    """No default unless configured: the console asks for the tag, and no stack runs a moving ``latest``."""
+    tag = Parameter(
+        f"{prefix}ImageTag",
+        Type="String",
+        Description="Image tag to run; deploy a new tag to roll out a new version",
+        AllowedPattern=IMAGE_TAG.pattern,
+        ConstraintDescription="a Docker image tag: letters, digits, _ . -, at most 128 characters",
     )
+    if image.tag is not None:
+        tag.Default = image.tag
+    return template.add_parameter(tag)
 
 
 def _add_third_party_image_parameters(template: Template, image: ImageOptions, prefix: str, group: str) -> ImageSource:

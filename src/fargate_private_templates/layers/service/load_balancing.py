@@ -5,7 +5,7 @@ from __future__ import annotations
 from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Template, ec2
 from troposphere import elasticloadbalancingv2 as elb
 
-from ...config.service import ALB, TLS, ServiceConfig
+from ...config.service import ALB, HTTPS_PORT, TCP, TLS, ServiceConfig
 from ...contract import NetworkImports
 from ..blocks.load_balancers import (
     add_access_logs,
@@ -13,9 +13,12 @@ from ..blocks.load_balancers import (
     add_http_redirect_listener,
     hardened_alb_attributes,
     skip_access_logs_finding,
+    skip_internet_facing_finding,
     skip_redirect_port_finding,
     use_certificate,
 )
+from ..blocks.parameters import add_parameter_group
+from ..blocks.scanner_skips import TASK_EGRESS_BY_PORT, TCP_LISTENER_PASSES_THROUGH, accept
 from ..blocks.security_groups import tcp_rule
 
 ANYWHERE_IPV4 = "0.0.0.0/0"
@@ -37,23 +40,67 @@ def add_listener_certificate_parameter(template: Template, config: ServiceConfig
     return add_certificate_parameter(template, description, config.load_balancer.certificate_arn)
 
 
-def add_task_security_group(template: Template, config: ServiceConfig, network: NetworkImports) -> ec2.SecurityGroup:
-    return template.add_resource(
-        ec2.SecurityGroup(
-            "TaskSecurityGroup",
-            GroupDescription=f"{config.name} tasks: the container port from the load balancer only",
-            VpcId=network.vpc_id,
-            # Written out so CloudFormation drops the default allow-all egress rule.
-            SecurityGroupEgress=[
-                tcp_rule(
-                    port,
-                    f"Port {port} out: image registry, CloudWatch Logs and AWS APIs via NAT or endpoints",
-                    CidrIp=ANYWHERE_IPV4,
-                )
-                for port in config.egress_ports
-            ],
+def add_egress_port_parameters(template: Template, config: ServiceConfig) -> list[Parameter]:
+    """``EgressPort1``... for the configured egress ports besides 443: their number shapes the template, their values
+    are asked at deploy time. 443 stays fixed: without it no task could pull its image or write its logs."""
+    parameters = [
+        template.add_parameter(
+            Parameter(
+                f"EgressPort{number}",
+                Type="Number",
+                Default=port,
+                MinValue=1,
+                MaxValue=65535,
+                Description="TCP port the tasks may open to any address (for example a database's); the resource "
+                "there must also admit the TaskSecurityGroupId output's group",
+            )
         )
+        for number, port in enumerate(extra_egress_ports(config), start=1)
+    ]
+    if parameters:
+        add_parameter_group(template, "Task egress", {p.title: f"Egress port {p.title[10:]}" for p in parameters})
+    return parameters
+
+
+def extra_egress_ports(config: ServiceConfig) -> list[int]:
+    return [port for port in config.egress_ports if port != HTTPS_PORT]
+
+
+def task_security_group_summary(config: ServiceConfig) -> str:
+    """The ``TaskSecurityGroupId`` output's text: what the group may open, and what the other end must do."""
+    extra = extra_egress_ports(config)
+    if not extra:
+        return (
+            "The tasks' security group. It opens only TCP 443 (image registry, CloudWatch Logs, AWS APIs); to reach "
+            "a database, list its port in egress_ports and admit this group in the database's security group"
+        )
+    ports = ", ".join(f"EgressPort{n} (default {port})" for n, port in enumerate(extra, start=1))
+    return (
+        f"The tasks' security group. It may open TCP 443 (image registry, CloudWatch Logs, AWS APIs) and the ports "
+        f"of {ports} to any address; a database there must also admit this group in its own security group"
     )
+
+
+def add_task_security_group(template: Template, config: ServiceConfig, network: NetworkImports) -> ec2.SecurityGroup:
+    extra = add_egress_port_parameters(template, config)
+    security_group = ec2.SecurityGroup(
+        "TaskSecurityGroup",
+        GroupDescription=f"{config.name} tasks: the container port from the load balancer only",
+        VpcId=network.vpc_id,
+        # Written out so CloudFormation drops the default allow-all egress rule.
+        SecurityGroupEgress=[
+            tcp_rule(
+                HTTPS_PORT,
+                f"Port {HTTPS_PORT} out: image registry, CloudWatch Logs and AWS APIs via NAT or endpoints",
+                CidrIp=ANYWHERE_IPV4,
+            ),
+            *(
+                tcp_rule(Ref(parameter), f"The {parameter.title} parameter's port out", CidrIp=ANYWHERE_IPV4)
+                for parameter in extra
+            ),
+        ],
+    )
+    return template.add_resource(accept(security_group, TASK_EGRESS_BY_PORT))
 
 
 def add_task_ingress(
@@ -132,6 +179,8 @@ def add_load_balancer(
     else:
         attributes.append(elb.LoadBalancerAttributes(Key="load_balancing.cross_zone.enabled", Value="true"))
     attributes += add_access_logs(template)
+    if config.load_balancer.kind != ALB:
+        skip_internet_facing_finding(security_group)
     # Unnamed: a load balancer's name is fixed at creation, so renaming would replace it (and its DNS name).
     load_balancer = elb.LoadBalancer(
         "LoadBalancer",
@@ -198,4 +247,6 @@ def add_listeners(
     )
     if certificate is not None:
         use_certificate(listener, certificate)
+    if config.load_balancer.listener_protocol == TCP:
+        accept(listener, TCP_LISTENER_PASSES_THROUGH)
     return template.add_resource(listener)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from awacs.aws import Condition, Statement, StringEquals
 from troposphere import (
     GetAtt,
     If,
@@ -20,6 +21,7 @@ from ...config.service import (
     ServiceConfig,
 )
 from ..blocks import iam as policies
+from ..blocks.scanner_skips import ACTIONS_WITHOUT_RESOURCES, INLINE_ROLE_POLICY, accept
 from .image import ImageSource
 
 TMP_VOLUME = "tmp"
@@ -60,6 +62,8 @@ def add_execution_role(
     parameters = list(dict.fromkeys(arn for container in containers for arn in container.ssm_parameter_arns))
     if parameters:
         statements.append(policies.allow(policies.PARAMETER_READ_ACTIONS, parameters, "ReadParameters"))
+    if config.secrets_kms_key_arns:
+        statements.append(_decrypt_secrets(config.secrets_kms_key_arns))
     role_policies: list = [iam.Policy(PolicyName="start-task", PolicyDocument=policies.policy(*statements))]
     if image.credentials is not None:
         role_policies.append(_read_credentials(image, "read-registry-credentials", "ReadRegistryCredentials"))
@@ -70,13 +74,30 @@ def add_execution_role(
                     source, f"read-{sidecar.name}-registry-credentials", f"Read{sidecar.title}RegistryCredentials"
                 )
             )
-    return template.add_resource(
-        iam.Role(
-            "ExecutionRole",
-            AssumeRolePolicyDocument=policies.service_trust("ecs-tasks.amazonaws.com"),
-            Policies=role_policies,
+    role = iam.Role(
+        "ExecutionRole",
+        AssumeRolePolicyDocument=policies.service_trust("ecs-tasks.amazonaws.com"),
+        Policies=role_policies,
+    )
+    findings = [INLINE_ROLE_POLICY]
+    if any(source.repository_arn is not None for source in (image, *sidecar_images)):
+        findings.append(ACTIONS_WITHOUT_RESOURCES)
+    return template.add_resource(accept(role, *findings))
+
+
+def _decrypt_secrets(key_arns: tuple[str, ...]) -> Statement:
+    """The containers' secrets, SecureString parameters and registry credentials under customer-managed keys: ECS
+    reads them through Secrets Manager and SSM, which decrypt with the execution role's permission. kms:ViaService
+    (``<service>.<region>.amazonaws.com``, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+    #conditions-kms-via-service) keeps the keys usable only through those two services in the stack's Region."""
+    statement = policies.allow(policies.SECRET_DECRYPT_ACTIONS, list(key_arns), "DecryptSecrets")
+    statement.Condition = Condition(
+        StringEquals(
+            "kms:ViaService",
+            [Sub(f"{service}.${{AWS::Region}}.${{AWS::URLSuffix}}") for service in ("secretsmanager", "ssm")],
         )
     )
+    return statement
 
 
 def _read_credentials(image: ImageSource, name: str, sid: str) -> If:
@@ -107,6 +128,7 @@ def add_task_role(template: Template, config: ServiceConfig) -> iam.Role:
                 PolicyDocument=policies.policy(policies.allow(policies.EXEC_CHANNEL_ACTIONS, "*", "OpenExecChannels")),
             )
         ]
+        accept(role, INLINE_ROLE_POLICY, ACTIONS_WITHOUT_RESOURCES)
     return template.add_resource(role)
 
 
