@@ -37,9 +37,15 @@ def catalogue_dict(filename: str) -> dict:
 def lint_findings(text: str) -> list[str]:
     """cfn-lint findings for every Region of LINT_REGIONS where the availability table lets the template deploy:
     one call, all Regions (a Region per call would multiply the time)."""
+    return list(_lint_findings(text))
+
+
+@functools.cache
+def _lint_findings(text: str) -> tuple[str, ...]:
+    # Several tests lint the same rendered text (a catalogue template is also an example's part): lint it once.
     regions = list(deployable_regions(parse_template(text), LINT_REGIONS))
     matches = lint(text, config=ManualArgs(include_checks=["I"], regions=regions))
-    return [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches]
+    return tuple(f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches)
 
 
 def resources_of_type(template: dict, resource_type: str) -> dict[str, dict]:
