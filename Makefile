@@ -13,7 +13,11 @@ CHECKOV_BOOTSTRAPPED := $(CHECKOV_VENV)/.bootstrapped
 CHECKOV := CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE CKV_PARSE_ERROR_FAIL=true \
 	$(CHECKOV_VENV)/bin/checkov --skip-download --framework cloudformation --quiet --compact
 
-.PHONY: templates test lint clean bootstrap security
+# mutmut gets a virtual environment of its own too, with the project installed beside it.
+MUTATION_VENV := .venv-mutation
+MUTATION_BOOTSTRAPPED := $(MUTATION_VENV)/.bootstrapped
+
+.PHONY: templates test lint clean bootstrap security mutation
 
 bootstrap: $(BOOTSTRAPPED)
 
@@ -40,11 +44,21 @@ security: $(CHECKOV_BOOTSTRAPPED)
 test: $(BOOTSTRAPPED) security
 	$(BIN)/python -m pytest -q -n 2
 
+$(MUTATION_BOOTSTRAPPED): pyproject.toml requirements-mutation.txt
+	test -x $(MUTATION_VENV)/bin/python || $(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]' \
+		-r requirements-mutation.txt
+	touch $@
+
+# Sampled mutation testing of the checker and the config validation: about 15 minutes, not part of `make test`.
+mutation: $(MUTATION_BOOTSTRAPPED)
+	$(MUTATION_VENV)/bin/python tools/mutation.py
+
 lint: $(BOOTSTRAPPED)
 	$(BIN)/ruff check src tests examples
 	$(BIN)/ruff format --check src tests examples
 	$(CFN_LINT) -- templates/*.yaml
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache build dist src/*.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(MUTATION_VENV) .pytest_cache .ruff_cache build dist src/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,17 @@ from troposphere import Template
 
 from fargate_private_templates import validators
 from fargate_private_templates.checks import CheckReport, check_dicts, check_templates
+from fargate_private_templates.checks.exports import ExportName, import_names
+from fargate_private_templates.checks.intrinsics import (
+    Variable,
+    endpoint_service,
+    render_parts,
+    string_parts,
+    sub_parts,
+)
 from fargate_private_templates.checks.resolve import Resolver, ResourceRef
 from fargate_private_templates.checks.routing import Egress, Hop, Network
-from fargate_private_templates.contract import NetworkImports
+from fargate_private_templates.contract import NetworkImports, exported_keys, imported_keys
 from fargate_private_templates.diagram import mermaid_diagram
 from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.loader import load_template
@@ -461,3 +470,182 @@ def test_network_imports_properties() -> None:
     assert imports.public_subnet_ids.to_dict() == {"Fn::Split": [",", imported("PublicSubnetIds")]}
     assert imports.private_subnet_ids.to_dict() == {"Fn::Split": [",", imported("PrivateSubnetIds")]}
     assert imports.parameter.Default == "prod-network"
+
+
+# --- survivors of `make mutation`: each test below kills mutants that no other test noticed -----------------------
+
+
+def test_string_parts_and_sub_parts() -> None:
+    assert string_parts("") == [] and string_parts("a") == ["a"]
+    assert sub_parts("${!Literal}-${Stack}") == ["${Literal}-", Variable("Stack")]
+    assert sub_parts("${A}-${B}", {"A": "prod", "B": {"Ref": "X"}}) == ["prod-", Variable("B")]
+    assert string_parts({"Fn::Sub": ["${Stack}-VpcId", {"Stack": "prod"}]}) == ["prod-VpcId"]
+    assert render_parts(["a", Variable("X"), "b"]) == "a${X}b"
+    assert render_parts([Variable("X"), "-b"], placeholder="x") == "x-b"
+
+
+def test_endpoint_service_reads_only_endpoint_names() -> None:
+    assert endpoint_service({"Fn::Sub": "com.amazonaws.${AWS::Region}.ecr.dkr"}) == "ecr.dkr"
+    assert endpoint_service("com.amazonaws.eu-west-1.s3") == "s3"
+    assert endpoint_service("ecr.dkr") is None
+    assert endpoint_service({"Ref": "ServiceName"}) is None
+
+
+def test_export_names() -> None:
+    assert str(ExportName("prod-VpcId")) == "prod-VpcId"
+    assert str(ExportName("VpcId", "NetworkStackName")) == "${NetworkStackName}-VpcId"
+    assert ExportName("prod-VpcId").matches(ExportName("prod-VpcId"))
+    assert not ExportName("prod-VpcId").matches(ExportName("prod-VpcCidr"))
+    assert ExportName("VpcId", "A").matches(ExportName("VpcId", "B"))
+    assert ExportName("VpcId", "A").matches(ExportName("prod-VpcId"))
+    assert not ExportName("VpcId", "A").matches(ExportName("prod-VpcIdd"))
+    branches = {"Fn::If": ["IsProduction", "prod-VpcId", {"Fn::Sub": "${Stack}-VpcId"}]}
+    assert import_names(branches) == [ExportName("prod-VpcId"), ExportName("VpcId", "Stack")]
+    assert import_names({"Ref": "Whole"}) == [None]
+
+
+def test_literal_export_names_are_matched_by_literal_imports() -> None:
+    templates = {name: copy.deepcopy(load_template(PAIR / name)) for name in ("network.yaml", "service.yaml")}
+    templates["network.yaml"]["Outputs"]["VpcId"]["Export"]["Name"] = "shared-VpcId"
+    templates["service.yaml"]["Resources"]["TargetGroup"]["Properties"]["VpcId"] = {"Fn::ImportValue": "shared-VpcId"}
+    assert check_dicts(templates).findings == []
+    templates["service.yaml"]["Resources"]["TargetGroup"]["Properties"]["VpcId"] = {"Fn::ImportValue": "shared-Vpc"}
+    assert [f.rule_id for f in check_dicts(templates).findings] == ["E9007"]
+
+
+def service_subnets(template: dict, subnets: object) -> dict:
+    template["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]["Subnets"] = subnets
+    return template
+
+
+@pytest.mark.parametrize(
+    ("subnets", "message"),
+    [
+        ({"Fn::Select": "PrivateSubnet1"}, "cannot resolve a subnet of its tasks: a malformed Fn::Select"),
+        ({"Fn::Split": [","]}, "cannot resolve a subnet of its tasks: a malformed Fn::Split"),
+        ([{"Ref": "AWS::Region"}], "cannot resolve a subnet of its tasks: pseudo parameter AWS::Region"),
+        ([{"Ref": "Nowhere"}], "cannot resolve a subnet of its tasks: Nowhere, which app.yaml does not define"),
+    ],
+)
+def test_unreadable_task_subnets_say_why(subnets: object, message: str) -> None:
+    report = check_dicts({"app.yaml": service_subnets(fixture("E9002-good.yaml"), subnets)})
+    assert findings(report) == [("Service", "W9009", message)]
+
+
+def test_split_of_a_two_key_mapping_is_unreadable_not_a_crash() -> None:
+    subnets = {"Fn::Split": [",", {"Fn::Join": {"a": 1, "b": 2}}]}
+    report = check_dicts({"app.yaml": service_subnets(fixture("E9002-good.yaml"), subnets)})
+    assert [(logical_id, rule_id) for logical_id, rule_id, _ in findings(report)] == [("Service", "W9009")]
+
+
+def test_select_with_an_index_from_fn_if_takes_every_candidate() -> None:
+    candidates = [{"Ref": "PrivateSubnet1"}, {"Ref": "PublicSubnet1"}]
+    subnets = [{"Fn::Select": [{"Fn::If": ["IsProduction", 0, 1]}, candidates]}]
+    report = check_dicts({"app.yaml": service_subnets(fixture("E9002-good.yaml"), subnets)})
+    assert [rule_id for _, rule_id, _ in findings(report)] == ["E9002"]
+    subnets = [{"Fn::Select": [0, candidates]}]
+    assert check_dicts({"app.yaml": service_subnets(fixture("E9002-good.yaml"), subnets)}).findings == []
+
+
+def test_an_exported_single_subnet_split_as_a_list() -> None:
+    templates = {name: copy.deepcopy(load_template(PAIR / name)) for name in ("network.yaml", "service.yaml")}
+    templates["network.yaml"]["Outputs"]["PrivateSubnetIds"]["Value"] = {"Ref": "PrivateSubnet1"}
+    report = check_dicts(templates)
+    assert report.findings == []
+    assert [(Path(p.template).name, p.subnet) for p in report.paths] == [("network.yaml", "PrivateSubnet1")]
+
+
+def test_a_list_where_one_value_belongs() -> None:
+    template = fixture("E9001-good.yaml")
+    template["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] = [
+        "DISABLED"
+    ]
+    assert findings(check_dicts({"app.yaml": template})) == [
+        (
+            "Service",
+            "E9001",
+            "AssignPublicIp comes from a list or mapping where one value belongs: cannot be proven DISABLED",
+        )
+    ]
+
+
+def test_regional_nat_whose_vpc_is_one_of_two_follows_both() -> None:
+    template = case("E9003-bad-regional-nat-without-internet-gateway.yaml")
+    resources = template["Resources"]
+    resources["OtherVpc"] = copy.deepcopy(resources["VPC"])
+    resources["InternetGateway"] = {"Type": "AWS::EC2::InternetGateway"}
+    resources["GatewayAttachment"] = {
+        "Type": "AWS::EC2::VPCGatewayAttachment",
+        "Properties": {"VpcId": {"Ref": "OtherVpc"}, "InternetGatewayId": {"Ref": "InternetGateway"}},
+    }
+    resources["RegionalNatGateway"]["Properties"]["VpcId"] = {
+        "Fn::If": ["IsProduction", {"Ref": "VPC"}, {"Ref": "OtherVpc"}]
+    }
+    report = check_dicts({"app.yaml": template})
+    assert report.findings == []
+    assert [p.text for p in report.paths] == [
+        "PrivateSubnet1 -> PrivateRouteTable1 -> RegionalNatGateway (regional) -> InternetGateway"
+    ]
+
+
+def test_third_party_image_behind_an_unresolved_nat_is_w9009_twice() -> None:
+    template = case("W9009-bad-nat-subnet-parameter.yaml")
+    template["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Image"] = "nginx:1.27"
+    report = check_dicts({"app.yaml": template})
+    assert [(logical_id, rule_id) for logical_id, rule_id, _ in findings(report)] == [("Service", "W9009")] * 2
+    assert report.findings[1].message == (
+        "cannot prove subnet PrivateSubnet1 has a NAT path (the subnet of NatGateway1: parameter NatSubnetId); "
+        "container app pulls its image from docker.io"
+    )
+    assert report.findings[1].location[-1] == "Subnets"
+
+
+def test_unresolved_locations_point_at_the_property() -> None:
+    template = fixture("E9001-good.yaml")
+    template["Parameters"]["TaskGroup"] = {"Type": "AWS::EC2::SecurityGroup::Id"}
+    configuration = template["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+    configuration["SecurityGroups"] = [{"Ref": "TaskGroup"}]
+    (finding,) = check_dicts({"app.yaml": template}).findings
+    assert finding.location == (
+        "Resources",
+        "Service",
+        "Properties",
+        "NetworkConfiguration",
+        "AwsvpcConfiguration",
+        "SecurityGroups",
+    )
+    network = copy.deepcopy(load_template(PAIR / "network.yaml"))
+    network["Outputs"]["VpcId"]["Export"]["Name"] = {"Fn::Select": [0, ["a", "b"]]}
+    (finding,) = check_dicts({"network.yaml": network}).findings
+    assert finding.location == ("Outputs", "VpcId", "Export", "Name")
+
+
+def test_format_json_is_indented() -> None:
+    report = check_dicts({"app.yaml": fixture("E9002-bad.yaml")})
+    assert report.format_json() == json.dumps(json.loads(report.format_json()), indent=2) + "\n"
+
+
+def test_contract_keys_of_templates_without_sections() -> None:
+    assert exported_keys({}) == [] and imported_keys({}) == []
+    output = {"Value": {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcCidr"}}}
+    assert imported_keys({"Outputs": {"Cidr": output}}) == ["VpcCidr"]
+
+
+def test_reachability_names_every_need_and_the_empty_endpoint_list() -> None:
+    credentials = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hub-AbC123"
+    service = ServiceConfig(
+        image_source="third_party",
+        registry_credentials_secret_arn=credentials,
+        secrets={"FLAGS": "arn:aws:ssm:us-east-1:123456789012:parameter/app/flags"},
+    )
+    (result,) = check_reachability(NetworkConfig(), [service])
+    assert [r.what for r in result.routes] == [
+        "image (third-party registry)",
+        "registry credentials (Secrets Manager)",
+        "secrets (SSM Parameter Store)",
+        "logs (CloudWatch Logs)",
+    ]
+    with pytest.raises(ConfigError, match=r"nat_mode is 'none' and endpoints are \[none\]; fix"):
+        check_reachability(NetworkConfig(nat_mode="none"), [ServiceConfig()])
+    with pytest.raises(ConfigError, match=r"endpoints are \[logs\]; fix"):
+        check_reachability(NetworkConfig(nat_mode="none", endpoints=["logs"]), [ServiceConfig()])
