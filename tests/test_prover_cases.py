@@ -15,6 +15,7 @@ from fargate_private_templates.checks.exports import ExportName, import_names
 from fargate_private_templates.checks.intrinsics import (
     Variable,
     endpoint_service,
+    getatt_parts,
     render_parts,
     string_parts,
     sub_parts,
@@ -649,3 +650,19 @@ def test_reachability_names_every_need_and_the_empty_endpoint_list() -> None:
         check_reachability(NetworkConfig(nat_mode="none"), [ServiceConfig()])
     with pytest.raises(ConfigError, match=r"endpoints are \[logs\]; fix"):
         check_reachability(NetworkConfig(nat_mode="none", endpoints=["logs"]), [ServiceConfig()])
+
+
+def test_getatt_of_a_nested_attribute_splits_at_the_first_dot() -> None:
+    assert getatt_parts("Database.Endpoint.Address") == ("Database", "Endpoint.Address")
+    assert getatt_parts(["Database", "Endpoint.Address"]) == ("Database", "Endpoint.Address")
+    assert getatt_parts(["Database"]) is None
+
+
+def test_registry_credentials_go_through_the_secrets_manager_endpoint() -> None:
+    credentials = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hub-AbC123"
+    service = ServiceConfig(image_source="third_party", registry_credentials_secret_arn=credentials)
+    (result,) = check_reachability(NetworkConfig(endpoints=["secretsmanager", "logs"]), [service])
+    assert [(r.what, r.via) for r in result.routes][:2] == [
+        ("image (third-party registry)", "NAT gateway"),
+        ("registry credentials (Secrets Manager)", "VPC endpoints (secretsmanager)"),
+    ]

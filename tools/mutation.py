@@ -38,7 +38,7 @@ MODULES = (
     "service_config.py",
     "contract.py",
 )
-SAMPLE = 30
+SAMPLE = 20
 SEED = 16
 THRESHOLD = 0.90
 ACCEPTED = ROOT / "tests" / "mutation-survivors.txt"
