@@ -666,3 +666,32 @@ def test_registry_credentials_go_through_the_secrets_manager_endpoint() -> None:
         ("image (third-party registry)", "NAT gateway"),
         ("registry credentials (Secrets Manager)", "VPC endpoints (secretsmanager)"),
     ]
+
+
+def test_join_with_a_malformed_argument_is_unreadable() -> None:
+    assert string_parts({"Fn::Join": 5}) is None
+    assert string_parts({"Fn::Join": [","]}) is None
+    assert string_parts({"Fn::Join": ["-", ["a", {"Ref": "B"}]]}) == ["a-", Variable("B")]
+
+
+def test_exports_after_an_output_without_export_are_read() -> None:
+    templates = {name: copy.deepcopy(load_template(PAIR / name)) for name in ("network.yaml", "service.yaml")}
+    templates["network.yaml"]["Outputs"] = {"Note": {"Value": "not exported"}, **templates["network.yaml"]["Outputs"]}
+    assert check_dicts(templates).findings == []
+
+
+def test_an_export_may_forward_another_export_of_its_template_but_not_itself() -> None:
+    templates = {name: copy.deepcopy(load_template(PAIR / name)) for name in ("network.yaml", "service.yaml")}
+    outputs = templates["network.yaml"]["Outputs"]
+    outputs["InnerSubnetIds"] = copy.deepcopy(outputs["PrivateSubnetIds"])
+    outputs["InnerSubnetIds"]["Export"]["Name"] = {"Fn::Sub": "${AWS::StackName}-InnerSubnetIds"}
+    outputs["PrivateSubnetIds"]["Value"] = {"Fn::ImportValue": {"Fn::Sub": "${AWS::StackName}-InnerSubnetIds"}}
+    report = check_dicts(templates)
+    assert report.findings == []
+    assert [p.subnet for p in report.paths] == ["PrivateSubnet1", "PrivateSubnet2"]
+    outputs["PrivateSubnetIds"]["Value"] = {"Fn::ImportValue": {"Fn::Sub": "${AWS::StackName}-PrivateSubnetIds"}}
+    messages = [f.message for f in check_dicts(templates).findings]
+    assert messages == [
+        "cannot resolve a subnet of its tasks: export ${AWS::StackName}-PrivateSubnetIds of network.yaml, which "
+        "imports itself"
+    ]
