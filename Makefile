@@ -50,7 +50,7 @@ $(MUTATION_BOOTSTRAPPED): pyproject.toml requirements-mutation.txt
 		-r requirements-mutation.txt
 	touch $@
 
-# Sampled mutation testing of the checker and the config validation: about 15 minutes, not part of `make test`.
+# Sampled mutation testing of the checker and the config validation: 20-25 minutes, not part of `make test`.
 mutation: $(MUTATION_BOOTSTRAPPED)
 	$(MUTATION_VENV)/bin/python tools/mutation.py
 
