@@ -30,7 +30,11 @@ DIAGRAMS := build/diagrams
 FRONT_DOOR_EXAMPLE := $(addprefix tests/golden/examples/shared-alb/,network.yaml ingress.yaml service-web.yaml service-docs.yaml service-api.yaml)
 NPM_CI := PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
-.PHONY: templates test lint clean bootstrap security mermaid diagrams bench
+# mutmut gets a virtual environment of its own too, with the project installed beside it.
+MUTATION_VENV := .venv-mutation
+MUTATION_BOOTSTRAPPED := $(MUTATION_VENV)/.bootstrapped
+
+.PHONY: templates test lint clean bootstrap security mermaid diagrams bench mutation
 
 bootstrap: $(BOOTSTRAPPED)
 
@@ -88,6 +92,16 @@ test: $(BOOTSTRAPPED) mermaid security
 bench: $(BOOTSTRAPPED)
 	$(BIN)/python tools/bench.py
 
+$(MUTATION_BOOTSTRAPPED): pyproject.toml requirements-mutation.txt
+	test -x $(MUTATION_VENV)/bin/python || $(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]' \
+		-r requirements-mutation.txt
+	touch $@
+
+# Sampled mutation testing of the checker and the config validation: 20-25 minutes, not part of `make test`.
+mutation: $(MUTATION_BOOTSTRAPPED)
+	$(MUTATION_VENV)/bin/python tools/mutation.py
+
 lint: $(BOOTSTRAPPED)
 	$(BIN)/ruff check src tests examples
 	$(BIN)/ruff format --check src tests examples
@@ -95,5 +109,5 @@ lint: $(BOOTSTRAPPED)
 	$(LINT_GUARD_HOOK)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(MERMAID)/node_modules .pytest_cache .ruff_cache build dist src/*.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(MUTATION_VENV) $(MERMAID)/node_modules .pytest_cache .ruff_cache build dist src/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -201,8 +201,10 @@ class Network:
         return min(verdicts, key=lambda verdict: {True: 0, None: 1, False: 2}[verdict.public])
 
     def _table_publicity(self, subnet: ResourceRef, table: Value, destinations: tuple[str, ...]) -> Publicity:
+        if isinstance(table, Literal):
+            return Publicity(None, f"its route table {table.value} is not in the given templates")
         if not isinstance(table, ResourceRef):
-            return Publicity(None, f"the route table of {subnet.logical_id}: {describe(table, subnet.template)}")
+            return Publicity(None, f"its route table comes from {describe(table, subnet.template)}")
         table_name = table.name_from(subnet.template)
         unknown: Publicity | None = None
         other: list[str] = []
@@ -274,9 +276,7 @@ class Network:
         if "private" in literals(self.resolver.scalar(nat.template, properties.get("ConnectivityType"))):
             return [Hop(BLOCKED, f"{name} (private)", f"0.0.0.0/0 goes to {name}, a private NAT gateway")]
         if "regional" in literals(self.resolver.scalar(nat.template, properties.get("AvailabilityMode"))):
-            gateways = [g for vpc in sorted(self.vpcs(nat), key=str) for g in self.internet_gateways(vpc)]
-            way_out = f" -> {gateways[0].name_from(seen_from)}" if gateways else ""
-            return [Hop(TO_NAT, f"{name} (regional){way_out}", gateway=gateways[0] if gateways else None)]
+            return [self._regional_nat_hop(nat, seen_from)]
         hops = []
         for subnet in self.resolver.scalar(nat.template, properties.get("SubnetId")):
             if not isinstance(subnet, ResourceRef):
@@ -293,6 +293,27 @@ class Network:
                 problem = f"0.0.0.0/0 goes to {name}, which sits in {subnet_name}, not a public subnet"
                 hops.append(Hop(BLOCKED, f"{name} (in {subnet_name}, not public)", problem))
         return hops
+
+    def _regional_nat_hop(self, nat: ResourceRef, seen_from: str) -> Hop:
+        """A regional NAT gateway needs no public subnet, but leaves through its VPC's internet gateway.
+
+        AWS gives a public regional NAT gateway a route table of its own whose 0.0.0.0/0 route goes to the internet
+        gateway attached to the VPC; with none attached, its traffic has no way out
+        (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html).
+        """
+        name = nat.name_from(seen_from)
+        vpc_values = self.resolver.scalar(nat.template, self.resolver.properties(nat).get("VpcId"))
+        vpcs = sorted((v for v in vpc_values if isinstance(v, ResourceRef)), key=str)
+        gateways = [gateway for vpc in vpcs for gateway in self.internet_gateways(vpc)]
+        if gateways:
+            return Hop(TO_NAT, f"{name} (regional) -> {gateways[0].name_from(seen_from)}", gateway=gateways[0])
+        unresolved = [describe(v, nat.template) for v in vpc_values if not isinstance(v, ResourceRef)]
+        if unresolved or not vpcs:
+            detail = ", ".join(unresolved) or "no VpcId"
+            return Hop(UNRESOLVED, f"{name} (regional, in {detail})", f"the VPC of {name}: {detail}")
+        vpc_names = ", ".join(vpc.name_from(seen_from) for vpc in vpcs)
+        problem = f"0.0.0.0/0 goes to {name}, a regional NAT gateway in {vpc_names}, which has no internet gateway"
+        return Hop(BLOCKED, f"{name} (regional, no internet gateway)", problem)
 
     def _endpoints(self, subnet: ResourceRef, table: ResourceRef) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Endpoint services usable from the subnet: interface ones in its VPC, gateway ones on its route table."""

@@ -1,0 +1,217 @@
+"""`make mutation`: mutation testing of the checker and the config validation with mutmut 3, sampled, scored per module.
+
+mutmut has no sampling, so this script has it generate every mutant, draws SAMPLE of them per module with a fixed
+seed, runs those, re-runs each survivor not accepted in tests/mutation-survivors.txt against the whole suite (mutmut
+runs only the tests it saw calling the mutated function), and prints a score per module. A module passes at 90%
+killed, its accepted survivors left out of the count. It all happens in a copy of the project under build/mutation.
+
+    .venv-mutation/bin/python tools/mutation.py [--modules checks/routing.py ...] [--sample N] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "src/fargate_private_templates"
+# What is mutated, relative to PACKAGE: the one list to change when modules move.
+MODULES = (
+    "checks/checker.py",
+    "checks/exports.py",
+    "checks/intrinsics.py",
+    "checks/report.py",
+    "checks/resolve.py",
+    "checks/routing.py",
+    "checks/rules.py",
+    "reachability.py",
+    "validators.py",
+    "network_config.py",
+    "service_config.py",
+    "contract.py",
+)
+SAMPLE = 20
+SEED = 16
+THRESHOLD = 0.90
+ACCEPTED = ROOT / "tests" / "mutation-survivors.txt"
+WORK = ROOT / "build" / "mutation"
+COPIED = ("src", "tests", "templates", "examples", "README.md", "pyproject.toml")
+# Imported once by mutmut's fork server, so each mutant's worker starts with them loaded. Never the package
+# itself: it must be imported from mutmut's mutated copy.
+PRELOADED = ("pytest", "yaml", "troposphere", "awacs", "cfnlint.api", "boto3", "moto")
+KILLED = {"killed", "timeout", "segfault", "caught by type check"}
+SURVIVED = {"survived", "no tests", "suspicious"}
+# mutmut's exit codes of a mutant's test run (mutmut/stats.py). 255 is also a test module that fails to import
+# under the mutant (a module-level call fails): pytest cannot collect it, so the mutant is seen, hence killed.
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 35: "suspicious"}
+STATUS |= {36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout", -11: "segfault"}
+STATUS |= {-9: "segfault", 37: "caught by type check", None: "not checked"}
+
+
+@dataclass
+class ModuleScore:
+    module: str
+    sampled: list[str]
+    killed: list[str] = field(default_factory=list)
+    survived: list[str] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        counted = len(self.sampled) - len(self.accepted)
+        return len(self.killed) / counted if counted else 1.0
+
+
+def dotted(module: str) -> str:
+    """``checks/routing.py`` -> ``fargate_private_templates.checks.routing``, as mutmut names mutants."""
+    return f"{Path(PACKAGE).name}.{module.removesuffix('.py').replace('/', '.')}"
+
+
+def mutmut(*arguments: str) -> str:
+    """Run mutmut in the copy; its progress goes to build/mutation/mutmut.log, what it prints is returned."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
+    command = [str(Path(sys.executable).parent / "mutmut"), *arguments]
+    result = subprocess.run(command, cwd=WORK, env=environment, text=True, capture_output=True)
+    with (WORK / "mutmut.log").open("a") as log:
+        log.write(f"$ mutmut {' '.join(arguments)}\n{result.stdout}{result.stderr}\n")
+    if result.returncode != 0:
+        sys.exit(f"mutmut {arguments[0]} failed with exit code {result.returncode}: see {WORK / 'mutmut.log'}")
+    return result.stdout
+
+
+def prepare(keep: bool) -> None:
+    """A copy of the project with mutmut's configuration; kept (``--keep``) it reuses mutants and test links.
+
+    Every module is mutated even when only some are sampled, so a kept copy's test links cover them all.
+    """
+    if not keep and WORK.exists():
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, WORK / name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, WORK / name)
+    (WORK / "preload.txt").write_text("\n".join(PRELOADED) + "\n")
+    lines = "\n    ".join
+    (WORK / "setup.cfg").write_text(
+        "[mutmut]\n"
+        "source_paths = src\n"
+        f"only_mutate =\n    {lines(f'{PACKAGE}/{module}' for module in MODULES)}\n"
+        "also_copy =\n    templates\n    examples\n    README.md\n"
+        # Forked workers would keep what mutmut's main process cached while it ran the unmutated suite.
+        "process_isolation = forkserver\n"
+        "forkserver_warmup = import\n"
+        "preload_modules_file = preload.txt\n"
+        "pytest_add_cli_args =\n    -p\n    mutation_plugin\n    -p\n    no:cacheprovider\n    -p\n    no:xdist\n"
+        "pytest_add_cli_args_test_selection =\n    tests\n"
+        "use_git_change_detection = false\n"
+    )
+
+
+def exit_codes() -> dict[str, int | None]:
+    """Every generated mutant's last result (None: not run), from mutmut's meta files."""
+    codes: dict[str, int | None] = {}
+    for meta in (WORK / "mutants").rglob("*.py.meta"):
+        codes.update(json.loads(meta.read_text())["exit_code_by_key"])
+    return codes
+
+
+def sample(names: list[str], modules: list[str], size: int) -> dict[str, list[str]]:
+    """``size`` mutants per module, drawn with a seed of their own so one module's sample ignores the others."""
+    drawn = {}
+    for module in modules:
+        population = sorted(n for n in names if n.rpartition(".")[0] == dotted(module))
+        drawn[module] = sorted(random.Random(f"{SEED}:{module}").sample(population, min(size, len(population))))
+    return drawn
+
+
+def diff(name: str) -> str:
+    """The mutant's diff, as mutmut shows it, without its header lines."""
+    text = mutmut("show", name)
+    return "\n".join(line for line in text.splitlines() if not line.startswith(("#", "---", "+++", "@@")))
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def accepted() -> dict[str, tuple[str, str]]:
+    """Mutant ID -> (fingerprint of its diff, reason), from the committed list."""
+    entries = {}
+    for line in ACCEPTED.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, digest, reason = line.split(maxsplit=2)
+            entries[name] = (digest, reason)
+    return entries
+
+
+def survives_whole_suite(name: str) -> bool:
+    """Whether the mutant survives every test, not only those mutmut linked to its function."""
+    environment = {**os.environ, "MUTANT_UNDER_TEST": name, "PYTHONPATH": str(WORK / "mutants" / "src")}
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "2", "-p", "no:cacheprovider", "tests"]
+    result = subprocess.run(command, cwd=WORK / "mutants", env=environment, capture_output=True, text=True)
+    return result.returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modules", nargs="+", choices=MODULES, default=list(MODULES), metavar="MODULE")
+    parser.add_argument("--sample", type=int, default=SAMPLE, help=f"mutants per module (default {SAMPLE})")
+    parser.add_argument("--keep", action="store_true", help="reuse build/mutation's mutants and test links")
+    parser.add_argument("--no-recheck", dest="recheck", action="store_false", help="trust mutmut's test links")
+    options = parser.parse_args()
+
+    prepare(options.keep)
+    print(f"mutating {', '.join(MODULES)} in {WORK} (mutmut's output: mutmut.log there)", flush=True)
+    # mutmut generates every mutant and links tests to functions on any run: run one mutant to get there.
+    mutmut("run", "--max-children", "2", f"{dotted(MODULES[0])}.*__mutmut_1")
+    drawn = sample(sorted(exit_codes()), options.modules, options.sample)
+    print(f"running {sum(map(len, drawn.values()))} mutants ({options.sample} per module, seed {SEED})", flush=True)
+    mutmut("run", "--max-children", "2", *(name for names in drawn.values() for name in names))
+
+    codes, known = exit_codes(), accepted()
+    scores, stale, unexplained = [], [], []
+    for module, names in drawn.items():
+        score = ModuleScore(module, names)
+        for name in names:
+            status = STATUS.get(codes[name], "suspicious")
+            if status in KILLED:
+                score.killed.append(name)
+                continue
+            if status not in SURVIVED:
+                sys.exit(f"{name}: {status}")
+            text = diff(name)
+            if name in known and known[name][0] == fingerprint(text):
+                score.accepted.append(name)
+            elif not options.recheck or survives_whole_suite(name):
+                if name in known:
+                    stale.append(name)
+                score.survived.append(name)
+                unexplained.append((name, fingerprint(text), status, text))
+            else:
+                score.killed.append(name)
+        scores.append(score)
+
+    for name, digest, status, text in unexplained:
+        print(f"\n{name} {digest} ({status})\n{text}")
+    for name in stale:
+        print(f"\n{name}: accepted in {ACCEPTED.name}, but its diff changed: look at it again")
+    print(f"\n{'module':<24} {'sampled':>7} {'killed':>6} {'survived':>8} {'accepted':>8} {'score':>6}")
+    for s in scores:
+        row = f"{s.module:<24} {len(s.sampled):>7} {len(s.killed):>6} {len(s.survived):>8} {len(s.accepted):>8}"
+        print(f"{row} {s.score:>6.0%}{'' if s.score >= THRESHOLD else '  < 90%'}")
+    return 0 if all(s.score >= THRESHOLD for s in scores) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
