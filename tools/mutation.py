@@ -28,22 +28,39 @@ MODULES = (
     "checks/checker.py",
     "checks/exports.py",
     "checks/intrinsics.py",
+    "checks/listeners.py",
+    "checks/needs.py",
+    "checks/network_acls.py",
+    "checks/outputs.py",
     "checks/report.py",
     "checks/resolve.py",
     "checks/routing.py",
     "checks/rules.py",
-    "reachability.py",
-    "validators.py",
-    "network_config.py",
-    "service_config.py",
+    "checks/security_groups.py",
+    "checks/task_paths.py",
+    "checks/workloads.py",
+    "config/file.py",
+    "config/image.py",
+    "config/ingress.py",
+    "config/network.py",
+    "config/priorities.py",
+    "config/reachability.py",
+    "config/registry.py",
+    "config/rollout.py",
+    "config/routing.py",
+    "config/service.py",
+    "config/task_size.py",
+    "config/validators.py",
     "contract.py",
+    "regions.py",
 )
-SAMPLE = 20
+# Per module: 28 modules x 10 keeps a run near 15-20 minutes on 2 cores.
+SAMPLE = 10
 SEED = 16
 THRESHOLD = 0.90
 ACCEPTED = ROOT / "tests" / "mutation-survivors.txt"
 WORK = ROOT / "build" / "mutation"
-COPIED = ("src", "tests", "templates", "examples", "README.md", "pyproject.toml")
+COPIED = ("src", "tests", "templates", "examples", "tools", "README.md", "Makefile", "pyproject.toml")
 # Imported once by mutmut's fork server, so each mutant's worker starts with them loaded. Never the package
 # itself: it must be imported from mutmut's mutated copy.
 PRELOADED = ("pytest", "yaml", "troposphere", "awacs", "cfnlint.api", "boto3", "moto")
@@ -107,7 +124,7 @@ def prepare(keep: bool) -> None:
         "[mutmut]\n"
         "source_paths = src\n"
         f"only_mutate =\n    {lines(f'{PACKAGE}/{module}' for module in MODULES)}\n"
-        "also_copy =\n    templates\n    examples\n    README.md\n"
+        "also_copy =\n    templates\n    examples\n    tools\n    README.md\n    Makefile\n"
         # Forked workers would keep what mutmut's main process cached while it ran the unmutated suite.
         "process_isolation = forkserver\n"
         "forkserver_warmup = import\n"
