@@ -8,7 +8,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
 from ...config.routing import RULE_PRIORITIES
-from .parameters import add_parameter_group
+from .parameters import add_parameter_group, with_default
 from .scanner_skips import (
     ACCESS_LOGS_BY_PARAMETER,
     CERTIFICATE_BY_PARAMETER,
@@ -34,9 +34,7 @@ def add_certificate_parameter(template: Template, description: str, default: str
         AllowedPattern=CERTIFICATE_ARN.pattern,
         ConstraintDescription="an ACM certificate ARN: arn:<partition>:acm:<region>:<account>:certificate/<id>",
     )
-    if default is not None:
-        certificate.Default = default
-    template.add_parameter(certificate)
+    template.add_parameter(with_default(certificate, default))
     add_parameter_group(template, LOAD_BALANCER_GROUP, {certificate.title: "Certificate ARN"})
     return certificate
 
@@ -131,6 +129,4 @@ def priority_parameter(title: str, default: int | None, description: str) -> Par
     priority = Parameter(
         title, Type="Number", MinValue=RULE_PRIORITIES[0], MaxValue=RULE_PRIORITIES[1], Description=description
     )
-    if default is not None:
-        priority.Default = default
-    return priority
+    return with_default(priority, default)

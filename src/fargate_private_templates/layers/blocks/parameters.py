@@ -32,3 +32,10 @@ def add_log_retention_parameter(
     )
     add_parameter_group(template, group, {title: label})
     return parameter
+
+
+def with_default(parameter: Parameter, default: object | None) -> Parameter:
+    """``parameter`` with ``default`` as its Default; without one (None) the console and ``params`` ask for it."""
+    if default is not None:
+        parameter.Default = default
+    return parameter

@@ -25,7 +25,7 @@ from ...config.patterns import (
     SECRET_ARN,
 )
 from ..blocks import iam as policies
-from ..blocks.parameters import add_parameter_group
+from ..blocks.parameters import add_parameter_group, with_default
 
 HAS_REGISTRY_CREDENTIALS = "HasRegistryCredentials"
 
@@ -112,9 +112,7 @@ def _add_image_tag_parameter(template: Template, image: ImageOptions, prefix: st
         AllowedPattern=IMAGE_TAG.pattern,
         ConstraintDescription="a Docker image tag: letters, digits, _ . -, at most 128 characters",
     )
-    if image.tag is not None:
-        tag.Default = image.tag
-    return template.add_parameter(tag)
+    return template.add_parameter(with_default(tag, image.tag))
 
 
 def _add_third_party_image_parameters(template: Template, image: ImageOptions, prefix: str, group: str) -> ImageSource:
@@ -125,9 +123,7 @@ def _add_third_party_image_parameters(template: Template, image: ImageOptions, p
         AllowedPattern=IMAGE_URI.pattern,
         ConstraintDescription="registry-host/repository:tag or registry-host/repository@sha256:digest",
     )
-    if image.uri is not None:
-        image_uri.Default = image.uri
-    template.add_parameter(image_uri)
+    template.add_parameter(with_default(image_uri, image.uri))
     credentials = template.add_parameter(
         Parameter(
             f"{prefix}RegistryCredentialsSecretArn",
