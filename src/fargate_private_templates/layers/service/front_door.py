@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from troposphere import Equals, GetAtt, If, Not, NoValue, Or, Parameter, Ref, Split, Template, ec2
+from troposphere import Equals, If, Not, NoValue, Or, Parameter, Ref, Split, Template, ec2
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
@@ -13,6 +13,7 @@ from ...config.service import ServiceConfig
 from ...contract import IngressImports
 from ..blocks.load_balancers import priority_parameter
 from ..blocks.parameters import add_parameter_group
+from ..blocks.security_groups import egress_to_group
 from .deployment import add_test_priority_parameter, header_condition, weighted_forward
 
 HAS_HOST_HEADERS = "HasHostHeaders"
@@ -124,14 +125,12 @@ def add_front_door_egress(
     """The front door's group may reach this service's container port, and nothing more: owned by this stack, so it
     goes when the service goes."""
     return template.add_resource(
-        ec2.SecurityGroupEgress(
+        egress_to_group(
             "FrontDoorToTasksEgress",
-            GroupId=front_door.imports.security_group_id,
-            IpProtocol="tcp",
-            FromPort=config.container.port,
-            ToPort=config.container.port,
-            DestinationSecurityGroupId=GetAtt(task_security_group, "GroupId"),
-            Description=f"Traffic and health checks to {config.name}'s container port",
+            front_door.imports.security_group_id,
+            config.container.port,
+            task_security_group,
+            f"Traffic and health checks to {config.name}'s container port",
         )
     )
 

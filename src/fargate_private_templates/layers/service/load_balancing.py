@@ -19,19 +19,9 @@ from ..blocks.load_balancers import (
 )
 from ..blocks.parameters import add_parameter_group
 from ..blocks.scanner_skips import TASK_EGRESS_BY_PORT, TCP_LISTENER_PASSES_THROUGH, accept
-from ..blocks.security_groups import tcp_rule
+from ..blocks.security_groups import egress_to_group, no_egress_rule, tcp_rule
 
 ANYWHERE_IPV4 = "0.0.0.0/0"
-
-
-# EC2 gives a group created without egress rules an allow-all egress rule ("When you create a security group, if you
-# do not add egress rules, we add egress rules that allow all outbound IPv4 and IPv6 traffic"):
-# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html
-# no_traffic_egress (ICMP type 252 code 86 to the broadcast address, as the AWS CDK writes it) admits no real traffic.
-def no_traffic_egress() -> ec2.SecurityGroupRule:
-    return ec2.SecurityGroupRule(
-        IpProtocol="icmp", FromPort=252, ToPort=86, CidrIp="255.255.255.255/32", Description="Disallow all traffic"
-    )
 
 
 def add_listener_certificate_parameter(template: Template, config: ServiceConfig) -> Parameter:
@@ -135,7 +125,7 @@ def add_security_groups(
             ],
             # The group's real egress is the separate rule below; an inline rule that matches nothing is what
             # stops EC2 adding its allow-all egress rule to a group created without inline egress rules.
-            SecurityGroupEgress=[no_traffic_egress()],
+            SecurityGroupEgress=[no_egress_rule("Disallow all traffic")],
         )
     )
     if config.load_balancer.kind == ALB:
@@ -154,14 +144,12 @@ def add_load_balancer_egress(
     # A separate rule, not inline: inline, it would make the load balancer's group (and so the load balancer, the
     # longest create in the stack) wait for the task group. Apart, the two groups and the load balancer start at once.
     return template.add_resource(
-        ec2.SecurityGroupEgress(
+        egress_to_group(
             "LoadBalancerToTasksEgress",
-            GroupId=GetAtt(load_balancer_security_group, "GroupId"),
-            IpProtocol="tcp",
-            FromPort=config.container.port,
-            ToPort=config.container.port,
-            DestinationSecurityGroupId=GetAtt(task_security_group, "GroupId"),
-            Description="Traffic and health checks to the tasks' container port",
+            GetAtt(load_balancer_security_group, "GroupId"),
+            config.container.port,
+            task_security_group,
+            "Traffic and health checks to the tasks' container port",
         )
     )
 
