@@ -269,9 +269,7 @@ def task_groups(world: World, workload: Workload) -> tuple[list[ResourceRef], bo
     return list(dict.fromkeys(groups)), bool(values) and len(groups) == len(values)
 
 
-def check_egress(
-    world: World, workload: Workload, groups: list[ResourceRef], places: list[Destination]
-) -> Iterator[Finding]:
+def check_egress(world: World, groups: list[ResourceRef], places: list[Destination]) -> Iterator[Finding]:
     """E9010 when no task security group lets TCP 443 out to some of the places the tasks' needs go."""
     resolver = world.resolver
     if not groups or any(has_implicit_egress(resolver, group) for group in groups):

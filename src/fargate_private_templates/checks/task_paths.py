@@ -36,7 +36,7 @@ def check_task_paths(
             findings.extend(check_needs(workload, subnet, egress, needs))
             places = destinations(world, subnet, egress, needs)
             if all_known:
-                findings.extend(check_egress(world, workload, groups, places))
+                findings.extend(check_egress(world, groups, places))
                 findings.extend(check_endpoint_ingress(world, groups, (subnet,), places))
             findings.extend(check_network_acl(world, subnet, places))
             findings.extend(check_private_dns(world, places))
