@@ -7,10 +7,9 @@ import json
 from troposphere import GetAtt, Parameter, Ref, Sub, Template, ecr
 
 from .. import contract
-from ..config.patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH
 from ..config.registry import UPSTREAMS, PullThroughCacheConfig, RegistryConfig
 from ..contract import RegistryExport
-from .blocks.parameters import add_parameter_group
+from .blocks.parameters import add_parameter_group, cache_prefix_parameter
 from .blocks.tagging import apply_tags
 
 
@@ -84,15 +83,10 @@ def build_pull_through_cache(config: PullThroughCacheConfig | None = None) -> Te
     )
     template.set_version()
     prefix = template.add_parameter(
-        Parameter(
+        cache_prefix_parameter(
             "EcrRepositoryPrefix",
-            Type="String",
-            Default=config.prefix,
-            Description="ECR repository prefix for cached images; service stacks take it as PullThroughCachePrefix",
-            AllowedPattern=CACHE_PREFIX.pattern,
-            MinLength=CACHE_PREFIX_LENGTH[0],
-            MaxLength=CACHE_PREFIX_LENGTH[1],
-            ConstraintDescription="2-30 lowercase letters, digits and . _ - separators",
+            config.prefix,
+            "ECR repository prefix for cached images; service stacks take it as PullThroughCachePrefix",
         )
     )
     keep_images = _add_keep_images_parameter(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from troposphere import Parameter, Template
 
+from ...config.patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH
 from ...config.validators import LOG_RETENTION_DAYS
 
 INTERFACE = "AWS::CloudFormation::Interface"
@@ -39,3 +40,19 @@ def with_default(parameter: Parameter, default: object | None) -> Parameter:
     if default is not None:
         parameter.Default = default
     return parameter
+
+
+def cache_prefix_parameter(title: str, default: str, description: str) -> Parameter:
+    """A pull-through cache rule's repository prefix, with the bounds ECR and ``config.validators.cache_prefix``
+    accept: the cache stack's and each service's parameter take exactly the same values."""
+    low, high = CACHE_PREFIX_LENGTH
+    return Parameter(
+        title,
+        Type="String",
+        Default=default,
+        Description=description,
+        AllowedPattern=CACHE_PREFIX.pattern,
+        MinLength=low,
+        MaxLength=high,
+        ConstraintDescription=f"{low}-{high} lowercase letters, digits and . _ - separators",
+    )

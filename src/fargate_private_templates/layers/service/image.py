@@ -17,15 +17,13 @@ from troposphere import (
 from ...config.image import IMAGE_ECR_CROSS_ACCOUNT, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ImageOptions
 from ...config.patterns import (
     ACCOUNT_ID,
-    CACHE_PREFIX,
-    CACHE_PREFIX_LENGTH,
     IMAGE_TAG,
     IMAGE_URI,
     REPOSITORY,
     SECRET_ARN,
 )
 from ..blocks import iam as policies
-from ..blocks.parameters import add_parameter_group, with_default
+from ..blocks.parameters import add_parameter_group, cache_prefix_parameter, with_default
 
 HAS_REGISTRY_CREDENTIALS = "HasRegistryCredentials"
 
@@ -82,15 +80,10 @@ def add_image_parameters(
         account = f"${{{registry_account.title}}}"
     elif image.source == IMAGE_PULL_THROUGH_CACHE:
         cache_prefix = template.add_parameter(
-            Parameter(
+            cache_prefix_parameter(
                 f"{prefix}PullThroughCachePrefix",
-                Type="String",
-                Default=image.cache_prefix,
-                Description="ECR repository prefix of the pull-through cache rule (the registry stack's output)",
-                AllowedPattern=CACHE_PREFIX.pattern,
-                MinLength=CACHE_PREFIX_LENGTH[0],
-                MaxLength=CACHE_PREFIX_LENGTH[1],
-                ConstraintDescription="2-30 lowercase letters, digits and . _ - separators",
+                image.cache_prefix,
+                "ECR repository prefix of the pull-through cache rule (the registry stack's output)",
             )
         )
         labels = {cache_prefix.title: "Pull-through cache prefix", **labels}
