@@ -6,10 +6,23 @@ Exit codes: 0 success, 1 check findings or drift, 2 bad usage or bad input (one 
 from __future__ import annotations
 
 import argparse
-import gc
-import os
+import os.path
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+from ..catalogue import render_catalogue
+from ..checks import cfnlint_rules_path, check_templates
+from ..config.errors import ConfigError, shorten
+from ..guard import guard_rules_path
+from ..render.files import OutputError, changed_files, describe, write_files
+from ..render.loader import TemplateLoadError, load_template
+from ..render.renderer import render_yaml
+from ..stacks import load_config
+from .diagram import mermaid_for_files
+from .mermaid import embed_diagram
+from .params import parameter_overrides
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "fargate-private-templates"
@@ -17,45 +30,23 @@ PROG = "fargate-private-templates"
 MAX_ERROR_LENGTH = 400
 
 
-def _terminal_width() -> int:
-    """What shutil.get_terminal_size() gives, without importing shutil (and bz2, lzma) at every start."""
-    try:
-        return int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        pass
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns
-    except (AttributeError, ValueError, OSError):
-        return 80
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    # argparse builds a formatter for every argument added; its default width comes from shutil.
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_terminal_width() - 2)
-
-
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line and exit 2, like every other bad input.
-        from ..config.errors import shorten
-
         self.exit(EXIT_USAGE, f"{self.prog}: error: {shorten(message, MAX_ERROR_LENGTH)}\n")
 
 
 class _Version(argparse.Action):
-    """--version, read from the installed package's metadata only when asked."""
+    """--version, from the installed package's metadata."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
         super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        from importlib.metadata import version
-
         print(f"{PROG} {version(PROG)}")
         parser.exit(EXIT_OK)
 
@@ -72,19 +63,10 @@ def _print(text: str) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
-    import os.path
-
-    from ..render.files import changed_files, write_files
-
     if args.config:
-        from ..render.renderer import render_yaml
-        from ..stacks import load_config
-
         files = {name: render_yaml(template) for name, template in load_config(args.config).items()}
         out_dir = os.path.normpath(args.out or ".")
     else:
-        from ..catalogue import render_catalogue
-
         files = render_catalogue()
         out_dir = os.path.normpath(args.out or "templates")
     if args.check:
@@ -100,8 +82,6 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from ..checks import check_templates
-
     report = check_templates(args.templates)
     _print(report.format_json() if args.format == "json" else report.format_text())
     if args.strict and report.warnings:
@@ -110,11 +90,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _diagram(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .diagram import mermaid_for_files
-    from .mermaid import embed_diagram
-
     diagram = mermaid_for_files(args.templates, args.detail)
     if args.embed:
         changed = embed_diagram(Path(args.embed), diagram, args.block)
@@ -125,23 +100,16 @@ def _diagram(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
-    from ..render.loader import load_template
-    from .params import parameter_overrides
-
     _print(parameter_overrides(load_template(args.template), args.format))
     return EXIT_OK
 
 
 def _rules_path(args: argparse.Namespace) -> int:
-    from ..checks import cfnlint_rules_path
-
     print(cfnlint_rules_path())
     return EXIT_OK
 
 
 def _guard_path(args: argparse.Namespace) -> int:
-    from ..guard import guard_rules_path
-
     print(guard_rules_path())
     return EXIT_OK
 
@@ -261,40 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    collecting = gc.isenabled()
-    # A short-lived process: the cyclic garbage collector would spend about a tenth of a render walking objects
-    # that exit frees anyway (make bench). Switched back on for callers that run main() in their own process.
-    gc.disable()
-    try:
-        return _main(argv)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def run() -> int:
-    """The installed command and ``python -m fargate_private_templates``: main(), then a quick exit."""
-    code = main()
-    # The interpreter collects garbage once more as it exits, walking everything the command built, which the exit
-    # frees anyway: freezing it skips that walk (a sixth of a render's time, make bench). Not in main(), which
-    # callers may run inside a longer-lived process.
-    gc.freeze()
-    return code
-
-
-def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         # No subcommand: the usage and the list of commands, on stderr, and exit 2 like any usage error.
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    # Imported here, not at the top: each command loads only what it uses (a render neither the checker nor the
-    # template loader's callers), which keeps the command line quick to start.
-    from ..config.errors import ConfigError
-    from ..render.files import OutputError, describe
-    from ..render.loader import TemplateLoadError
-
     try:
         return args.handler(args)
     except (ConfigError, TemplateLoadError, OutputError) as error:
@@ -304,8 +244,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return _fail(f"{where}{describe(error)}")
 
 
-def _fail(message: str) -> int:
-    from ..config.errors import shorten
+def run() -> int:
+    """The installed command and ``python -m fargate_private_templates``."""
+    return main()
 
+
+def _fail(message: str) -> int:
     print(f"{PROG}: error: {shorten(message, MAX_ERROR_LENGTH)}", file=sys.stderr)
     return EXIT_USAGE

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..render.files import describe
 from .errors import ConfigError, shown
 from .ingress import IngressConfig
 from .network import NetworkConfig
@@ -195,8 +196,6 @@ def read_config(path: str | Path) -> Deployment:
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a folder, not a file") from None
     except OSError as error:
-        from ..render.files import describe
-
         raise ConfigError(f"{path}: cannot read ({describe(error)})") from None
     if not data.strip():
         raise ConfigError(f"{path}: the file is empty; describe a network and at least one [[services]]")

@@ -12,7 +12,6 @@ import os
 import stat
 from collections.abc import Mapping
 
-# Paths as strings (os.path), not pathlib: a render does not otherwise import pathlib, and startup counts (make bench).
 PathLike = str | os.PathLike[str]
 
 # os.open applies the umask to this, as any program creating a file does.

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from .files import describe
+
 
 class TemplateLoadError(ValueError):
     """A file that is not a readable CloudFormation template; the message names the file."""
@@ -180,8 +182,6 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     except IsADirectoryError:
         raise TemplateLoadError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
-        from .files import describe
-
         raise TemplateLoadError(f"{path}: cannot read ({describe(exc)})") from None
 
 
