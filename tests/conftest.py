@@ -11,8 +11,8 @@ import pytest
 from cfnlint.api import ManualArgs, lint
 
 from fargate_private_templates.catalogue import CATALOGUE, render_catalogue
-from fargate_private_templates.config.partitions import LINT_REGIONS
-from fargate_private_templates.regions import deployable_regions
+from fargate_private_templates.regions.features import deployable_regions
+from fargate_private_templates.regions.partitions import LINT_REGIONS
 from fargate_private_templates.render import ordered_dict
 from fargate_private_templates.render.loader import parse_template
 

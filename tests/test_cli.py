@@ -13,8 +13,8 @@ from conftest import ROOT, TEMPLATES, lint_findings
 
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
-from fargate_private_templates.cli.diagram import mermaid_for_files
-from fargate_private_templates.cli.mermaid import embedded, markers
+from fargate_private_templates.diagram.flows import mermaid_for_files
+from fargate_private_templates.diagram.mermaid import embedded, markers
 from fargate_private_templates.render.loader import load_template
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))

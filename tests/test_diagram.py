@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TEMPLATES
 
-from fargate_private_templates.cli.diagram import mermaid_diagram, mermaid_for_files
-from fargate_private_templates.cli.mermaid import LEGEND, LINK_STYLES, embedded
-from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.config.service import ImageOptions, ServiceConfig
+from fargate_private_templates.diagram.flows import mermaid_diagram, mermaid_for_files
+from fargate_private_templates.diagram.mermaid import LEGEND, LINK_STYLES, embedded
+from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict
 from fargate_private_templates.render.loader import load_template

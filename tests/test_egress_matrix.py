@@ -13,9 +13,9 @@ import pytest
 from conftest import lint_findings
 
 from fargate_private_templates.checks import check_dicts
-from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.config.network import NAT_MODES, NetworkConfig
 from fargate_private_templates.config.service import ContainerOptions, ImageOptions, ServiceConfig
+from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.layers.network import build_network
 from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict, render_yaml

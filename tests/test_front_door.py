@@ -10,8 +10,7 @@ from conftest import ROOT, lint_findings, resources_of_type
 
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
-from fargate_private_templates.config.errors import ConfigError
-from fargate_private_templates.config.ingress import IngressConfig
+from fargate_private_templates.config.front_door import IngressConfig
 from fargate_private_templates.config.priorities import (
     CERTIFICATES_PER_LOAD_BALANCER,
     RULES_PER_LOAD_BALANCER,
@@ -20,6 +19,7 @@ from fargate_private_templates.config.priorities import (
 )
 from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import LoadBalancerOptions, ScalingOptions, ServiceConfig
+from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.layers import build_ingress, build_service
 from fargate_private_templates.render import ordered_dict, render_yaml
 from fargate_private_templates.render.loader import load_template

@@ -16,11 +16,11 @@ from conftest import TEMPLATES, catalogue_dict
 
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
-from fargate_private_templates.cli.diagram import mermaid_diagram
-from fargate_private_templates.cli.params import parameter_values
-from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.config.network import NetworkConfig
+from fargate_private_templates.diagram.flows import mermaid_diagram
+from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.render import files
+from fargate_private_templates.render.parameters import parameter_values
 
 SERVICE = '[[services]]\nname = "web"\n'
 # Each level doubles the one before: ten levels are 2**10 copies of the first, a billion at thirty.

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.config.network import NetworkConfig
+from fargate_private_templates.errors import ConfigError
 
 
 @pytest.mark.parametrize(

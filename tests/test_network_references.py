@@ -10,7 +10,7 @@ from conftest import ROOT, resources_of_type
 
 from fargate_private_templates.catalogue import render_catalogue
 from fargate_private_templates.cli.main import main
-from fargate_private_templates.config.partitions import INTERFACE_PREFIX_EXCEPTIONS
+from fargate_private_templates.regions.partitions import INTERFACE_PREFIX_EXCEPTIONS
 from fargate_private_templates.render import render_yaml
 from fargate_private_templates.render.loader import load_template
 from fargate_private_templates.stacks import load_config

@@ -8,9 +8,9 @@ import shlex
 import pytest
 from conftest import TEMPLATES
 
-from fargate_private_templates.cli.params import REQUIRED, parameter_overrides, parameter_values
-from fargate_private_templates.config.errors import ConfigError
+from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.render.loader import load_template
+from fargate_private_templates.render.parameters import REQUIRED, parameter_overrides, parameter_values
 
 SERVICE_ALB_LINE = (
     "--parameter-overrides NetworkStackName=fargate-network RepositoryName=app ImageTag=REQUIRED "

@@ -14,10 +14,10 @@ from conftest import ROOT, TEMPLATES, resources_of_type
 from fargate_private_templates.checks.resolve import Resolver, ResourceRef
 from fargate_private_templates.cli.main import main
 from fargate_private_templates.config import ConfigError, NetworkConfig, PullThroughCacheConfig
-from fargate_private_templates.config.availability import FEATURES, NO, UNKNOWN, YES, markdown_table
-from fargate_private_templates.config.partitions import LINT_REGIONS, partition_of
 from fargate_private_templates.layers import build_pull_through_cache
-from fargate_private_templates.regions import check_regions_support, deployable_regions
+from fargate_private_templates.regions.availability import FEATURES, NO, UNKNOWN, YES, markdown_table
+from fargate_private_templates.regions.features import check_regions_support, deployable_regions
+from fargate_private_templates.regions.partitions import LINT_REGIONS, partition_of
 from fargate_private_templates.render import ordered_dict
 from fargate_private_templates.render.loader import load_template
 from fargate_private_templates.stacks import build_stacks

@@ -20,14 +20,14 @@ from fargate_private_templates.checks.intrinsics import (
     texts,
 )
 from fargate_private_templates.checks.resolve import Resolver, ResourceRef
-from fargate_private_templates.checks.routing import Egress, Hop, Network
-from fargate_private_templates.cli.diagram import mermaid_diagram
+from fargate_private_templates.checks.route_tables import Egress, Hop, Network
 from fargate_private_templates.config import validators
-from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.reachability import check_reachability
 from fargate_private_templates.config.service import ContainerOptions, ImageOptions, ServiceConfig
 from fargate_private_templates.contract import NetworkImports, exported_keys, imported_keys
+from fargate_private_templates.diagram.flows import mermaid_diagram
+from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.render.loader import load_template
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"

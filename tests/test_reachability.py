@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import catalogue_dict, resources_of_type
 
-from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.reachability import check_reachability
 from fargate_private_templates.config.service import ContainerOptions, ImageOptions, LoadBalancerOptions, ServiceConfig
+from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict
 from fargate_private_templates.stacks import build_stacks

@@ -15,8 +15,8 @@ from fargate_private_templates.config.service import (
     ScalingOptions,
     ServiceConfig,
 )
-from fargate_private_templates.layers.blocks.load_balancers import TLS_POLICY
 from fargate_private_templates.layers.service import build_service
+from fargate_private_templates.regions.availability import PQ_TLS_POLICY as TLS_POLICY
 from fargate_private_templates.render import ordered_dict, render_yaml
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbC123"

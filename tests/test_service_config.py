@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.config.rollout import SidecarOptions
 from fargate_private_templates.config.service import (
     FARGATE_MEMORY,
@@ -16,6 +15,7 @@ from fargate_private_templates.config.service import (
     LoadBalancerOptions,
     ServiceConfig,
 )
+from fargate_private_templates.errors import ConfigError
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123"
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fargate_private_templates.config.errors import ConfigError
 from fargate_private_templates.config.file import parse_config, read_config
-from fargate_private_templates.config.ingress import IngressConfig
+from fargate_private_templates.config.front_door import IngressConfig
 from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.priorities import BAND_WIDTH, PATH_ONLY, SLOTS, computed_priority
 from fargate_private_templates.config.reachability import check_reachability
@@ -15,8 +14,9 @@ from fargate_private_templates.config.rollout import CapacityOptions, SidecarOpt
 from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import LoadBalancerOptions, ServiceConfig
 from fargate_private_templates.config.validators import pairs
-from fargate_private_templates.layers.blocks.load_balancers import TLS_POLICY
-from fargate_private_templates.regions import features_used
+from fargate_private_templates.errors import ConfigError
+from fargate_private_templates.regions.availability import PQ_TLS_POLICY as TLS_POLICY
+from fargate_private_templates.regions.features import features_used
 
 
 def _template(kind: str, properties: dict) -> dict:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from troposphere import Template
 
-from .config.ingress import IngressConfig
+from .config.front_door import IngressConfig
 from .config.network import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from .config.priorities import assign_priorities
 from .config.routing import RoutingOptions

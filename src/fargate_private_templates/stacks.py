@@ -9,10 +9,10 @@ from pathlib import Path
 from troposphere import Template
 
 from .config import ConfigError, IngressConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
-from .config.partitions import check_regions
 from .config.priorities import assign_priorities
 from .layers import build_ingress, build_network, build_registry, build_service
-from .regions import check_regions_support
+from .regions.features import check_regions_support
+from .regions.partitions import check_regions
 
 NETWORK_FILE = "network.yaml"
 INGRESS_FILE = "ingress.yaml"

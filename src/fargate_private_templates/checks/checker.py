@@ -10,7 +10,7 @@ from .listeners import check_listener_rule_priorities
 from .outputs import check_output_reads
 from .report import CheckReport, EgressPath, Finding
 from .resolve import Resolver, ResourceRef, Value
-from .routing import Network
+from .route_tables import Network
 from .rules import (
     check_assign_public_ip,
     check_imports,

@@ -13,7 +13,7 @@ from typing import Any
 
 from .intrinsics import Variable, render_parts, string_parts, walk
 from .resolve import Literal, Resolver, ResourceRef
-from .routing import ECR_ENDPOINT_SERVICES, UNFOLLOWED, UNRESOLVED, Egress
+from .route_tables import ECR_ENDPOINT_SERVICES, UNFOLLOWED, UNRESOLVED, Egress
 from .rules import image_registry
 from .workloads import TASK_DEFINITION, Workload, awsvpc, containers, nested_value
 

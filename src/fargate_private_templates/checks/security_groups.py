@@ -14,7 +14,7 @@ from typing import Any
 from .needs import Need
 from .report import Finding
 from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
-from .routing import ANYWHERE_V4, S3_SERVICE, Egress, describe
+from .route_tables import ANYWHERE_V4, S3_SERVICE, Egress, describe
 from .workloads import SECURITY_GROUP, SECURITY_GROUP_INGRESS, SUBNET, Workload, World, awsvpc, finding, unresolved
 
 SECURITY_GROUP_EGRESS = "AWS::EC2::SecurityGroupEgress"

@@ -8,7 +8,7 @@ from .needs import check_needs, task_needs
 from .network_acls import check_network_acl, check_private_dns
 from .report import Finding
 from .resolve import ResourceRef
-from .routing import ANYWHERE_V4, ANYWHERE_V6
+from .route_tables import ANYWHERE_V4, ANYWHERE_V6
 from .security_groups import (
     Destination,
     check_egress,

@@ -8,7 +8,7 @@ from typing import Any
 
 from .report import Finding, severity_of
 from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
-from .routing import ANYWHERE_V4, ANYWHERE_V6, Network, describe
+from .route_tables import ANYWHERE_V4, ANYWHERE_V6, Network, describe
 
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 EVENTS_RULE = "AWS::Events::Rule"

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from ..catalogue import render_catalogue
 from ..checks import cfnlint_rules_path, check_templates
-from ..config.errors import ConfigError, shorten
+from ..diagram.flows import mermaid_for_files
+from ..diagram.mermaid import embed_diagram
+from ..errors import ConfigError, shorten
 from ..guard import guard_rules_path
 from ..render.files import OutputError, changed_files, describe, write_files
 from ..render.loader import TemplateLoadError, load_template
+from ..render.parameters import parameter_overrides
 from ..render.renderer import render_yaml
 from ..stacks import load_config
-from .diagram import mermaid_for_files
-from .mermaid import embed_diagram
-from .params import parameter_overrides
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "fargate-private-templates"

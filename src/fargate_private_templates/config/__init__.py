@@ -6,9 +6,9 @@ allowed.
 
 from __future__ import annotations
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .file import Deployment, parse_config, read_config
-from .ingress import IngressConfig
+from .front_door import IngressConfig
 from .network import ENDPOINT_PRESETS, ENDPOINTS, NAT_MODES, NetworkConfig
 from .reachability import check_reachability
 from .registry import PullThroughCacheConfig, RegistryConfig

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError, shown
+from ..regions.partitions import check_regions
 from ..render.files import describe
-from .errors import ConfigError, shown
-from .ingress import IngressConfig
+from .front_door import IngressConfig
 from .network import NetworkConfig
-from .partitions import check_regions
 from .registry import RegistryConfig
 from .service import ServiceConfig
 

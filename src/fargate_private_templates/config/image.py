@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from ..errors import ConfigError
 from . import validators as v
-from .errors import ConfigError
 from .patterns import ACCOUNT_ID, IMAGE_TAG, IMAGE_URI, REPOSITORY, SECRET_ARN
 
 IMAGE_ECR: Final = "ecr"

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
+from ..errors import ConfigError
 from . import validators as v
-from .errors import ConfigError
 
 NAT_PER_AZ: Final = "per_az"
 NAT_SINGLE: Final = "single"

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Final
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .routing import RoutingOptions
 from .service import SHARED, ServiceConfig
 

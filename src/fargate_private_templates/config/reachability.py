@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .image import ECR_IMAGE_SOURCES, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ImageOptions
 from .network import ECR_PULL_ENDPOINTS, NetworkConfig
 from .rollout import SidecarOptions

@@ -7,8 +7,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from ..errors import ConfigError
 from . import validators as v
-from .errors import ConfigError
 from .image import ImageOptions
 from .patterns import HTTP_HEADER_NAME, HTTP_HEADER_VALUE, NAME, SecretSources
 from .routing import MAX_VALUES_PER_RULE

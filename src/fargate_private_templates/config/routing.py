@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from ..errors import ConfigError
 from . import validators as v
-from .errors import ConfigError
 from .patterns import HOST_HEADER, PATH_PATTERN, STACK_NAME
 
 # Listener rule limits, from "Condition types for listener rules" and "Quotas for your Application Load Balancers":

@@ -7,8 +7,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Final
 
+from ..errors import ConfigError
 from . import validators as v
-from .errors import ConfigError
 from .image import (  # noqa: F401 (re-exported: the image options were part of this module)
     ECR_IMAGE_SOURCES,
     IMAGE_ECR,

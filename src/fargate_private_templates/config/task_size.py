@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 _GIB = 1024
 # Fargate's valid task sizes: CPU units -> memory (MiB) choices.

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Collection, Iterable
 
-from .errors import ConfigError, shown
+from ..errors import ConfigError, shown
 from .patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH, ENVIRONMENT_NAME, SECRETS_MANAGER_ARN, SSM_PARAMETER_ARN
 
 # Values ECS would hand to the container in clear text; Security Hub ECS.8 wants them as secrets.

@@ -1,7 +1,7 @@
 """The layer builders, one per stack kind: each turns a config into a troposphere Template."""
 
+from .front_door import build_ingress
 from .guard_hook import build_guard_hook
-from .ingress import build_ingress
 from .network import build_network
 from .registry import build_pull_through_cache, build_registry
 from .service import build_service

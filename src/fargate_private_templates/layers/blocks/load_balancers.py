@@ -8,6 +8,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
 from ...config.routing import RULE_PRIORITIES
+from ...regions.availability import PQ_TLS_POLICY
 from .parameters import add_parameter_group, with_default
 from .scanner_skips import (
     ACCESS_LOGS_BY_PARAMETER,
@@ -19,8 +20,6 @@ from .scanner_skips import (
     accept,
 )
 
-# On Security Hub ELB.17's list: TLS 1.3 and 1.2 only, with post-quantum key exchange.
-TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 HTTP_REDIRECT_PORT = 80
 HAS_ACCESS_LOGS = "HasAccessLogs"
 LOAD_BALANCER_GROUP = "Load balancer"
@@ -120,7 +119,7 @@ def add_http_redirect_listener(template: Template, load_balancer: elb.LoadBalanc
 
 def use_certificate(listener: elb.Listener, certificate: Parameter) -> elb.Listener:
     listener.Certificates = [elb.Certificate(CertificateArn=Ref(certificate))]
-    listener.SslPolicy = TLS_POLICY
+    listener.SslPolicy = PQ_TLS_POLICY
     return accept(listener, CERTIFICATE_BY_PARAMETER)
 
 

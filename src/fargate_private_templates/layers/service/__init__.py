@@ -20,7 +20,7 @@ from .deployment import (
     deployment_configuration,
 )
 from .ecs_service import add_autoscaling, add_outputs, add_service, add_service_parameters
-from .front_door import add_front_door_egress, add_front_door_parameters, add_listener_rule, add_test_listener_rule
+from .front_door_rule import add_front_door_egress, add_front_door_parameters, add_listener_rule, add_test_listener_rule
 from .image import add_image_parameters
 from .load_balancing import (
     add_listener_certificate_parameter,

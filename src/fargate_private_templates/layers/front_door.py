@@ -8,7 +8,7 @@ from troposphere import Equals, GetAtt, Not, Parameter, Ref, Template, ec2, wafv
 from troposphere import elasticloadbalancingv2 as elb
 
 from .. import contract
-from ..config.ingress import IngressConfig
+from ..config.front_door import IngressConfig
 from ..contract import NETWORK_STACK_PARAMETER, IngressExport, NetworkImports
 from .blocks.load_balancers import (
     HTTP_REDIRECT_PORT,

@@ -12,10 +12,8 @@ from typing import Any
 
 from troposphere import Template
 
-from .config.availability import BY_KEY, NO, YES
-from .config.errors import ConfigError
-from .layers.blocks.load_balancers import TLS_POLICY
-from .render import ordered_dict
+from ..errors import ConfigError
+from .availability import BY_KEY, NO, PQ_TLS_POLICY, YES
 
 _CAPACITY_TYPES = ("AWS::ECS::Service", "AWS::ECS::Cluster", "AWS::ECS::ClusterCapacityProviderAssociations")
 
@@ -43,7 +41,7 @@ def features_used(template: Mapping[str, Any]) -> list[str]:
         kind, properties = resource.get("Type"), resource.get("Properties") or {}
         if kind == "AWS::EC2::NatGateway" and _has(properties.get("AvailabilityMode"), "regional"):
             found.add("regional_nat")
-        if kind == "AWS::ElasticLoadBalancingV2::Listener" and _has(properties.get("SslPolicy"), TLS_POLICY):
+        if kind == "AWS::ElasticLoadBalancingV2::Listener" and _has(properties.get("SslPolicy"), PQ_TLS_POLICY):
             found.add("pq_tls_policy")
         if kind in _CAPACITY_TYPES and _has(properties, "FARGATE_SPOT"):
             found.add("fargate_spot")
@@ -69,7 +67,7 @@ def check_regions_support(stacks: Mapping[str, Template | Mapping[str, Any]], re
     """ConfigError naming the file, feature, Region and source for the first feature not documented as available in
     one of ``regions`` (documented as missing, or not settled by any documentation we found)."""
     for filename, stack in stacks.items():
-        template = ordered_dict(stack) if isinstance(stack, Template) else stack
+        template = stack.to_dict() if isinstance(stack, Template) else stack
         for key in features_used(template):
             feature = BY_KEY[key]
             for region in regions:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 COMMERCIAL: Final = "aws"
 CHINA: Final = "aws-cn"

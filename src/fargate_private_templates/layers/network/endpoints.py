@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from troposphere import AWSHelperFn, Equals, GetAtt, If, Or, Ref, Sub, Template, ec2
 
-from ..config.network import S3_GATEWAY, NetworkConfig
-from ..config.partitions import COMMERCIAL_PREFIX, prefix_regions
-from .blocks.scanner_skips import ENDPOINTS_ADMIT_THE_VPC, accept
-from .blocks.security_groups import no_egress_rule, tcp_rule
+from ...config.network import S3_GATEWAY, NetworkConfig
+from ...regions.partitions import COMMERCIAL_PREFIX, prefix_regions
+from ..blocks.scanner_skips import ENDPOINTS_ADMIT_THE_VPC, accept
+from ..blocks.security_groups import no_egress_rule, tcp_rule
 
 HTTPS = 443
 

@@ -6,7 +6,7 @@ import json
 import shlex
 from typing import Any
 
-from ..config.errors import ConfigError
+from ..errors import ConfigError
 
 PARAMETER_FORMATS = ("cli", "json")
 # Stands in for a parameter without a default: a plain word, so the line still pastes into a shell, and one that

@@ -35,8 +35,8 @@ from troposphere import (
     ram,
 )
 
-from .. import contract
-from ..config.network import (
+from ... import contract
+from ...config.network import (
     FIRST_PUBLIC_SLOT,
     MAX_AZS,
     NAT_PER_AZ,
@@ -46,12 +46,12 @@ from ..config.network import (
     PUBLIC_SLOT_BITS,
     NetworkConfig,
 )
-from ..contract import NetworkExport
-from .blocks import iam as policies
-from .blocks.log_groups import add_retained_log_group
-from .blocks.parameters import add_log_retention_parameter, add_parameter_group
-from .blocks.scanner_skips import INLINE_ROLE_POLICY, accept
-from .blocks.tagging import apply_tags
+from ...contract import NetworkExport
+from ..blocks import iam as policies
+from ..blocks.log_groups import add_retained_log_group
+from ..blocks.parameters import add_log_retention_parameter, add_parameter_group
+from ..blocks.scanner_skips import INLINE_ROLE_POLICY, accept
+from ..blocks.tagging import apply_tags
 from .endpoints import add_vpc_endpoints
 
 ANYWHERE = "0.0.0.0/0"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.resolve import Literal, Resolver, ResourceRef, literals
-from ..checks.routing import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress, Network
+from ..checks.route_tables import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress, Network
 from ..checks.rules import (
     container_outside_ecr,
     forwarded_target_groups,
@@ -40,7 +40,7 @@ from ..checks.workloads import (
     containers,
     workloads,
 )
-from ..config.errors import ConfigError
+from ..errors import ConfigError
 from ..render.loader import load_template
 from .mermaid import (
     BREAK,

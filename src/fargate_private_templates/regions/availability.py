@@ -13,6 +13,10 @@ from typing import Final
 
 from .partitions import CHINA, COMMERCIAL, GOVCLOUD, PARTITION_NAMES, partition_of
 
+# The HTTPS listeners' TLS policy (row pq_tls_policy below): on Security Hub ELB.17's list, TLS 1.3 and 1.2 only, with
+# post-quantum key exchange.
+PQ_TLS_POLICY: Final = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+
 YES: Final = "yes"
 NO: Final = "no"
 UNKNOWN: Final = "unknown"
@@ -47,7 +51,7 @@ FEATURES: Final = (
     ),
     Feature(
         "pq_tls_policy",
-        "post-quantum TLS policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (HTTPS listeners)",
+        f"post-quantum TLS policy {PQ_TLS_POLICY} (HTTPS listeners)",
         {COMMERCIAL: YES, CHINA: YES, GOVCLOUD: UNKNOWN},
         "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html; "
         "https://docs.amazonaws.cn/en_us/elasticloadbalancing/latest/application/describe-ssl-policies.html",

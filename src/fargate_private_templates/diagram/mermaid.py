@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config.errors import ConfigError
+from ..errors import ConfigError
 from ..render.files import write_files
 from ..render.loader import decode, read_bytes
 

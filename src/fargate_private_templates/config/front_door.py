@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import ConfigError
 from . import validators as v
-from .errors import ConfigError
 from .patterns import CERTIFICATE_ARN, PREFIX_LIST_ID
 
 ANYWHERE_IPV4 = "0.0.0.0/0"
