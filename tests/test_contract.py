@@ -39,7 +39,7 @@ NETWORKS = [name for name in SHIPPED if name.startswith("network")]
 SERVICES = [name for name in SHIPPED if name.startswith("service")]
 
 
-FRONT_DOOR_KEYS = set(contract.IngressExport)
+FRONT_DOOR_KEYS = set(contract.FrontDoorExport)
 
 
 @pytest.mark.parametrize("network", NETWORKS)

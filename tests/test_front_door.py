@@ -10,7 +10,7 @@ from conftest import ROOT, lint_findings, resources_of_type
 
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
-from fargate_private_templates.config.front_door import IngressConfig
+from fargate_private_templates.config.front_door import FrontDoorConfig
 from fargate_private_templates.config.priorities import (
     CERTIFICATES_PER_LOAD_BALANCER,
     RULES_PER_LOAD_BALANCER,
@@ -20,7 +20,7 @@ from fargate_private_templates.config.priorities import (
 from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import LoadBalancerOptions, ScalingOptions, ServiceConfig
 from fargate_private_templates.errors import ConfigError
-from fargate_private_templates.layers import build_ingress, build_service
+from fargate_private_templates.layers import build_front_door, build_service
 from fargate_private_templates.render import ordered_dict, render_yaml
 from fargate_private_templates.render.loader import load_template
 
@@ -32,8 +32,8 @@ def shared(name: str, **routing: object) -> ServiceConfig:
     return ServiceConfig(name=name, load_balancer=SHARED, routing=RoutingOptions(**routing))
 
 
-def ingress(config: IngressConfig | None = None) -> dict:
-    return ordered_dict(build_ingress(config))
+def ingress(config: FrontDoorConfig | None = None) -> dict:
+    return ordered_dict(build_front_door(config))
 
 
 def one(template: dict, resource_type: str) -> dict:
@@ -59,16 +59,16 @@ def test_front_door_is_an_internet_facing_alb_in_the_public_subnets_with_a_404_d
     assert listeners["HTTPS"]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"] == "404"
     assert listeners["HTTPS"]["SslPolicy"].startswith("ELBSecurityPolicy-TLS13")
     assert listeners["HTTP"]["DefaultActions"][0]["Type"] == "redirect"
-    assert lint_findings(render_yaml(build_ingress())) == []
+    assert lint_findings(render_yaml(build_front_door())) == []
 
 
 def test_internal_front_door_sits_in_the_private_subnets() -> None:
-    balancer = one(ingress(IngressConfig(internal=True)), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    balancer = one(ingress(FrontDoorConfig(internal=True)), "AWS::ElasticLoadBalancingV2::LoadBalancer")
     assert balancer["Scheme"] == "internal" and "PrivateSubnetIds" in str(balancer["Subnets"])
 
 
 def test_front_door_group_admits_only_the_allow_list_on_the_listener_ports_and_has_no_egress() -> None:
-    config = IngressConfig(allowed_cidrs=("203.0.113.0/24",), allowed_prefix_lists=("pl-0123456789abcdef0",))
+    config = FrontDoorConfig(allowed_cidrs=("203.0.113.0/24",), allowed_prefix_lists=("pl-0123456789abcdef0",))
     group = one(ingress(config), "AWS::EC2::SecurityGroup")
     sources = {(r["FromPort"], r.get("CidrIp") or r.get("SourcePrefixListId")) for r in group["SecurityGroupIngress"]}
     assert sources == {
@@ -109,7 +109,7 @@ def test_front_door_waf_is_optional_and_exports_what_services_need() -> None:
 )
 def test_bad_front_door_configs_name_the_field(kwargs: dict, starts: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        IngressConfig(**kwargs)
+        FrontDoorConfig(**kwargs)
     assert str(caught.value).startswith(starts), caught.value
 
 

@@ -20,7 +20,7 @@ from fargate_private_templates.checks.intrinsics import (
     texts,
 )
 from fargate_private_templates.checks.resolve import Resolver, ResourceRef
-from fargate_private_templates.checks.route_tables import Egress, Hop, Network
+from fargate_private_templates.checks.route_tables import Egress, Hop, RouteTables
 from fargate_private_templates.config import validators
 from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.reachability import check_reachability
@@ -273,7 +273,7 @@ def test_egress_properties() -> None:
 
 
 def test_network_indexes_internet_gateways_by_vpc() -> None:
-    network = Network(Resolver({"app.yaml": fixture("E9001-good.yaml")}))
+    network = RouteTables(Resolver({"app.yaml": fixture("E9001-good.yaml")}))
     vpc = ResourceRef("app.yaml", "VPC")
     assert network.internet_gateways(vpc) == [ResourceRef("app.yaml", "InternetGateway")]
     assert network.internet_gateways(ResourceRef("app.yaml", "Nothing")) == []

@@ -17,7 +17,7 @@ from fargate_private_templates.layers.blocks import scanner_skips
 from fargate_private_templates.layers.blocks.scanner_skips import (
     CHECKOV_ID,
     GUARD_RULE,
-    Finding,
+    AcceptedFinding,
     accept,
     accept_finding,
     checkov_skips,
@@ -101,7 +101,7 @@ def test_the_registry_findings_of_the_catalogue_are_suppressed(filename: str) ->
 
 
 def test_every_catalogued_finding_has_an_id_and_a_reason() -> None:
-    findings = [value for value in vars(scanner_skips).values() if isinstance(value, Finding)]
+    findings = [value for value in vars(scanner_skips).values() if isinstance(value, AcceptedFinding)]
     assert len(findings) >= 10
     for finding in findings:
         assert finding.reason.strip() and (finding.checkov_id or finding.guard_rules), finding
@@ -116,7 +116,7 @@ def test_both_scanners_reach_the_rendered_resource_metadata() -> None:
     group = template.add_resource(logs.LogGroup("Group", Metadata={"Owner": "team"}))
     accept_finding(group, checkov_id="CKV_AWS_158", guard_rules=("CLOUDWATCH_LOG_GROUP_ENCRYPTED",), reason="first")
     skip_checkov(group, "CKV_AWS_66", "retention is a parameter")
-    accept(group, Finding("replaced", "CKV_AWS_158", ("CLOUDWATCH_LOG_GROUP_ENCRYPTED", "OTHER_RULE")))
+    accept(group, AcceptedFinding("replaced", "CKV_AWS_158", ("CLOUDWATCH_LOG_GROUP_ENCRYPTED", "OTHER_RULE")))
     metadata = ordered_dict(template)["Resources"]["Group"]["Metadata"]
     assert metadata["Owner"] == "team", "other metadata is kept"
     assert metadata["checkov"]["skip"] == [

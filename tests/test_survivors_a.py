@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fargate_private_templates.config.file import parse_config, read_config
-from fargate_private_templates.config.front_door import IngressConfig
+from fargate_private_templates.config.front_door import FrontDoorConfig
 from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.priorities import BAND_WIDTH, PATH_ONLY, SLOTS, computed_priority
 from fargate_private_templates.config.reachability import check_reachability
@@ -89,7 +89,7 @@ def test_share_with_is_stored_as_a_tuple() -> None:
 
 def test_ingress_tag_error_names_the_tags_field() -> None:
     with pytest.raises(ConfigError) as caught:
-        IngressConfig(tags={"aws:owner": "x"})
+        FrontDoorConfig(tags={"aws:owner": "x"})
     assert str(caught.value).startswith("tags: tag key 'aws:owner' is not allowed")
 
 

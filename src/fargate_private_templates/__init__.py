@@ -12,6 +12,7 @@ from .config import (
     NAT_MODES,
     ConfigError,
     ContainerOptions,
+    FrontDoorConfig,
     HealthCheckOptions,
     ImageOptions,
     IngressConfig,
@@ -26,13 +27,22 @@ from .config import (
 )
 from .contract import (
     NETWORK_STACK_PARAMETER,
+    FrontDoorExport,
+    FrontDoorImports,
     IngressExport,
     IngressImports,
     NetworkExport,
     NetworkImports,
     RegistryExport,
 )
-from .layers import build_ingress, build_network, build_pull_through_cache, build_registry, build_service
+from .layers import (
+    build_front_door,
+    build_ingress,
+    build_network,
+    build_pull_through_cache,
+    build_registry,
+    build_service,
+)
 from .layers.blocks import iam as policies
 from .render import render_json, render_yaml
 from .render.loader import TemplateLoadError, load_template
@@ -49,6 +59,9 @@ __all__ = [
     "ContainerOptions",
     "HealthCheckOptions",
     "ImageOptions",
+    "FrontDoorConfig",
+    "FrontDoorExport",
+    "FrontDoorImports",
     "IngressConfig",
     "IngressExport",
     "IngressImports",
@@ -63,6 +76,7 @@ __all__ = [
     "ScalingOptions",
     "ServiceConfig",
     "TemplateLoadError",
+    "build_front_door",
     "build_ingress",
     "build_network",
     "build_pull_through_cache",

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from troposphere import Template
 
-from .config.front_door import IngressConfig
+from .config.front_door import FrontDoorConfig
 from .config.network import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from .config.priorities import assign_priorities
 from .config.routing import RoutingOptions
 from .config.service import NLB, SHARED, TLS, LoadBalancerOptions, ServiceConfig
 from .layers import (
+    build_front_door,
     build_guard_hook,
-    build_ingress,
     build_network,
     build_pull_through_cache,
     build_registry,
@@ -65,7 +65,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "ingress-alb.yaml",
         "Shared front door: one internet-facing ALB (HTTPS with a 404 default, HTTP redirects) for many services",
-        lambda: build_ingress(IngressConfig()),
+        lambda: build_front_door(FrontDoorConfig()),
     ),
     CatalogueEntry(
         "service-shared-alb.yaml",

@@ -41,7 +41,7 @@ from .config.patterns import STACK_NAME
 from .config.references import EXPORTS, REFERENCE_MODES, STACK_OUTPUTS
 
 NETWORK_STACK_PARAMETER = "NetworkStackName"
-INGRESS_STACK_PARAMETER = "IngressStackName"
+FRONT_DOOR_STACK_PARAMETER = "IngressStackName"
 # Comma-joined lists, because an export value must be a string.
 LIST_SEPARATOR = ","
 # An export's value cannot be empty.
@@ -64,7 +64,7 @@ class NetworkExport(StrEnum):
     OUTPUT_READER_ROLE_ARN = "OutputReaderRoleArn"
 
 
-class IngressExport(StrEnum):
+class FrontDoorExport(StrEnum):
     """Keys the shared front-door stack exports, for the services that attach listener rules to it."""
 
     HTTPS_LISTENER_ARN = "HttpsListenerArn"
@@ -305,20 +305,25 @@ class NetworkImports(StackImports):
         return If(self.remote_condition, local(self._local_cluster), GetStackOutput(Ref(self.parameter), str(key)))
 
 
-class IngressImports(StackImports):
+class FrontDoorImports(StackImports):
     """The shared front door as an attached service sees it, through the ``IngressStackName`` parameter."""
 
     def __init__(self, template: Template, default_stack_name: str = "fargate-ingress", mode: str = EXPORTS) -> None:
-        super().__init__(template, INGRESS_STACK_PARAMETER, default_stack_name, mode, producer="front-door")
+        super().__init__(template, FRONT_DOOR_STACK_PARAMETER, default_stack_name, mode, producer="front-door")
 
     @property
     def https_listener_arn(self) -> AWSHelperFn:
-        return self.value(IngressExport.HTTPS_LISTENER_ARN)
+        return self.value(FrontDoorExport.HTTPS_LISTENER_ARN)
 
     @property
     def security_group_id(self) -> AWSHelperFn:
-        return self.value(IngressExport.LOAD_BALANCER_SECURITY_GROUP_ID)
+        return self.value(FrontDoorExport.LOAD_BALANCER_SECURITY_GROUP_ID)
 
     @property
     def load_balancer_full_name(self) -> AWSHelperFn:
-        return self.value(IngressExport.LOAD_BALANCER_FULL_NAME)
+        return self.value(FrontDoorExport.LOAD_BALANCER_FULL_NAME)
+
+
+# The names before "front door" became the one word for the shared load balancer; kept for existing callers.
+IngressExport = FrontDoorExport
+IngressImports = FrontDoorImports

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from troposphere import Template
 
-from .config import ConfigError, IngressConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
+from .config import ConfigError, FrontDoorConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
 from .config.priorities import assign_priorities
-from .layers import build_ingress, build_network, build_registry, build_service
+from .layers import build_front_door, build_network, build_registry, build_service
 from .regions.features import check_regions_support
 from .regions.partitions import check_regions
 
 NETWORK_FILE = "network.yaml"
-INGRESS_FILE = "ingress.yaml"
+FRONT_DOOR_FILE = "ingress.yaml"
 REGISTRY_FILE = "registry.yaml"
 
 
@@ -26,7 +26,7 @@ def service_file(service: ServiceConfig) -> str:
 def build_stacks(
     network: NetworkConfig,
     services: Sequence[ServiceConfig],
-    ingress: IngressConfig | None = None,
+    front_door: FrontDoorConfig | None = None,
     regions: Sequence[str] = (),
 ) -> dict[str, Template]:
     """File name -> template: ``network.yaml``, ``ingress.yaml`` with a shared front door, and one
@@ -44,8 +44,8 @@ def build_stacks(
     if any(service.capacity.uses_spot for service in services):
         network = dataclasses.replace(network, fargate_spot=True)
     stacks = {NETWORK_FILE: build_network(network)}
-    if ingress is not None:
-        stacks[INGRESS_FILE] = build_ingress(ingress)
+    if front_door is not None:
+        stacks[FRONT_DOOR_FILE] = build_front_door(front_door)
     stacks |= {service_file(s): build_service(s) for s in services}
     check_regions_support(stacks, regions)
     return stacks
@@ -55,7 +55,7 @@ def load_config(path: str | Path) -> dict[str, Template]:
     """File name -> template for what a TOML config file describes; ConfigError names the file and the key."""
     deployment = read_config(path)
     try:
-        stacks = build_stacks(deployment.network, deployment.services, deployment.ingress, deployment.regions)
+        stacks = build_stacks(deployment.network, deployment.services, deployment.front_door, deployment.regions)
         if deployment.registry is not None:
             stacks[REGISTRY_FILE] = build_registry(deployment.registry)
             check_regions_support({REGISTRY_FILE: stacks[REGISTRY_FILE]}, deployment.regions)

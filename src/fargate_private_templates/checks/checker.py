@@ -10,7 +10,7 @@ from .listeners import check_listener_rule_priorities
 from .outputs import check_output_reads
 from .report import CheckReport, EgressPath, Finding
 from .resolve import Resolver, ResourceRef, Value
-from .route_tables import Network
+from .route_tables import RouteTables
 from .rules import (
     check_assign_public_ip,
     check_imports,
@@ -36,7 +36,7 @@ def check_templates(paths: Sequence[str | Path]) -> CheckReport:
 def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     """Check templates given as name -> long-form dict; names appear in findings and paths."""
     resolver = Resolver(templates)
-    world = World(resolver, Network(resolver))
+    world = World(resolver, RouteTables(resolver))
     tasks = workloads(resolver)
     findings: list[Finding] = []
     checked_subnets: list[ResourceRef] = []
@@ -69,7 +69,7 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
     paths = [
         EgressPath(subnet.template, subnet.logical_id, egress.text, "; ".join(through.get(subnet, [])))
         for subnet in checked_subnets
-        for egress in world.network.egress(subnet)
+        for egress in world.route_tables.egress(subnet)
     ]
     # A Fn::If around a target gives two workloads at one path: still one scheduled task.
     counted = {kind: len({(w.ref, w.path) for w in tasks if w.kind == kind}) for kind in (SERVICE, SCHEDULED_TASK)}

@@ -28,7 +28,7 @@ PREWARMED_METADATA = ("FargatePrivateTemplates", "PullThroughCachePrewarmed")
 
 
 @dataclass(frozen=True)
-class Need:
+class TaskNeed:
     """One thing the tasks reach: the endpoint services that serve it without NAT (none: only NAT does).
 
     ``rule_id`` reports it when nothing reaches it ("" when E9003 or E9008 already do); ``unproven`` says why a
@@ -41,9 +41,9 @@ class Need:
     unproven: str = ""
 
 
-def task_needs(resolver: Resolver, workload: Workload) -> list[Need]:
+def task_needs(resolver: Resolver, workload: Workload) -> list[TaskNeed]:
     """Every need of the workload's tasks, each container's in turn, once each."""
-    needs: list[Need] = []
+    needs: list[TaskNeed] = []
     for container in containers(resolver, workload):
         needs.extend(_container_needs(workload.template, container))
     needs.extend(_pull_through_cache_needs(resolver, workload))
@@ -51,25 +51,25 @@ def task_needs(resolver: Resolver, workload: Workload) -> list[Need]:
     return list(dict.fromkeys(needs))
 
 
-def _container_needs(template: str, container: dict) -> Iterator[Need]:
+def _container_needs(template: str, container: dict) -> Iterator[TaskNeed]:
     name = f"container {container.get('Name', '?')}"
     yield from _image_needs(name, container.get("Image"))
     if isinstance(container.get("RepositoryCredentials"), dict) or _is_if(container.get("RepositoryCredentials")):
         # Fetched only to pull from a registry outside ECR, which needs NAT anyway: E9008 reports that path.
-        yield Need(f"{name}: registry credentials (Secrets Manager)", ("secretsmanager",), rule_id="")
+        yield TaskNeed(f"{name}: registry credentials (Secrets Manager)", ("secretsmanager",), rule_id="")
     for path, node in walk(container.get("Secrets")):
         if path and path[-1] == "ValueFrom":
             yield _secret_need(name, node)
     log_driver = nested_value(container, ("LogConfiguration", "LogDriver"))
     if log_driver == "awslogs":
-        yield Need(f"{name}: logs (awslogs driver, CloudWatch Logs)", ("logs",))
+        yield TaskNeed(f"{name}: logs (awslogs driver, CloudWatch Logs)", ("logs",))
 
 
 def _is_if(value: Any) -> bool:
     return isinstance(value, dict) and "Fn::If" in value
 
 
-def _image_needs(name: str, image: Any) -> Iterator[Need]:
+def _image_needs(name: str, image: Any) -> Iterator[TaskNeed]:
     parts = string_parts(image)
     first = render_parts(parts, placeholder="x").partition("/")[0] if parts else ""
     # An account ID from a variable still names ECR: ${AWS::AccountId}.dkr.ecr.${AWS::Region}...
@@ -79,14 +79,14 @@ def _image_needs(name: str, image: Any) -> Iterator[Need]:
     if ".dkr.ecr." not in host:
         # E9008 reports these; they are needs all the same, for the security group checks.
         via = "NAT or an ECR pull-through cache" if host == ECR_PUBLIC else "NAT"
-        yield Need(f"{name}: image from {host} (only {via} reaches it)", (), rule_id="")
+        yield TaskNeed(f"{name}: image from {host} (only {via} reaches it)", (), rule_id="")
         return
     region = _ecr_region(image)
     if region is None:
-        yield Need(f"{name}: image from ECR", ECR_ENDPOINT_SERVICES, rule_id="")
+        yield TaskNeed(f"{name}: image from ECR", ECR_ENDPOINT_SERVICES, rule_id="")
         return
     # VPC endpoints serve only the Region they are in; the stack's Region is not in the template.
-    yield Need(
+    yield TaskNeed(
         f"{name}: image from ECR in Region {region} (VPC endpoints serve only the stack's own Region)",
         (),
         unproven=f"verify the stack is deployed in {region}, or give the task subnets a NAT path",
@@ -108,22 +108,22 @@ def _ecr_region(image: Any) -> str | None:
     return region
 
 
-def _secret_need(name: str, value_from: Any) -> Need:
+def _secret_need(name: str, value_from: Any) -> TaskNeed:
     """Secrets Manager for a secret ARN, Parameter Store for a parameter ARN or name (ECS takes either)."""
     parts = string_parts(value_from)
     text = render_parts(parts, placeholder="x") if parts else ""
     if ":secretsmanager:" in text:
-        return Need(f"{name}: secrets (Secrets Manager)", ("secretsmanager",))
+        return TaskNeed(f"{name}: secrets (Secrets Manager)", ("secretsmanager",))
     if ":ssm:" in text or (text and not text.startswith("arn:") and text != "x"):
-        return Need(f"{name}: secrets (SSM Parameter Store)", ("ssm",))
-    return Need(
+        return TaskNeed(f"{name}: secrets (SSM Parameter Store)", ("ssm",))
+    return TaskNeed(
         f"{name}: secrets from {text or 'a value'} (Secrets Manager or Parameter Store)",
         (),
         unproven="the template does not say which service holds the secret",
     )
 
 
-def _pull_through_cache_needs(resolver: Resolver, workload: Workload) -> Iterator[Need]:
+def _pull_through_cache_needs(resolver: Resolver, workload: Workload) -> Iterator[TaskNeed]:
     for definition in resolver.scalar(workload.template, workload.task_definition):
         if not resolver.is_type(definition, TASK_DEFINITION):
             continue
@@ -136,7 +136,7 @@ def _pull_through_cache_needs(resolver: Resolver, workload: Workload) -> Iterato
                 node == IMPORT_UPSTREAM for _, node in walk(resolver.properties(role))
             ):
                 # An error, like the generator's refusal: ECR imports on first pull, which needs NAT over endpoints.
-                yield Need(
+                yield TaskNeed(
                     "the first pull of each image tag through the ECR pull-through cache (ECR imports it from "
                     "upstream; once pulled from outside, say so with task definition Metadata "
                     "FargatePrivateTemplates.PullThroughCachePrewarmed: true)",
@@ -144,24 +144,24 @@ def _pull_through_cache_needs(resolver: Resolver, workload: Workload) -> Iterato
                 )
 
 
-def _exec_needs(resolver: Resolver, workload: Workload) -> Iterator[Need]:
+def _exec_needs(resolver: Resolver, workload: Workload) -> Iterator[TaskNeed]:
     values = resolver.scalar(workload.template, workload.parameters.get("EnableExecuteCommand"))
     if not any(isinstance(v, Literal) and str(v.value).lower() == "true" for v in values):
         return
-    yield Need("ECS Exec (SSM messages)", ("ssmmessages",))
+    yield TaskNeed("ECS Exec (SSM messages)", ("ssmmessages",))
     for cluster in resolver.scalar(workload.template, workload.parameters.get("Cluster")):
         if resolver.is_type(cluster, CLUSTER):
             configuration = resolver.properties(cluster).get("Configuration")
             if nested_value(configuration, ("ExecuteCommandConfiguration", "KmsKeyId")) is not None:
-                yield Need("ECS Exec sessions encrypted with a customer-managed KMS key", ("kms",))
+                yield TaskNeed("ECS Exec sessions encrypted with a customer-managed KMS key", ("kms",))
 
 
-def reached(need: Need, egress: Egress) -> bool:
+def reached(need: TaskNeed, egress: Egress) -> bool:
     """Endpoints win over NAT when both exist (private DNS sends the traffic to them); either reaches."""
     return egress.has_nat or bool(need.services) and all(s in egress.endpoints for s in need.services)
 
 
-def check_needs(workload: Workload, subnet: ResourceRef, egress: Egress, needs: list[Need]) -> Iterator[Any]:
+def check_needs(workload: Workload, subnet: ResourceRef, egress: Egress, needs: list[TaskNeed]) -> Iterator[Any]:
     """E9014 for each need with no path from the subnet; a warning when the path or the need is unproven."""
     configuration = awsvpc(workload)
     location = (*(configuration.path if configuration else ()), "Subnets")
@@ -184,7 +184,7 @@ def check_needs(workload: Workload, subnet: ResourceRef, egress: Egress, needs: 
             yield workload.finding(need.rule_id, message, *location)
 
 
-def _fix(need: Need) -> str:
+def _fix(need: TaskNeed) -> str:
     if not need.services:
         return "give the subnet a NAT path"
     endpoints = ", ".join(f"com.amazonaws.<region>.{s}" for s in need.services)

@@ -146,7 +146,7 @@ def check_private_dns(world: World, places: list[Destination]) -> Iterator[Findi
     by_vpc: dict[ResourceRef, list[str]] = {}
     for place in places:
         if place.endpoint is not None:
-            for vpc in sorted(world.network.vpcs(place.endpoint), key=str):
+            for vpc in sorted(world.route_tables.vpcs(place.endpoint), key=str):
                 if resolver.is_type(vpc, VPC):
                     by_vpc.setdefault(vpc, []).append(place.name)
     for vpc, endpoints in by_vpc.items():

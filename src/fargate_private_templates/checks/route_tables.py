@@ -132,7 +132,7 @@ def describe(value: Value, seen_from: str) -> str:
     return value.reason
 
 
-class Network:
+class RouteTables:
     """Routing across the given templates, indexed once."""
 
     def __init__(self, resolver: Resolver) -> None:

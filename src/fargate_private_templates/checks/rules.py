@@ -118,7 +118,7 @@ def check_task_subnet(
     configuration = awsvpc(workload)
     location = (*(configuration.path if configuration else ()), "Subnets")
     name = subnet.name_from(workload.template)
-    publicity = world.network.publicity(subnet, (ANYWHERE_V4, ANYWHERE_V6))
+    publicity = world.route_tables.publicity(subnet, (ANYWHERE_V4, ANYWHERE_V6))
     if publicity.public is None:
         message = f"cannot tell whether subnet {name} is private: {publicity.detail}"
         yield workload.finding("W9009", message, *location)
@@ -126,7 +126,7 @@ def check_task_subnet(
     if publicity.public:
         yield workload.finding("E9002", f"runs tasks in public subnet {name}: {publicity.detail}", *location)
         return
-    for egress in world.network.egress(subnet):
+    for egress in world.route_tables.egress(subnet):
         unresolved_hops = [hop.problem for hop in egress.hops if hop.kind in (UNRESOLVED, UNFOLLOWED)]
         # Egress through a transit gateway, peering, firewall or proxy: a warning saying what to verify.
         warning = "W9015" if any(hop.kind == UNFOLLOWED for hop in egress.hops) else "W9009"
@@ -304,7 +304,7 @@ def _load_balancer_subnets(
             yield from unresolved(load_balancer, f"a subnet of this {scheme} load balancer", subnet, location)
             continue
         name = subnet.name_from(load_balancer.template)
-        publicity = world.network.publicity(subnet)
+        publicity = world.route_tables.publicity(subnet)
         if publicity.public is None:
             message = f"cannot tell whether subnet {name} is public: {publicity.detail}"
             yield finding("W9009", load_balancer, message, location)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .needs import Need
+from .needs import TaskNeed
 from .report import Finding
 from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
 from .route_tables import ANYWHERE_V4, S3_SERVICE, Egress, describe
@@ -55,7 +55,7 @@ def _combine(verdicts: list[Verdict]) -> Verdict:
 # --- where each need goes ------------------------------------------------------------------------------------
 
 
-def destinations(world: World, subnet: ResourceRef, egress: Egress, needs: list[Need]) -> list[Destination]:
+def destinations(world: World, subnet: ResourceRef, egress: Egress, needs: list[TaskNeed]) -> list[Destination]:
     """The places TCP 443 goes from the subnet for the needs it reaches; endpoints first, then NAT."""
     resolver = world.resolver
     interface = _interface_endpoints(world, subnet)
@@ -80,13 +80,13 @@ def destinations(world: World, subnet: ResourceRef, egress: Egress, needs: list[
 def _interface_endpoints(world: World, subnet: ResourceRef) -> dict[str, ResourceRef]:
     """Service -> interface endpoint in the subnet's VPC with private DNS on (the one the tasks' DNS resolves to)."""
     resolver = world.resolver
-    vpcs = world.network.vpcs(subnet)
+    vpcs = world.route_tables.vpcs(subnet)
     found: dict[str, ResourceRef] = {}
     for endpoint in resolver.of_type(VPC_ENDPOINT):
         properties = resolver.properties(endpoint)
         kinds = _lower(resolver.scalar(endpoint.template, properties.get("VpcEndpointType", "Gateway")))
         private_dns = _lower(resolver.scalar(endpoint.template, properties.get("PrivateDnsEnabled")))
-        if "interface" in kinds and "true" in private_dns and vpcs & world.network.vpcs(endpoint):
+        if "interface" in kinds and "true" in private_dns and vpcs & world.route_tables.vpcs(endpoint):
             service = resolver.endpoint_service(endpoint)
             if service is not None:
                 found.setdefault(service, endpoint)
@@ -162,7 +162,7 @@ def _token_covers(world: World, template: str, token: Value, subnet: Value) -> V
         return Verdict(network.version == subnet_cidr.version and subnet_cidr.subnet_of(network))  # type: ignore[arg-type]
     if isinstance(token, ResourceRef):
         if resolver.is_type(token, VPC):
-            return Verdict(resolver.is_type(subnet, SUBNET) and token in world.network.vpcs(subnet))
+            return Verdict(resolver.is_type(subnet, SUBNET) and token in world.route_tables.vpcs(subnet))
         return Verdict(token == subnet)
     return Verdict(None, f"the CIDR comes from {token.reason}")
 

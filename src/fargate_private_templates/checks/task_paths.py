@@ -29,10 +29,10 @@ def check_task_paths(
     through: dict[ResourceRef, str] = {}
     for subnet in subnets:
         # A public subnet is E9002, an unknown one W9009: its path is not the question.
-        if world.network.publicity(subnet, (ANYWHERE_V4, ANYWHERE_V6)).public is not False:
+        if world.route_tables.publicity(subnet, (ANYWHERE_V4, ANYWHERE_V6)).public is not False:
             continue
         targets: dict[str, list[str]] = defaultdict(list)
-        for egress in world.network.egress(subnet):
+        for egress in world.route_tables.egress(subnet):
             findings.extend(check_needs(workload, subnet, egress, needs))
             places = destinations(world, subnet, egress, needs)
             if all_known:

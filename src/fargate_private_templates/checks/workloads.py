@@ -8,7 +8,7 @@ from typing import Any
 
 from .report import Finding, severity_of
 from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
-from .route_tables import ANYWHERE_V4, ANYWHERE_V6, Network, describe
+from .route_tables import ANYWHERE_V4, ANYWHERE_V6, RouteTables, describe
 
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 EVENTS_RULE = "AWS::Events::Rule"
@@ -31,7 +31,7 @@ class World:
     """The given templates, resolved and routed once for all rules."""
 
     resolver: Resolver
-    network: Network
+    route_tables: RouteTables
 
 
 def finding(rule_id: str, subject: ResourceRef, message: str, *location: str | int) -> Finding:

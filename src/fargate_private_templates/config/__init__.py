@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..errors import ConfigError
 from .file import Deployment, parse_config, read_config
-from .front_door import IngressConfig
+from .front_door import FrontDoorConfig, IngressConfig
 from .network import ENDPOINT_PRESETS, ENDPOINTS, NAT_MODES, NetworkConfig
 from .reachability import check_reachability
 from .registry import PullThroughCacheConfig, RegistryConfig
@@ -31,6 +31,7 @@ __all__ = [
     "Deployment",
     "HealthCheckOptions",
     "ImageOptions",
+    "FrontDoorConfig",
     "IngressConfig",
     "LoadBalancerOptions",
     "NetworkConfig",

@@ -30,7 +30,7 @@ from typing import Any
 from ..errors import ConfigError, shown
 from ..regions.partitions import check_regions
 from ..render.files import describe
-from .front_door import IngressConfig
+from .front_door import FrontDoorConfig
 from .network import NetworkConfig
 from .registry import RegistryConfig
 from .service import ServiceConfig
@@ -75,7 +75,7 @@ class Deployment:
     services: tuple[ServiceConfig, ...]
     registry: RegistryConfig | None = None
     # A shared front door that services with load_balancer.kind "shared" attach to.
-    ingress: IngressConfig | None = None
+    front_door: FrontDoorConfig | None = None
     # Where the stacks will be deployed; empty: Region-agnostic templates, nothing refused by Region.
     regions: tuple[str, ...] = ()
 
@@ -180,9 +180,10 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
             raise ConfigError("services: describe at least one service as [[services]]")
         services = tuple(_make(ServiceConfig, table, f"services[{i}]") for i, table in enumerate(tables))
         registry = _make(RegistryConfig, document["registry"], "registry") if "registry" in document else None
-        ingress = _make(IngressConfig, document["ingress"], "ingress") if "ingress" in document else None
+        # The front door's table keeps its first name, [ingress]: config files written for it stay valid.
+        front_door = _make(FrontDoorConfig, document["ingress"], "ingress") if "ingress" in document else None
         regions = check_regions("regions", document.get("regions", ()))
-        return Deployment(network, services, registry, ingress, regions)
+        return Deployment(network, services, registry, front_door, regions)
     except ConfigError as error:
         raise ConfigError(f"{source}: {error}") from None
 

@@ -12,7 +12,7 @@ ANYWHERE_IPV4 = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)
-class IngressConfig:
+class FrontDoorConfig:
     """The front-door stack (``[ingress]``): an ALB in the network's public subnets (or private ones when internal),
     HTTPS with a fixed 404 for requests no service claims, HTTP that only redirects.
 
@@ -62,3 +62,7 @@ class IngressConfig:
     @property
     def open_to_anywhere(self) -> bool:
         return ANYWHERE_IPV4 in self.allowed_cidrs
+
+
+# The name before "front door" became the one word for the shared load balancer; kept for existing callers.
+IngressConfig = FrontDoorConfig

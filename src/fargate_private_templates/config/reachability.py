@@ -20,7 +20,7 @@ FIRST_CACHE_PULL = "first pull through the pull-through cache (ECR imports the i
 
 
 @dataclass(frozen=True)
-class Need:
+class ServiceNeed:
     """One thing a task must reach, and the endpoints that reach it without NAT."""
 
     what: str
@@ -43,37 +43,39 @@ class ServiceReachability:
         return f"{self.service}: " + "; ".join(f"{r.what} via {r.via}" for r in self.routes)
 
 
-def needs_of(service: ServiceConfig) -> list[Need]:
+def needs_of(service: ServiceConfig) -> list[ServiceNeed]:
     """What the service's tasks reach at start-up (and for ECS Exec), in the order ECS reaches them."""
     needs = _container_needs(service.image, service.container, "")
     for sidecar in service.sidecars:
         needs += _container_needs(sidecar.image, sidecar, f"sidecar {sidecar.name}: ")
-    needs.append(Need("logs (CloudWatch Logs)", ("logs",)))
+    needs.append(ServiceNeed("logs (CloudWatch Logs)", ("logs",)))
     if service.enable_exec:
-        needs.append(Need("ECS Exec (SSM messages)", ("ssmmessages",)))
+        needs.append(ServiceNeed("ECS Exec (SSM messages)", ("ssmmessages",)))
     return needs
 
 
-def _container_needs(image: ImageOptions, container: ContainerOptions | SidecarOptions, label: str) -> list[Need]:
+def _container_needs(
+    image: ImageOptions, container: ContainerOptions | SidecarOptions, label: str
+) -> list[ServiceNeed]:
     """What one container's start needs; ``label`` names a sidecar."""
     needs = []
     if image.source in ECR_IMAGE_SOURCES:
-        needs.append(Need(f"{label}image ({image.source})", ECR_PULL_ENDPOINTS))
+        needs.append(ServiceNeed(f"{label}image ({image.source})", ECR_PULL_ENDPOINTS))
     if image.source == IMAGE_PULL_THROUGH_CACHE and not image.cache_prewarmed:
         # ECR documents that the first pull of an image through a cache rule, over interface endpoints, needs NAT.
-        needs.append(Need(f"{label}{FIRST_CACHE_PULL}", ()))
+        needs.append(ServiceNeed(f"{label}{FIRST_CACHE_PULL}", ()))
     elif image.source == IMAGE_THIRD_PARTY:
-        needs.append(Need(f"{label}image (third-party registry)", (), third_party_image=True))
+        needs.append(ServiceNeed(f"{label}image (third-party registry)", (), third_party_image=True))
         if image.credentials_secret_arn:
-            needs.append(Need(f"{label}registry credentials (Secrets Manager)", ("secretsmanager",)))
+            needs.append(ServiceNeed(f"{label}registry credentials (Secrets Manager)", ("secretsmanager",)))
     if container.secrets_manager_arns:
-        needs.append(Need(f"{label}secrets (Secrets Manager)", ("secretsmanager",)))
+        needs.append(ServiceNeed(f"{label}secrets (Secrets Manager)", ("secretsmanager",)))
     if container.ssm_parameter_arns:
-        needs.append(Need(f"{label}secrets (SSM Parameter Store)", ("ssm",)))
+        needs.append(ServiceNeed(f"{label}secrets (SSM Parameter Store)", ("ssm",)))
     return needs
 
 
-def _route(need: Need, network: NetworkConfig) -> Route | None:
+def _route(need: ServiceNeed, network: NetworkConfig) -> Route | None:
     # Endpoints win over NAT when both exist: private DNS sends the traffic to them.
     if need.endpoints and all(e in network.endpoints for e in need.endpoints):
         return Route(need.what, f"VPC endpoints ({', '.join(need.endpoints)})")
@@ -82,7 +84,7 @@ def _route(need: Need, network: NetworkConfig) -> Route | None:
     return None
 
 
-def _fixes(need: Need, service: ServiceConfig) -> str:
+def _fixes(need: ServiceNeed, service: ServiceConfig) -> str:
     fixes = ["set nat_mode to per_az, single or regional"]
     if need.endpoints:
         fixes.append(f"add endpoints {', '.join(need.endpoints)}")

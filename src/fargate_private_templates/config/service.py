@@ -33,7 +33,7 @@ from .validators import CREDENTIAL_ENVIRONMENT_NAMES  # noqa: F401 (re-exported)
 
 ALB: Final = "alb"
 NLB: Final = "nlb"
-# An ALB of the shared front-door stack (``build_ingress``): the service adds a listener rule to it.
+# An ALB of the shared front-door stack (``build_front_door``): the service adds a listener rule to it.
 SHARED: Final = "shared"
 LOAD_BALANCERS: Final = (ALB, NLB, SHARED)
 
@@ -108,7 +108,7 @@ class LoadBalancerOptions:
 
     Attributes:
         kind: ``alb`` (default: an ALB of the service's own), ``nlb`` (an NLB of its own) or ``shared`` (a listener
-            rule on the HTTPS listener of a shared front-door stack, see ``build_ingress``; routed by
+            rule on the HTTPS listener of a shared front-door stack, see ``build_front_door``; routed by
             ``RoutingOptions``).
         listener_protocol: ``https`` for an ALB (with an HTTP listener that only redirects); ``tcp`` or ``tls`` for
             an NLB (default ``https`` for an ALB and a shared front door, ``tcp`` for an NLB).

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.resolve import Literal, Resolver, ResourceRef, literals
-from ..checks.route_tables import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress, Network
+from ..checks.route_tables import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress, RouteTables
 from ..checks.rules import (
     container_outside_ecr,
     forwarded_target_groups,
@@ -132,8 +132,8 @@ class _Builder:
     def __init__(self, templates: Mapping[str, dict], detail: str) -> None:
         self.detail = detail == SUBNETS
         self.resolver = resolver = Resolver(templates)
-        self.network = network = Network(resolver)
-        self.world = World(resolver, network)
+        self.route_tables = RouteTables(resolver)
+        self.world = World(resolver, self.route_tables)
         resources = [ResourceRef(name, logical) for name in templates for logical in resolver.resources(name)]
         prefixes = _prefixes(list(templates))
         counts = Counter(ref.logical_id for ref in resources)
@@ -150,7 +150,7 @@ class _Builder:
         self.routing = self._routing_conditions()
         self.vpc_of_gateway: dict[ResourceRef, ResourceRef] = {}
         for vpc in resolver.of_type(VPC):
-            for gateway in network.internet_gateways(vpc):
+            for gateway in self.route_tables.internet_gateways(vpc):
                 self.vpc_of_gateway.setdefault(gateway, vpc)
         self.endpoint_names: dict[ResourceRef | None, list[str]] = {}
         for endpoint in resolver.of_type(ENDPOINT):
@@ -208,7 +208,7 @@ class _Builder:
         return next((str(v.value) for v in values if isinstance(v, Literal) and v.value is not None), "")
 
     def _is_public(self, subnet: ResourceRef) -> bool:
-        return self.network.internet_gateway(subnet) is not None
+        return self.route_tables.internet_gateway(subnet) is not None
 
     def _tier(self, subnet: ResourceRef) -> str:
         return PUBLIC if self._is_public(subnet) else PRIVATE
@@ -404,7 +404,7 @@ class _Builder:
             edge(self._internet(), ids[gateway], INBOUND, REQUESTS)
         for lb in self.resolver.of_type(LOAD_BALANCER):
             subnets = self._subnets(lb)
-            gateways = _unique(g for s in subnets if (g := self.network.internet_gateway(s)) is not None)
+            gateways = _unique(g for s in subnets if (g := self.route_tables.internet_gateway(s)) is not None)
             if "internet-facing" in self._words(lb, "Scheme", "internet-facing"):
                 for gateway in gateways:
                     edge(ids[gateway], ids[lb], INBOUND)
@@ -451,7 +451,7 @@ class _Builder:
             # A NAT gateway no image pull takes still carries the tasks' other outbound traffic.
             for subnet in subnets:
                 start = self.ids[subnet] if self.detail else self.ids[workload]
-                for egress in self.network.egress(subnet):
+                for egress in self.route_tables.egress(subnet):
                     for way in self._internet_ways(egress):
                         if way not in used and way != DIRECT:
                             edge(start, way, PULL, OTHER_TRAFFIC)
@@ -459,7 +459,7 @@ class _Builder:
     def _ways_out(self, subnet: ResourceRef, registry: str) -> list[str]:
         """The nodes an image pull from the subnet leaves through: endpoints, a NAT gateway, or DIRECT."""
         ways = []
-        for egress in self.network.egress(subnet):
+        for egress in self.route_tables.egress(subnet):
             # With the ECR endpoints and private DNS, ECR traffic takes them even where a NAT gateway exists too.
             if registry == ECR and not egress.missing_ecr_endpoints:
                 ways.append(f"{self._group(self._vpc(subnet))}_endpoints")
@@ -472,8 +472,8 @@ class _Builder:
         if not isinstance(egress.route_table, ResourceRef):
             return []
         ways = []
-        for _, target in self.network.default_targets(egress.route_table):
-            hops = self.network.hops(target, egress.subnet.template)
+        for _, target in self.route_tables.default_targets(egress.route_table):
+            hops = self.route_tables.hops(target, egress.subnet.template)
             if not any(hop.gateway is not None for hop in hops) or not isinstance(target, ResourceRef):
                 continue
             ways.append(self.nat_nodes.get(target, DIRECT))

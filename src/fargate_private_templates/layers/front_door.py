@@ -8,8 +8,8 @@ from troposphere import Equals, GetAtt, Not, Parameter, Ref, Template, ec2, wafv
 from troposphere import elasticloadbalancingv2 as elb
 
 from .. import contract
-from ..config.front_door import IngressConfig
-from ..contract import NETWORK_STACK_PARAMETER, IngressExport, NetworkImports
+from ..config.front_door import FrontDoorConfig
+from ..contract import NETWORK_STACK_PARAMETER, FrontDoorExport, NetworkImports
 from .blocks.load_balancers import (
     HTTP_REDIRECT_PORT,
     LOAD_BALANCER_GROUP,
@@ -33,9 +33,9 @@ WEB_ACL_ARN = (
 )
 
 
-def build_ingress(config: IngressConfig | None = None) -> Template:
+def build_front_door(config: FrontDoorConfig | None = None) -> Template:
     """The front-door stack, reading the network stack's exports through ``NetworkStackName``."""
-    config = config or IngressConfig()
+    config = config or FrontDoorConfig()
     template = Template(Description=_description(config))
     template.set_version()
     network = NetworkImports(template)
@@ -61,7 +61,7 @@ def build_ingress(config: IngressConfig | None = None) -> Template:
     return template
 
 
-def _description(config: IngressConfig) -> str:
+def _description(config: FrontDoorConfig) -> str:
     where = "internal, in the network stack's private subnets" if config.internal else "in its public subnets"
     return (
         f"fargate-private-templates front door: one ALB {where} for many Fargate services with only private IPs; "
@@ -85,7 +85,7 @@ def _add_web_acl_parameter(template: Template) -> Parameter:
     return web_acl
 
 
-def _add_security_group(template: Template, config: IngressConfig, network: NetworkImports) -> ec2.SecurityGroup:
+def _add_security_group(template: Template, config: FrontDoorConfig, network: NetworkImports) -> ec2.SecurityGroup:
     ports = (HTTPS_PORT, HTTP_REDIRECT_PORT)
     ingress = [
         tcp_rule(port, f"Listener port {port} from {cidr}", CidrIp=cidr)
@@ -112,7 +112,7 @@ def _add_security_group(template: Template, config: IngressConfig, network: Netw
 
 def _add_load_balancer(
     template: Template,
-    config: IngressConfig,
+    config: FrontDoorConfig,
     network: NetworkImports,
     security_group: ec2.SecurityGroup,
     deletion_protection: Parameter,
@@ -160,28 +160,32 @@ def _add_exports(
     security_group: ec2.SecurityGroup,
 ) -> None:
     add = contract.add_export
-    add(template, IngressExport.HTTPS_LISTENER_ARN, Ref(https_listener), "HTTPS listener that services add rules to")
+    add(template, FrontDoorExport.HTTPS_LISTENER_ARN, Ref(https_listener), "HTTPS listener that services add rules to")
     add(
         template,
-        IngressExport.LOAD_BALANCER_SECURITY_GROUP_ID,
+        FrontDoorExport.LOAD_BALANCER_SECURITY_GROUP_ID,
         GetAtt(security_group, "GroupId"),
         "Load balancer security group: services admit it on their container port",
     )
     add(
         template,
-        IngressExport.LOAD_BALANCER_FULL_NAME,
+        FrontDoorExport.LOAD_BALANCER_FULL_NAME,
         GetAtt(load_balancer, "LoadBalancerFullName"),
         "Load balancer full name, for request-count scaling (ALBRequestCountPerTarget)",
     )
     add(
         template,
-        IngressExport.LOAD_BALANCER_DNS_NAME,
+        FrontDoorExport.LOAD_BALANCER_DNS_NAME,
         GetAtt(load_balancer, "DNSName"),
         "Point each service's host name here (an alias record)",
     )
     add(
         template,
-        IngressExport.LOAD_BALANCER_HOSTED_ZONE_ID,
+        FrontDoorExport.LOAD_BALANCER_HOSTED_ZONE_ID,
         GetAtt(load_balancer, "CanonicalHostedZoneID"),
         "Hosted zone of the load balancer, for Route 53 alias records",
     )
+
+
+# The name before "front door" became the one word for the shared load balancer; kept for existing callers.
+build_ingress = build_front_door

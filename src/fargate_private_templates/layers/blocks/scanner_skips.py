@@ -21,7 +21,7 @@ GUARD_RULE = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 
 
 @dataclass(frozen=True)
-class Finding:
+class AcceptedFinding:
     """A scanner finding accepted with one reason: the checkov check and the registry rules that report it."""
 
     reason: str
@@ -30,63 +30,63 @@ class Finding:
 
 
 # The catalogue's accepted findings, one reason each. A finding only one scanner reports names only that scanner.
-LOG_GROUP_WITHOUT_CUSTOMER_KEY = Finding(
+LOG_GROUP_WITHOUT_CUSTOMER_KEY = AcceptedFinding(
     "Encrypted with the customer-managed KMS key named by the LogsKmsKeyArn parameter when one is given; left empty, "
     "CloudWatch Logs still encrypts the log data at rest with AWS-owned keys, without a key charge or a key policy",
     checkov_id="CKV_AWS_158",
     guard_rules=("CLOUDWATCH_LOG_GROUP_ENCRYPTED",),
 )
-ACCESS_LOGS_BY_PARAMETER = Finding(
+ACCESS_LOGS_BY_PARAMETER = AcceptedFinding(
     "Access logs are on whenever the AccessLogsBucket parameter names a bucket; the bucket (with the ELB "
     "log-delivery policy of its Region) is usually an organisation's central log bucket, so none is created here",
     checkov_id="CKV_AWS_91",
     guard_rules=("ELBV2_ACCESS_LOGGING_RULE",),
 )
-DELETION_PROTECTION_BY_PARAMETER = Finding(
+DELETION_PROTECTION_BY_PARAMETER = AcceptedFinding(
     "Deletion protection is the DeletionProtection parameter (Security Hub ELB.6): off by default so a stack can "
     "be deleted in one step; set it to true for production",
     guard_rules=("ELB_DELETION_PROTECTION_ENABLED",),
 )
-HTTP_LISTENER_ONLY_REDIRECTS = Finding(
+HTTP_LISTENER_ONLY_REDIRECTS = AcceptedFinding(
     "The HTTP listener answers every request with a 301 redirect to HTTPS (Security Hub ELB.1) and never forwards "
     "to the tasks, so it carries no TLS policy",
     guard_rules=("ELBV2_LISTENER_PROTOCOL_RULE", "ELBV2_LISTENER_SSL_POLICY_RULE"),
 )
-TCP_LISTENER_PASSES_THROUGH = Finding(
+TCP_LISTENER_PASSES_THROUGH = AcceptedFinding(
     "A TCP listener (load_balancer.listener_protocol = 'tcp') passes connections through unchanged, so it has no "
     "TLS policy; choose 'tls' for the load balancer to end TLS with the project's TLS 1.3/1.2 policy",
     guard_rules=("ELBV2_LISTENER_SSL_POLICY_RULE",),
 )
-CERTIFICATE_BY_PARAMETER = Finding(
+CERTIFICATE_BY_PARAMETER = AcceptedFinding(
     "The certificate is the CertificateArn parameter, whose AllowedPattern admits only ACM certificate ARNs; the "
     "rule recognises only a certificate created in the same template",
     guard_rules=("ELBV2_ACM_CERTIFICATE_REQUIRED",),
 )
-INTERNET_FACING_LISTENERS = Finding(
+INTERNET_FACING_LISTENERS = AcceptedFinding(
     "An internet-facing load balancer: its listener ports are open to every address by design; the tasks behind "
     "it admit only this group",
     guard_rules=("EC2_SECURITY_GROUP_INGRESS_OPEN_TO_WORLD_RULE", "SECURITY_GROUP_INGRESS_CIDR_NON_32_RULE"),
 )
-REDIRECT_PORT_OPEN = Finding(
+REDIRECT_PORT_OPEN = AcceptedFinding(
     "Port 80 is open to the internet only for the ALB's HTTP listener, which answers every request with a "
     "301 redirect to HTTPS (Security Hub ELB.1) and never forwards to the tasks",
     checkov_id="CKV_AWS_260",
 )
-TASK_EGRESS_BY_PORT = Finding(
+TASK_EGRESS_BY_PORT = AcceptedFinding(
     "Tasks reach the image registry, CloudWatch Logs and AWS APIs at addresses the template cannot know (endpoint "
     "ENIs, or public addresses through NAT); egress is limited to the EgressPort parameters' TCP ports instead",
     guard_rules=("EC2_SECURITY_GROUP_EGRESS_OPEN_TO_WORLD_RULE",),
 )
-ENDPOINTS_ADMIT_THE_VPC = Finding(
+ENDPOINTS_ADMIT_THE_VPC = AcceptedFinding(
     "Interface endpoints serve every workload in the VPC, so they admit HTTPS from the VPC's range, not one host",
     guard_rules=("SECURITY_GROUP_INGRESS_CIDR_NON_32_RULE",),
 )
-INLINE_ROLE_POLICY = Finding(
+INLINE_ROLE_POLICY = AcceptedFinding(
     "The role's least-privilege policy is written for this role alone and is deleted with it; a managed policy "
     "would be a second resource that could be attached elsewhere",
     guard_rules=("IAM_NO_INLINE_POLICY_CHECK",),
 )
-ACTIONS_WITHOUT_RESOURCES = Finding(
+ACTIONS_WITHOUT_RESOURCES = AcceptedFinding(
     "Only actions that take no narrower resource are allowed on '*' (ecr:GetAuthorizationToken, ECS Exec's "
     "ssmmessages channels); every other statement names its resources",
     guard_rules=("IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE",),
@@ -124,7 +124,7 @@ def accept_finding(
     return resource
 
 
-def accept(resource: AWSObject, *findings: Finding) -> AWSObject:
+def accept(resource: AWSObject, *findings: AcceptedFinding) -> AWSObject:
     """Records each of the catalogue's ``findings`` on ``resource``; returns the resource."""
     for finding in findings:
         accept_finding(resource, checkov_id=finding.checkov_id, guard_rules=finding.guard_rules, reason=finding.reason)

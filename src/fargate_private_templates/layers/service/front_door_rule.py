@@ -10,7 +10,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
 from ...config.service import ServiceConfig
-from ...contract import IngressImports
+from ...contract import FrontDoorImports
 from ..blocks.load_balancers import priority_parameter
 from ..blocks.parameters import add_parameter_group
 from ..blocks.security_groups import egress_to_group
@@ -30,7 +30,7 @@ _PATH = r"[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}"
 class FrontDoor:
     """The imported front door and the parameters that place this service's rule on it."""
 
-    imports: IngressImports
+    imports: FrontDoorImports
     host_headers: Parameter
     path_patterns: Parameter
     priority: Parameter
@@ -50,7 +50,7 @@ def _list_parameter(title: str, values: tuple[str, ...], item: str, description:
 
 def add_front_door_parameters(template: Template, config: ServiceConfig) -> FrontDoor:
     routing = config.routing
-    imports = IngressImports(template, routing.front_door, config.references)
+    imports = FrontDoorImports(template, routing.front_door, config.references)
     host_headers = template.add_parameter(
         _list_parameter(
             "HostHeaders",
