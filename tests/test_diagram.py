@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TEMPLATES
 
-from fargate_private_templates.config.service import ImageOptions, ServiceConfig
+from fargate_private_templates.config.image import ImageOptions
+from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.diagram.flows import mermaid_diagram, mermaid_for_files
 from fargate_private_templates.diagram.mermaid import LEGEND, LINK_STYLES, embedded
 from fargate_private_templates.errors import ConfigError

@@ -13,8 +13,9 @@ import pytest
 from conftest import lint_findings
 
 from fargate_private_templates.checks import check_dicts
+from fargate_private_templates.config.image import ImageOptions
 from fargate_private_templates.config.network import NAT_MODES, NetworkConfig
-from fargate_private_templates.config.service import ContainerOptions, ImageOptions, ServiceConfig
+from fargate_private_templates.config.service import ContainerOptions, ServiceConfig
 from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.layers.network import build_network
 from fargate_private_templates.layers.service import build_service

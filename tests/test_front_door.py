@@ -11,6 +11,7 @@ from conftest import ROOT, lint_findings, resources_of_type
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
 from fargate_private_templates.config.front_door import FrontDoorConfig
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.priorities import (
     CERTIFICATES_PER_LOAD_BALANCER,
     RULES_PER_LOAD_BALANCER,
@@ -18,7 +19,7 @@ from fargate_private_templates.config.priorities import (
     band,
 )
 from fargate_private_templates.config.routing import RoutingOptions
-from fargate_private_templates.config.service import LoadBalancerOptions, ScalingOptions, ServiceConfig
+from fargate_private_templates.config.service import ScalingOptions, ServiceConfig
 from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.layers import build_front_door, build_service
 from fargate_private_templates.render import ordered_dict, render_yaml

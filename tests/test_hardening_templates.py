@@ -14,8 +14,8 @@ from fargate_private_templates.catalogue import CATALOGUE
 from fargate_private_templates.config.file import parse_config
 from fargate_private_templates.config.image import ImageOptions
 from fargate_private_templates.config.network import NetworkConfig
-from fargate_private_templates.config.rollout import SidecarOptions
 from fargate_private_templates.config.service import ContainerOptions, ServiceConfig
+from fargate_private_templates.config.sidecars import SidecarOptions
 from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.layers.blocks.security_groups import NO_EGRESS
 from fargate_private_templates.layers.network import build_network

@@ -22,9 +22,10 @@ from fargate_private_templates.checks.intrinsics import (
 from fargate_private_templates.checks.resolve import Resolver, ResourceRef
 from fargate_private_templates.checks.route_tables import Egress, Hop, RouteTables
 from fargate_private_templates.config import validators
+from fargate_private_templates.config.image import ImageOptions
 from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.reachability import check_reachability
-from fargate_private_templates.config.service import ContainerOptions, ImageOptions, ServiceConfig
+from fargate_private_templates.config.service import ContainerOptions, ServiceConfig
 from fargate_private_templates.contract import NetworkImports, exported_keys, imported_keys
 from fargate_private_templates.diagram.flows import mermaid_diagram
 from fargate_private_templates.errors import ConfigError

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from conftest import catalogue_dict, resources_of_type
 
+from fargate_private_templates.config.image import ImageOptions
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.reachability import check_reachability
-from fargate_private_templates.config.service import ContainerOptions, ImageOptions, LoadBalancerOptions, ServiceConfig
+from fargate_private_templates.config.service import ContainerOptions, ServiceConfig
 from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict

@@ -11,13 +11,13 @@ from conftest import lint_findings, resources_of_type
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.cli import main
 from fargate_private_templates.config import ConfigError, NetworkConfig, check_reachability, parse_config
+from fargate_private_templates.config.capacity import CapacityOptions
+from fargate_private_templates.config.deployment import DeploymentOptions
 from fargate_private_templates.config.image import ImageOptions
-from fargate_private_templates.config.rollout import CapacityOptions, DeploymentOptions, SidecarOptions
-from fargate_private_templates.config.service import (
-    LoadBalancerOptions,
-    RoutingOptions,
-    ServiceConfig,
-)
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.routing import RoutingOptions
+from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.config.sidecars import SidecarOptions
 from fargate_private_templates.layers import build_service
 from fargate_private_templates.render import ordered_dict, render_yaml
 from fargate_private_templates.stacks import build_stacks

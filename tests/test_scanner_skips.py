@@ -12,7 +12,8 @@ from conftest import catalogue_dict
 from troposphere import Template, logs
 
 from fargate_private_templates.catalogue import CATALOGUE
-from fargate_private_templates.config.service import ContainerOptions, LoadBalancerOptions, ServiceConfig
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.service import ContainerOptions, ServiceConfig
 from fargate_private_templates.layers.blocks import scanner_skips
 from fargate_private_templates.layers.blocks.scanner_skips import (
     CHECKOV_ID,

@@ -7,14 +7,9 @@ import json
 import pytest
 from conftest import catalogue_dict, lint_findings, resources_of_type
 
-from fargate_private_templates.config.service import (
-    ContainerOptions,
-    HealthCheckOptions,
-    ImageOptions,
-    LoadBalancerOptions,
-    ScalingOptions,
-    ServiceConfig,
-)
+from fargate_private_templates.config.image import ImageOptions
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.service import ContainerOptions, HealthCheckOptions, ScalingOptions, ServiceConfig
 from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.regions.availability import PQ_TLS_POLICY as TLS_POLICY
 from fargate_private_templates.render import ordered_dict, render_yaml

@@ -7,14 +7,10 @@ import re
 
 import pytest
 
-from fargate_private_templates.config.rollout import SidecarOptions
-from fargate_private_templates.config.service import (
-    FARGATE_MEMORY,
-    GROUPS,
-    ContainerOptions,
-    LoadBalancerOptions,
-    ServiceConfig,
-)
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.service import GROUPS, ContainerOptions, ServiceConfig
+from fargate_private_templates.config.sidecars import SidecarOptions
+from fargate_private_templates.config.task_size import FARGATE_MEMORY
 from fargate_private_templates.errors import ConfigError
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from fargate_private_templates.config.capacity import CapacityOptions
 from fargate_private_templates.config.file import parse_config, read_config
 from fargate_private_templates.config.front_door import FrontDoorConfig
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.priorities import BAND_WIDTH, PATH_ONLY, SLOTS, computed_priority
 from fargate_private_templates.config.reachability import check_reachability
 from fargate_private_templates.config.registry import PullThroughCacheConfig, RegistryConfig
-from fargate_private_templates.config.rollout import CapacityOptions, SidecarOptions
 from fargate_private_templates.config.routing import RoutingOptions
-from fargate_private_templates.config.service import LoadBalancerOptions, ServiceConfig
+from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.config.sidecars import SidecarOptions
 from fargate_private_templates.config.validators import pairs
 from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.regions.availability import PQ_TLS_POLICY as TLS_POLICY

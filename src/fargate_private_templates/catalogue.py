@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from troposphere import Template
 
 from .config.front_door import FrontDoorConfig
+from .config.load_balancer import NLB, SHARED, TLS, LoadBalancerOptions
 from .config.network import ENDPOINT_PRESETS, NAT_NONE, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from .config.priorities import assign_priorities
 from .config.routing import RoutingOptions
-from .config.service import NLB, SHARED, TLS, LoadBalancerOptions, ServiceConfig
+from .config.service import ServiceConfig
 from .layers import (
     build_front_door,
     build_guard_hook,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from fargate_private_templates.config.service import ImageOptions, ServiceConfig
+from fargate_private_templates.config.image import ImageOptions
+from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.diagram.flows import SUBNETS, mermaid_diagram
 from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict

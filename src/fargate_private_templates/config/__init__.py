@@ -9,18 +9,13 @@ from __future__ import annotations
 from ..errors import ConfigError
 from .file import Deployment, parse_config, read_config
 from .front_door import FrontDoorConfig, IngressConfig
+from .image import ImageOptions
+from .load_balancer import LoadBalancerOptions
 from .network import ENDPOINT_PRESETS, ENDPOINTS, NAT_MODES, NetworkConfig
 from .reachability import check_reachability
 from .registry import PullThroughCacheConfig, RegistryConfig
-from .service import (
-    ContainerOptions,
-    HealthCheckOptions,
-    ImageOptions,
-    LoadBalancerOptions,
-    RoutingOptions,
-    ScalingOptions,
-    ServiceConfig,
-)
+from .routing import RoutingOptions
+from .service import ContainerOptions, HealthCheckOptions, ScalingOptions, ServiceConfig
 
 __all__ = [
     "ENDPOINTS",

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from typing import Final
 
 from ..errors import ConfigError
+from .load_balancer import SHARED
 from .routing import RoutingOptions
-from .service import SHARED, ServiceConfig
+from .service import ServiceConfig
 
 # Default quotas of an Application Load Balancer, from "Quotas for your Application Load Balancers":
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html

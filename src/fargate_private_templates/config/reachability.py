@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from ..errors import ConfigError
 from .image import ECR_IMAGE_SOURCES, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ImageOptions
 from .network import ECR_PULL_ENDPOINTS, NetworkConfig
-from .rollout import SidecarOptions
 from .service import ContainerOptions, ServiceConfig
+from .sidecars import SidecarOptions
 
 VIA_NAT = "NAT gateway"
 FIRST_CACHE_PULL = "first pull through the pull-through cache (ECR imports the image from upstream)"

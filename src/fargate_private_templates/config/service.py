@@ -9,46 +9,18 @@ from typing import Final
 
 from ..errors import ConfigError
 from . import validators as v
-from .image import (  # noqa: F401 (re-exported: the image options were part of this module)
-    ECR_IMAGE_SOURCES,
-    IMAGE_ECR,
-    IMAGE_ECR_CROSS_ACCOUNT,
-    IMAGE_PULL_THROUGH_CACHE,
-    IMAGE_SOURCES,
-    IMAGE_THIRD_PARTY,
-    ImageOptions,
-)
-from .patterns import (
-    CERTIFICATE_ARN,
-    HEALTH_CHECK_PATH,
-    KMS_KEY_ARN,
-    NAME,
-    SecretSources,
-)
+from .capacity import CapacityOptions, check_spot_architecture
+from .deployment import DeploymentOptions, validate_strategy
+from .image import ImageOptions
+from .load_balancer import HEALTH_CHECKS, HTTPS_PORT, SHARED, LoadBalancerOptions
+from .patterns import HEALTH_CHECK_PATH, KMS_KEY_ARN, NAME, SecretSources
 from .references import EXPORTS, REFERENCE_MODES
-from .rollout import CapacityOptions, DeploymentOptions, SidecarOptions, validate_rollout
 from .routing import RoutingOptions
-from .task_size import FARGATE_MEMORY, fargate_memory  # noqa: F401 (re-exported)
-from .validators import CREDENTIAL_ENVIRONMENT_NAMES  # noqa: F401 (re-exported)
-
-ALB: Final = "alb"
-NLB: Final = "nlb"
-# An ALB of the shared front-door stack (``build_front_door``): the service adds a listener rule to it.
-SHARED: Final = "shared"
-LOAD_BALANCERS: Final = (ALB, NLB, SHARED)
-
-HTTPS: Final = "https"
-TCP: Final = "tcp"
-TLS: Final = "tls"
-LISTENERS: Final = {ALB: (HTTPS,), NLB: (TCP, TLS), SHARED: (HTTPS,)}
-HEALTH_CHECKS: Final = {ALB: ("http",), NLB: ("tcp", "http"), SHARED: ("http",)}
-# The ALB's HTTP listener on this port only redirects to HTTPS.
-HTTP_REDIRECT_PORT: Final = 80
+from .sidecars import SidecarOptions, validate_sidecars
+from .task_size import fargate_memory
 
 PLATFORM_VERSIONS: Final = ("1.4.0", "LATEST")
 CPU_ARCHITECTURES: Final = ("X86_64", "ARM64")
-
-HTTPS_PORT: Final = 443
 
 
 @dataclass(frozen=True)
@@ -100,85 +72,6 @@ class HealthCheckOptions:
             v.one_of("health_check.protocol", self.protocol, ("http", "tcp"))
         v.int_between("health_check.interval", self.interval, 5, 300)
         v.int_between("health_check.grace_period", self.grace_period, 0, 7200)
-
-
-@dataclass(frozen=True)
-class LoadBalancerOptions:
-    """The load balancer in front of the service (``[services.load_balancer]``).
-
-    Attributes:
-        kind: ``alb`` (default: an ALB of the service's own), ``nlb`` (an NLB of its own) or ``shared`` (a listener
-            rule on the HTTPS listener of a shared front-door stack, see ``build_front_door``; routed by
-            ``RoutingOptions``).
-        listener_protocol: ``https`` for an ALB (with an HTTP listener that only redirects); ``tcp`` or ``tls`` for
-            an NLB (default ``https`` for an ALB and a shared front door, ``tcp`` for an NLB).
-        listener_port: public port (default 443 for https and tls, 80 for tcp); a shared front door's is 443.
-        certificate_arn: default of the ``CertificateArn`` parameter for https/tls (default none: asked at deploy
-            time); with ``shared``, the default of ``ExtraCertificateArn``, a certificate added to the shared
-            listener for this service's host names (SNI).
-        deletion_protection: default of the ``DeletionProtection`` parameter (default False); not with ``shared``
-            (the front door has its own).
-    """
-
-    kind: str = ALB
-    listener_protocol: str | None = None
-    listener_port: int | None = None
-    certificate_arn: str | None = None
-    deletion_protection: bool = False
-
-    def __post_init__(self) -> None:
-        kind = v.one_of("load_balancer.kind", self.kind, LOAD_BALANCERS)
-        protocol = self.listener_protocol or LISTENERS[kind][0]
-        if protocol not in LISTENERS[kind]:
-            raise ConfigError(
-                f"load_balancer.listener_protocol: {protocol!r} is not allowed with load_balancer.kind {kind!r}; "
-                f"allowed: {', '.join(LISTENERS[kind])}"
-            )
-        object.__setattr__(self, "listener_protocol", protocol)
-        if kind == SHARED and self.listener_port not in (None, HTTPS_PORT):
-            raise ConfigError(
-                f"load_balancer.listener_port: {self.listener_port!r} is not allowed with load_balancer.kind "
-                f"'shared'; the shared front door listens on {HTTPS_PORT}"
-            )
-        if kind == SHARED and self.deletion_protection is not False:
-            raise ConfigError(
-                "load_balancer.deletion_protection: not used with load_balancer.kind 'shared'; the front-door stack "
-                "has its own DeletionProtection parameter"
-            )
-        port = self.listener_port if self.listener_port is not None else (80 if protocol == TCP else 443)
-        object.__setattr__(self, "listener_port", v.int_between("load_balancer.listener_port", port, 1, 65535))
-        if kind in (ALB, SHARED) and self.listener_port == HTTP_REDIRECT_PORT:
-            raise ConfigError(
-                "load_balancer.listener_port: 80 is taken by the ALB's HTTP-to-HTTPS redirect; choose another port"
-            )
-        if self.certificate_arn is not None:
-            if not self.uses_certificate:
-                raise ConfigError(
-                    f"load_balancer.certificate_arn: given, but load_balancer.listener_protocol {protocol!r} takes no "
-                    f"certificate; use 'tls' or leave certificate_arn unset"
-                )
-            v.pattern(
-                "load_balancer.certificate_arn",
-                self.certificate_arn,
-                CERTIFICATE_ARN,
-                f"the {protocol.upper()} listener needs an ACM certificate ARN "
-                "(arn:aws:acm:<region>:<account>:certificate/<id>), or leave it unset to ask at deploy time",
-            )
-        v.boolean("load_balancer.deletion_protection", self.deletion_protection)
-
-    @property
-    def uses_certificate(self) -> bool:
-        return self.listener_protocol in (HTTPS, TLS)
-
-    @property
-    def public_ports(self) -> list[int]:
-        """The ports open to the internet: the listener's, and the ALB's redirect."""
-        return [self.listener_port, HTTP_REDIRECT_PORT] if self.kind in (ALB, SHARED) else [self.listener_port]
-
-    @property
-    def is_application(self) -> bool:
-        """An ALB, the service's own or the shared front door: HTTP health checks, request-count scaling."""
-        return self.kind in (ALB, SHARED)
 
 
 @dataclass(frozen=True)
@@ -306,7 +199,9 @@ class ServiceConfig:
         if isinstance(self.sidecars, list):
             object.__setattr__(self, "sidecars", tuple(self.sidecars))
         self._validate_combinations()
-        validate_rollout(self, shared=self.load_balancer.kind == SHARED)
+        validate_strategy(self.deployment, self.load_balancer, self.routing)
+        check_spot_architecture(self.capacity, self.cpu_architecture)
+        validate_sidecars(self.sidecars, self.container.name, self.cpu, self.memory)
 
     def _validate_egress_ports(self) -> None:
         if not isinstance(self.egress_ports, (tuple, list)) or not self.egress_ports:

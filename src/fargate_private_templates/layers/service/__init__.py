@@ -5,7 +5,8 @@ from __future__ import annotations
 from troposphere import AWSHelperFn, GetAtt, Template, ecs
 from troposphere import elasticloadbalancingv2 as elb
 
-from ...config.service import ALB, SHARED, ServiceConfig
+from ...config.load_balancer import ALB, SHARED
+from ...config.service import ServiceConfig
 from ...contract import STACK_OUTPUTS, NetworkImports
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group

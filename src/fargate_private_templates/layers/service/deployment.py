@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Sub, Template, cloudwatch, ecs, iam
 from troposphere import elasticloadbalancingv2 as elb
 
-from ...config.rollout import CANARY, LINEAR
+from ...config.deployment import CANARY, LINEAR
 from ...config.service import ServiceConfig
 from ..blocks import iam as policies
 from ..blocks.load_balancers import priority_parameter

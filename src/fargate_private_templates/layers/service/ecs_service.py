@@ -22,7 +22,8 @@ from troposphere import (
 )
 from troposphere import elasticloadbalancingv2 as elb
 
-from ...config.service import SHARED, ServiceConfig
+from ...config.load_balancer import SHARED
+from ...config.service import ServiceConfig
 from ...contract import NetworkImports
 from ..blocks.load_balancers import add_deletion_protection_parameter
 from ..blocks.parameters import add_log_retention_parameter, add_parameter_group

@@ -5,7 +5,8 @@ from __future__ import annotations
 from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Template, ec2
 from troposphere import elasticloadbalancingv2 as elb
 
-from ...config.service import ALB, HTTPS_PORT, TCP, TLS, ServiceConfig
+from ...config.load_balancer import ALB, HTTPS_PORT, TCP, TLS
+from ...config.service import ServiceConfig
 from ...contract import NetworkImports
 from ..blocks.load_balancers import (
     add_access_logs,

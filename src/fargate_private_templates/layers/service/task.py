@@ -15,11 +15,9 @@ from troposphere import (
     logs,
 )
 
-from ...config.rollout import SidecarOptions
-from ...config.service import (
-    IMAGE_PULL_THROUGH_CACHE,
-    ServiceConfig,
-)
+from ...config.image import IMAGE_PULL_THROUGH_CACHE
+from ...config.service import ServiceConfig
+from ...config.sidecars import SidecarOptions
 from ..blocks import iam as policies
 from ..blocks.scanner_skips import ACTIONS_WITHOUT_RESOURCES, INLINE_ROLE_POLICY, accept
 from .image import ImageSource
