@@ -11,7 +11,8 @@ import cfnlint
 import pytest
 from conftest import ROOT, TEMPLATES, resources_of_type
 
-from fargate_private_templates.checks.resolve import Resolver, ResourceRef
+from fargate_private_templates.checks.resolve import Resolver
+from fargate_private_templates.checks.values import ResourceRef
 from fargate_private_templates.cli.main import main
 from fargate_private_templates.config import ConfigError, NetworkConfig, PullThroughCacheConfig
 from fargate_private_templates.layers import build_pull_through_cache

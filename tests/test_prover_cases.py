@@ -19,8 +19,9 @@ from fargate_private_templates.checks.intrinsics import (
     string_parts,
     texts,
 )
-from fargate_private_templates.checks.resolve import Resolver, ResourceRef
+from fargate_private_templates.checks.resolve import Resolver
 from fargate_private_templates.checks.route_tables import Egress, Hop, RouteTables
+from fargate_private_templates.checks.values import ResourceRef
 from fargate_private_templates.config import validators
 from fargate_private_templates.config.image import ImageOptions
 from fargate_private_templates.config.network import NetworkConfig

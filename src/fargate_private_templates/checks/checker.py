@@ -9,7 +9,7 @@ from ..render.loader import load_template
 from .listeners import check_listener_rule_priorities
 from .outputs import check_output_reads
 from .report import CheckReport, EgressPath, Finding
-from .resolve import Resolver, ResourceRef, Value
+from .resolve import Resolver
 from .route_tables import RouteTables
 from .rules import (
     check_assign_public_ip,
@@ -25,6 +25,7 @@ from .rules import (
     task_subnets,
 )
 from .task_paths import check_task_paths
+from .values import ResourceRef, Value
 from .workloads import SCHEDULED_TASK, SERVICE, SUBNET, World, workloads
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from .exports import ExportName
 from .intrinsics import intrinsic
 from .report import Finding
-from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
+from .resolve import Resolver
+from .values import Literal, ResourceRef, Unknown, Value
 from .workloads import LISTENER_RULE, finding, unresolved
 
 

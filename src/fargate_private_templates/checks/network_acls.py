@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .report import Finding
-from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
+from .resolve import Resolver
 from .security_groups import HTTPS, VPC, Destination, Verdict, covers_internet, covers_subnets, port_verdict
+from .values import Literal, ResourceRef, Unknown, Value
 from .workloads import World, finding, unresolved
 
 NETWORK_ACL_ASSOCIATION = "AWS::EC2::SubnetNetworkAclAssociation"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeGuard
 
@@ -30,46 +29,9 @@ from .intrinsics import (
     scalar_text,
     texts,
 )
+from .values import NO_VALUE, Literal, ResourceRef, Unknown, Value
 
-
-@dataclass(frozen=True)
-class ResourceRef:
-    """A resource by template name and logical ID."""
-
-    template: str
-    logical_id: str
-
-    def name_from(self, template: str) -> str:
-        """The logical ID, with its template when seen from another template."""
-        return self.logical_id if template == self.template else f"{self.template}:{self.logical_id}"
-
-
-@dataclass(frozen=True)
-class Literal:
-    """A value the template spells out; ``None`` stands for ``AWS::NoValue``."""
-
-    value: Any
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """A value the given templates do not determine; ``reason`` says why, as a noun phrase."""
-
-    reason: str
-    # The import pass already reports every import with no export: rules need not repeat it.
-    missing_import: bool = False
-    # The parameter or pseudo parameter it is, kept as a variable when it becomes part of a string.
-    variable: str | None = None
-
-
-Value = ResourceRef | Literal | Unknown
-NO_VALUE = Literal(None)
 _Leaf = tuple[str, Any] | Unknown
-
-
-def literals(values: list[Value]) -> set[Any]:
-    """The literal values among ``values``, strings lowercased: CloudFormation enums are case-insensitive."""
-    return {v.value.lower() if isinstance(v.value, str) else v.value for v in values if isinstance(v, Literal)}
 
 
 def _resources_of(template: dict) -> dict[str, dict]:

@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..config.network import ECR_PULL_ENDPOINTS, S3_GATEWAY
-from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, literals
+from .resolve import Resolver
+from .values import NO_VALUE, Literal, ResourceRef, Unknown, Value, literals
 
 ANYWHERE_V4, ANYWHERE_V6 = "0.0.0.0/0", "::/0"
 INTERNET_GATEWAY = "AWS::EC2::InternetGateway"

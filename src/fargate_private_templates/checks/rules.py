@@ -9,8 +9,9 @@ from typing import Any, NamedTuple
 from .exports import Name, UnreadableName
 from .intrinsics import intrinsic, render_parts, string_parts, walk
 from .report import Finding, severity_of
-from .resolve import NO_VALUE, Literal, Resolver, ResourceRef, Unknown, Value, literals
+from .resolve import Resolver
 from .route_tables import ANYWHERE_V4, ANYWHERE_V6, BLOCKED, UNFOLLOWED, UNRESOLVED, Egress, describe
+from .values import NO_VALUE, Literal, ResourceRef, Unknown, Value, literals
 from .workloads import (
     LISTENER,
     LISTENER_RULE,

@@ -13,8 +13,9 @@ from typing import Any
 
 from .needs import TaskNeed
 from .report import Finding
-from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
+from .resolve import Resolver
 from .route_tables import ANYWHERE_V4, S3_SERVICE, Egress, describe
+from .values import Literal, ResourceRef, Unknown, Value
 from .workloads import SECURITY_GROUP, SECURITY_GROUP_INGRESS, SUBNET, Workload, World, awsvpc, finding, unresolved
 
 SECURITY_GROUP_EGRESS = "AWS::EC2::SecurityGroupEgress"

@@ -7,7 +7,6 @@ from collections import defaultdict
 from .needs import check_needs, task_needs
 from .network_acls import check_network_acl, check_private_dns
 from .report import Finding
-from .resolve import ResourceRef
 from .route_tables import ANYWHERE_V4, ANYWHERE_V6
 from .security_groups import (
     Destination,
@@ -16,6 +15,7 @@ from .security_groups import (
     destinations,
     task_groups,
 )
+from .values import ResourceRef
 from .workloads import Workload, World
 
 

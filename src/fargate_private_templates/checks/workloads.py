@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .report import Finding, severity_of
-from .resolve import Literal, Resolver, ResourceRef, Unknown, Value
+from .resolve import Resolver
 from .route_tables import ANYWHERE_V4, ANYWHERE_V6, RouteTables, describe
+from .values import Literal, ResourceRef, Unknown, Value
 
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 EVENTS_RULE = "AWS::Events::Rule"
