@@ -8,6 +8,7 @@ from pathlib import Path
 from ..render.loader import load_template
 from .listeners import check_listener_rule_priorities
 from .outputs import check_output_reads
+from .queries import fronting_load_balancers, registry_outside_ecr, registry_unproven, task_subnets
 from .report import CheckReport, EgressPath, Finding
 from .resolve import Resolver
 from .route_tables import RouteTables
@@ -19,10 +20,6 @@ from .rules import (
     check_task_security_groups,
     check_task_subnet,
     check_unreadable_exports,
-    fronting_load_balancers,
-    registry_outside_ecr,
-    registry_unproven,
-    task_subnets,
 )
 from .task_paths import check_task_paths
 from .values import ResourceRef, Value

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .intrinsics import Variable, render_parts, string_parts, walk
+from .queries import image_registry
 from .resolve import Resolver
 from .route_tables import ECR_ENDPOINT_SERVICES, UNFOLLOWED, UNRESOLVED, Egress
-from .rules import image_registry
 from .values import Literal, ResourceRef
 from .workloads import TASK_DEFINITION, Workload, awsvpc, containers, nested_value
 

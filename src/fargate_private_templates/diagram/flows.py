@@ -18,9 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..checks.resolve import Resolver
-from ..checks.route_tables import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress, RouteTables
-from ..checks.rules import (
+from ..checks.queries import (
     container_outside_ecr,
     forwarded_target_groups,
     image_registry,
@@ -29,6 +27,8 @@ from ..checks.rules import (
     service_target_groups,
     task_subnets,
 )
+from ..checks.resolve import Resolver
+from ..checks.route_tables import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress, RouteTables
 from ..checks.values import Literal, ResourceRef, literals
 from ..checks.workloads import (
     LISTENER_RULE,
