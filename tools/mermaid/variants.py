@@ -12,7 +12,8 @@ from pathlib import Path
 
 from fargate_private_templates.config.image import ImageOptions
 from fargate_private_templates.config.service import ServiceConfig
-from fargate_private_templates.diagram.flows import SUBNETS, mermaid_diagram
+from fargate_private_templates.diagram import mermaid_diagram
+from fargate_private_templates.diagram.topology import SUBNETS
 from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict
 from fargate_private_templates.render.loader import load_template
