@@ -4,7 +4,7 @@ exports its listener and security group and never needs to know them."""
 
 from __future__ import annotations
 
-from troposphere import Equals, GetAtt, Not, Parameter, Ref, Template, ec2, wafv2
+from troposphere import GetAtt, Parameter, Ref, Template, ec2, wafv2
 from troposphere import elasticloadbalancingv2 as elb
 
 from .. import contract
@@ -22,7 +22,7 @@ from .blocks.load_balancers import (
     skip_redirect_port_finding,
     use_certificate,
 )
-from .blocks.parameters import add_parameter_group
+from .blocks.parameters import add_optional_parameter, add_parameter_group
 from .blocks.security_groups import no_egress_rule, tcp_rule
 from .blocks.tagging import apply_tags
 
@@ -70,17 +70,14 @@ def _description(config: FrontDoorConfig) -> str:
 
 
 def _add_web_acl_parameter(template: Template) -> Parameter:
-    web_acl = template.add_parameter(
-        Parameter(
-            "WebAclArn",
-            Type="String",
-            Default="",
-            Description="AWS WAF web ACL (regional) to associate with the load balancer; empty for none",
-            AllowedPattern=f"^$|{WEB_ACL_ARN}",
-            ConstraintDescription="empty, or a regional WAFv2 web ACL ARN",
-        )
+    web_acl = add_optional_parameter(
+        template,
+        "WebAclArn",
+        "AWS WAF web ACL (regional) to associate with the load balancer; empty for none",
+        WEB_ACL_ARN,
+        "a regional WAFv2 web ACL ARN",
+        HAS_WEB_ACL,
     )
-    template.add_condition(HAS_WEB_ACL, Not(Equals(Ref(web_acl), "")))
     add_parameter_group(template, LOAD_BALANCER_GROUP, {web_acl.title: "WAF web ACL ARN"})
     return web_acl
 

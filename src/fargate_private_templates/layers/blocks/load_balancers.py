@@ -3,13 +3,13 @@ ALB attributes, the HTTP listener that only redirects, and the scanner skips the
 
 from __future__ import annotations
 
-from troposphere import AWSObject, Equals, If, Not, NoValue, Parameter, Ref, Template
+from troposphere import AWSObject, If, NoValue, Parameter, Ref, Template
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
 from ...config.routing import RULE_PRIORITIES
 from ...regions.availability import PQ_TLS_POLICY
-from .parameters import add_parameter_group, with_default
+from .parameters import add_optional_parameter, add_parameter_group, with_default
 from .scanner_skips import (
     ACCESS_LOGS_BY_PARAMETER,
     CERTIFICATE_BY_PARAMETER,
@@ -54,18 +54,14 @@ def add_deletion_protection_parameter(template: Template, default: bool) -> Para
 
 def add_access_logs(template: Template) -> list:
     """Access logs to a bucket given at deploy time (Security Hub ELB.5); off while the parameter is empty."""
-    bucket = template.add_parameter(
-        Parameter(
-            "AccessLogsBucket",
-            Type="String",
-            Default="",
-            Description="S3 bucket for load balancer access logs (its policy must allow ELB log delivery); "
-            "empty for none",
-            AllowedPattern=r"^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-            ConstraintDescription="empty, or an S3 bucket name",
-        )
+    bucket = add_optional_parameter(
+        template,
+        "AccessLogsBucket",
+        "S3 bucket for load balancer access logs (its policy must allow ELB log delivery); empty for none",
+        r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        "an S3 bucket name",
+        HAS_ACCESS_LOGS,
     )
-    template.add_condition(HAS_ACCESS_LOGS, Not(Equals(Ref(bucket), "")))
     add_parameter_group(template, LOAD_BALANCER_GROUP, {bucket.title: "Access logs bucket"})
     return [
         elb.LoadBalancerAttributes(Key="access_logs.s3.enabled", Value=If(HAS_ACCESS_LOGS, "true", "false")),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from troposphere import Equals, If, Not, NoValue, Parameter, Ref, Template, logs
+from troposphere import If, NoValue, Parameter, Ref, Template, logs
 
 from ...config.patterns import KMS_KEY_ARN
-from .parameters import INTERFACE, add_parameter_group
+from .parameters import INTERFACE, add_optional_parameter, add_parameter_group
 from .scanner_skips import LOG_GROUP_WITHOUT_CUSTOMER_KEY, accept
 
 LOGS_KMS_KEY = "LogsKmsKeyArn"
@@ -38,17 +38,14 @@ def add_logs_kms_key_parameter(template: Template, group: str) -> Parameter:
     """The ``LogsKmsKeyArn`` parameter (empty by default) and its condition, added once per template."""
     if LOGS_KMS_KEY in template.parameters:
         return template.parameters[LOGS_KMS_KEY]
-    parameter = template.add_parameter(
-        Parameter(
-            LOGS_KMS_KEY,
-            Type="String",
-            Default="",
-            Description=LOGS_KMS_KEY_DESCRIPTION,
-            AllowedPattern=f"^$|^{KMS_KEY_ARN.pattern}$",
-            ConstraintDescription="empty, or a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id>",
-        )
+    parameter = add_optional_parameter(
+        template,
+        LOGS_KMS_KEY,
+        LOGS_KMS_KEY_DESCRIPTION,
+        f"^{KMS_KEY_ARN.pattern}$",
+        "a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id>",
+        HAS_LOGS_KMS_KEY,
     )
-    template.add_condition(HAS_LOGS_KMS_KEY, Not(Equals(Ref(parameter), "")))
     add_parameter_group(template, group, {LOGS_KMS_KEY: "Logs KMS key ARN"})
     return parameter
 

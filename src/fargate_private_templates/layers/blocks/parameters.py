@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from troposphere import Parameter, Template
+from troposphere import Equals, Not, Parameter, Ref, Template
 
 from ...config.patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH
 from ...config.validators import LOG_RETENTION_DAYS
@@ -11,15 +11,29 @@ INTERFACE = "AWS::CloudFormation::Interface"
 
 
 def add_parameter_group(template: Template, group: str, labels: dict[str, str]) -> None:
-    """Adds parameters (in order) to a named group, creating the group on first use."""
-    interface = template.metadata.setdefault(INTERFACE, {"ParameterGroups": [], "ParameterLabels": {}})
-    groups = interface["ParameterGroups"]
-    existing = next((g for g in groups if g["Label"]["default"] == group), None)
-    if existing is None:
-        existing = {"Label": {"default": group}, "Parameters": []}
-        groups.append(existing)
-    existing["Parameters"].extend(labels)
-    interface["ParameterLabels"].update({name: {"default": label} for name, label in labels.items()})
+    """Adds parameters (in order) to a named group, creating the group on first use, each with its label."""
+    for name, label in labels.items():
+        template.add_parameter_to_group(name, group)
+        template.set_parameter_label(name, label)
+
+
+def add_optional_parameter(
+    template: Template, title: str, description: str, pattern: str, what: str, condition: str, default: str = ""
+) -> Parameter:
+    """A String parameter that is empty (the feature is off) or matches ``pattern`` (``what`` says what it takes),
+    and the condition ``condition``, true when it is not empty."""
+    parameter = template.add_parameter(
+        Parameter(
+            title,
+            Type="String",
+            Default=default,
+            Description=description,
+            AllowedPattern=f"^$|{pattern}",
+            ConstraintDescription=f"empty, or {what}",
+        )
+    )
+    template.add_condition(condition, Not(Equals(Ref(parameter), "")))
+    return parameter
 
 
 def add_log_retention_parameter(

@@ -5,11 +5,9 @@ from __future__ import annotations
 from troposphere import (
     AWSHelperFn,
     AWSObject,
-    Equals,
     GetAtt,
     If,
     Join,
-    Not,
     NoValue,
     Output,
     Parameter,
@@ -26,7 +24,7 @@ from ...config.load_balancer import SHARED
 from ...config.service import ServiceConfig
 from ...contract import NetworkImports
 from ..blocks.load_balancers import add_deletion_protection_parameter
-from ..blocks.parameters import add_log_retention_parameter, add_parameter_group
+from ..blocks.parameters import add_log_retention_parameter, add_optional_parameter, add_parameter_group
 from .deployment import Rollout
 
 HAS_DESIRED_COUNT = "HasDesiredCount"
@@ -34,19 +32,17 @@ HAS_DESIRED_COUNT = "HasDesiredCount"
 
 def add_service_parameters(template: Template, config: ServiceConfig) -> tuple[Parameter, Parameter | None, Parameter]:
     scaling = config.scaling
-    desired_count = template.add_parameter(
-        Parameter(
-            "DesiredCount",
-            Type="String",
-            Default="" if config.scaling.desired_count is None else str(config.scaling.desired_count),
-            Description=f"Empty (recommended): autoscaling keeps {scaling.min_capacity}-{scaling.max_capacity} tasks. "
-            "A number pins the count, and every stack update sets it again, undoing autoscaling",
-            AllowedPattern=r"^$|^[0-9]{1,4}$",
-            ConstraintDescription="empty, or a whole number of tasks",
-        )
+    # CloudFormation sends DesiredCount with every service update; left out (empty), the running count is kept.
+    desired_count = add_optional_parameter(
+        template,
+        "DesiredCount",
+        f"Empty (recommended): autoscaling keeps {scaling.min_capacity}-{scaling.max_capacity} tasks. "
+        "A number pins the count, and every stack update sets it again, undoing autoscaling",
+        r"^[0-9]{1,4}$",
+        "a whole number of tasks",
+        HAS_DESIRED_COUNT,
+        default="" if config.scaling.desired_count is None else str(config.scaling.desired_count),
     )
-    # CloudFormation sends DesiredCount with every service update; left out, the running count is kept.
-    template.add_condition(HAS_DESIRED_COUNT, Not(Equals(Ref(desired_count), "")))
     # The shared front door's stack owns its load balancer's deletion protection.
     deletion_protection = (
         None

@@ -12,7 +12,7 @@ from ...config.patterns import CERTIFICATE_ARN
 from ...config.service import ServiceConfig
 from ...contract import FrontDoorImports
 from ..blocks.load_balancers import priority_parameter
-from ..blocks.parameters import add_parameter_group
+from ..blocks.parameters import add_optional_parameter, add_parameter_group
 from ..blocks.security_groups import egress_to_group
 from .deployment import add_test_priority_parameter, header_condition, weighted_forward
 
@@ -37,35 +37,38 @@ class FrontDoor:
     extra_certificate: Parameter
 
 
-def _list_parameter(title: str, values: tuple[str, ...], item: str, description: str) -> Parameter:
-    return Parameter(
+def _add_list_parameter(
+    template: Template, title: str, values: tuple[str, ...], item: str, description: str, condition: str
+) -> Parameter:
+    return add_optional_parameter(
+        template,
         title,
-        Type="String",
-        Default=",".join(values),
-        Description=description,
-        AllowedPattern=rf"^$|^{item}(,{item})*$",
-        ConstraintDescription="empty, or values separated by commas without spaces",
+        description,
+        rf"^{item}(,{item})*$",
+        "values separated by commas without spaces",
+        condition,
+        default=",".join(values),
     )
 
 
 def add_front_door_parameters(template: Template, config: ServiceConfig) -> FrontDoor:
     routing = config.routing
     imports = FrontDoorImports(template, routing.front_door, config.references)
-    host_headers = template.add_parameter(
-        _list_parameter(
-            "HostHeaders",
-            routing.hosts,
-            _HOST,
-            "Host names this service answers, comma-separated (for example api.example.com); empty for any host",
-        )
+    host_headers = _add_list_parameter(
+        template,
+        "HostHeaders",
+        routing.hosts,
+        _HOST,
+        "Host names this service answers, comma-separated (for example api.example.com); empty for any host",
+        HAS_HOST_HEADERS,
     )
-    path_patterns = template.add_parameter(
-        _list_parameter(
-            "PathPatterns",
-            routing.paths,
-            _PATH,
-            "URL path patterns this service answers, comma-separated (for example /api/*); empty for any path",
-        )
+    path_patterns = _add_list_parameter(
+        template,
+        "PathPatterns",
+        routing.paths,
+        _PATH,
+        "URL path patterns this service answers, comma-separated (for example /api/*); empty for any path",
+        HAS_PATH_PATTERNS,
     )
     priority = template.add_parameter(
         priority_parameter(
@@ -75,20 +78,16 @@ def add_front_door_parameters(template: Template, config: ServiceConfig) -> Fron
             "so give more specific hosts and paths lower numbers",
         )
     )
-    extra_certificate = template.add_parameter(
-        Parameter(
-            "ExtraCertificateArn",
-            Type="String",
-            Default=config.load_balancer.certificate_arn or "",
-            Description="ACM certificate for this service's host names, added to the shared listener (SNI); empty "
-            "when the front door's default certificate covers them",
-            AllowedPattern=f"^$|{CERTIFICATE_ARN.pattern}",
-            ConstraintDescription="empty, or an ACM certificate ARN",
-        )
+    extra_certificate = add_optional_parameter(
+        template,
+        "ExtraCertificateArn",
+        "ACM certificate for this service's host names, added to the shared listener (SNI); empty when the front "
+        "door's default certificate covers them",
+        CERTIFICATE_ARN.pattern,
+        "an ACM certificate ARN",
+        HAS_EXTRA_CERTIFICATE,
+        default=config.load_balancer.certificate_arn or "",
     )
-    template.add_condition(HAS_HOST_HEADERS, Not(Equals(Ref(host_headers), "")))
-    template.add_condition(HAS_PATH_PATTERNS, Not(Equals(Ref(path_patterns), "")))
-    template.add_condition(HAS_EXTRA_CERTIFICATE, Not(Equals(Ref(extra_certificate), "")))
     # A rule with neither condition would match every request: the front door's 404 would never answer again.
     template.add_rule(
         "HostOrPathGiven",

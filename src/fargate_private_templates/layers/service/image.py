@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from troposphere import (
     AWSHelperFn,
-    Equals,
-    Not,
     Parameter,
     Ref,
     Sub,
@@ -23,7 +21,7 @@ from ...config.patterns import (
     SECRET_ARN,
 )
 from ..blocks import iam as policies
-from ..blocks.parameters import add_parameter_group, cache_prefix_parameter, with_default
+from ..blocks.parameters import add_optional_parameter, add_parameter_group, cache_prefix_parameter, with_default
 
 HAS_REGISTRY_CREDENTIALS = "HasRegistryCredentials"
 
@@ -117,18 +115,16 @@ def _add_third_party_image_parameters(template: Template, image: ImageOptions, p
         ConstraintDescription="registry-host/repository:tag or registry-host/repository@sha256:digest",
     )
     template.add_parameter(with_default(image_uri, image.uri))
-    credentials = template.add_parameter(
-        Parameter(
-            f"{prefix}RegistryCredentialsSecretArn",
-            Type="String",
-            Default=image.credentials_secret_arn or "",
-            Description="Secrets Manager secret with the registry's username and password; empty for none",
-            AllowedPattern=f"^$|{SECRET_ARN.pattern}",
-            ConstraintDescription="empty, or a Secrets Manager secret ARN",
-        )
-    )
     condition = f"{prefix}{HAS_REGISTRY_CREDENTIALS}"
-    template.add_condition(condition, Not(Equals(Ref(credentials), "")))
+    credentials = add_optional_parameter(
+        template,
+        f"{prefix}RegistryCredentialsSecretArn",
+        "Secrets Manager secret with the registry's username and password; empty for none",
+        SECRET_ARN.pattern,
+        "a Secrets Manager secret ARN",
+        condition,
+        default=image.credentials_secret_arn or "",
+    )
     add_parameter_group(
         template,
         group,
