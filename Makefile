@@ -47,6 +47,7 @@ templates: $(BOOTSTRAPPED)
 	$(CLI) render --out templates
 	$(CLI) diagram templates/network.yaml templates/service-alb.yaml --embed README.md
 	$(CLI) diagram $(FRONT_DOOR_EXAMPLE) --embed README.md --block front-door
+	$(BIN)/python tools/docs.py
 	$(LINT_TEMPLATES)
 	$(LINT_GUARD_HOOK)
 

@@ -44,8 +44,12 @@ def line_of(path: Path, text: str) -> int:
 def test_directory_holds_exactly_the_single_template_rules() -> None:
     assert sorted(rule.id for rule in our_rules()) == SINGLE_TEMPLATE_RULES
     for rule in our_rules():
-        assert rule.shortdesc == RULES[rule.id]
-        assert rule.description
+        definition = RULES[rule.id]
+        assert (rule.shortdesc, rule.description, rule.source_url) == (
+            definition.title,
+            definition.description,
+            definition.link,
+        )
 
 
 BAD = {

@@ -704,7 +704,8 @@ def test_format_json_shape() -> None:
             "groups": "security groups TaskSecurityGroup -> the internet",
         }
     ]
-    assert [set(f) for f in document["findings"]] == [{"template", "logical_id", "rule_id", "severity", "message"}] * 2
+    keys = {"template", "logical_id", "rule_id", "severity", "message", "title", "fix", "link"}
+    assert [set(f) for f in document["findings"]] == [keys] * 2
     assert [f["severity"] for f in document["findings"]] == ["error", "error"]
     assert document["findings"][0]["logical_id"] == "TaskSecurityGroup"
 
@@ -748,7 +749,10 @@ def test_rules_and_cfnlint_path() -> None:
         *("E9001", "E9002", "E9003", "E9004", "E9005", "E9006", "E9007", "E9008"),
         *("E9010", "E9011", "E9012", "E9013", "E9014", "E9020", "W9001", "W9009", "W9015"),
     ]
-    assert all(description and "\n" not in description for description in RULES.values())
+    assert all(r.title and r.description and r.fix and "\n" not in r.title for r in RULES.values())
+    assert {r.severity for r in RULES.values() if r.id.startswith("W")} == {"warning"}
+    assert {r.severity for r in RULES.values() if r.id.startswith("E")} == {"error"}
+    assert all(r.link == f"docs/rules.md#{r.id.lower()}" for r in RULES.values())
     assert cfnlint_rules_path().is_dir()
     assert (cfnlint_rules_path() / "TaskPublicIp.py").is_file()
 
@@ -766,3 +770,44 @@ def test_an_image_from_a_variable_on_a_network_without_nat_cannot_be_proven_ecr(
     assert "takes its whole image reference from a variable" in report.findings[0].message
     with_nat = check_dicts({"network.yaml": load_template(TEMPLATES / "network.yaml"), "service.yaml": service})
     assert with_nat.findings == []
+
+
+def test_every_rule_code_in_the_checker_is_defined_once_in_the_rulebook() -> None:
+    import re
+
+    from fargate_private_templates.checks import rulebook
+
+    package = ROOT / "src" / "fargate_private_templates"
+    used = {
+        code
+        for path in [*(package / "checks").glob("*.py"), *(package / "cfnlint_rules").glob("*.py")]
+        if path.name != "rulebook.py"
+        for code in re.findall(r"\b[EW]9\d{3}\b", path.read_text())
+    }
+    assert used and used <= set(RULES)
+    source = (package / "checks" / "rulebook.py").read_text()
+    assert all(source.count(f'"{code}",\n') == 1 for code in RULES)
+    assert len(rulebook._RULES) == len(RULES)
+
+
+def test_the_rule_reference_is_generated_from_the_rulebook() -> None:
+    from fargate_private_templates.checks.rulebook import rules_markdown
+
+    page = (ROOT / "docs" / "rules.md").read_text()
+    assert page == rules_markdown(), "docs/rules.md is stale: run `make templates`"
+    for rule in RULES.values():
+        assert f"\n## {rule.id}\n" in page and f"[{rule.id}](#{rule.id.lower()})" in page
+
+
+def test_json_findings_carry_their_rules_title_fix_and_link() -> None:
+    import json
+
+    report = check_dicts({"E9005-bad.yaml": load_template(FIXTURES / "E9005-bad.yaml")})
+    (finding,) = json.loads(report.format_json())["findings"]
+    rule = RULES["E9005"]
+    assert (finding["rule_id"], finding["title"], finding["fix"], finding["link"]) == (
+        "E9005",
+        rule.title,
+        rule.fix,
+        rule.link,
+    )

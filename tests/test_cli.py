@@ -246,3 +246,23 @@ def test_readme_library_snippet_runs(capsys) -> None:
     printed = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in printed] == ["network.yaml", "service-api.yaml"]
     assert all(int(line.split()[1]) > 1000 for line in printed)
+
+
+def test_check_explain_prints_a_rules_description_and_fix(capsys) -> None:
+    from fargate_private_templates.checks import RULES
+
+    assert main(["check", "--explain", "E9010"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    rule = RULES["E9010"]
+    assert out.startswith(f"E9010 (error): {rule.title}")
+    assert " ".join(rule.description.split()) in out and f"Fix: {' '.join(rule.fix.split())}" in out
+    assert out.endswith("More: docs/rules.md#e9010")
+    assert main(["check", "--explain", "w9009"]) == 0 and capsys.readouterr().out.startswith("W9009 (warning)")
+
+
+def test_check_explain_of_an_unknown_code_and_check_of_nothing_exit_2(capsys) -> None:
+    assert main(["check", "--explain", "E9999"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'E9999' is not a rule" in err and "E9001, W9001" in err
+    assert main(["check"]) == 2
+    assert "give at least one template, or --explain CODE" in capsys.readouterr().err

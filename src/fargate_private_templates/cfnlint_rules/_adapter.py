@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 from cfnlint.template import Template
 
-from fargate_private_templates.checks import CheckReport, check_dicts
+from fargate_private_templates.checks import RULES, CheckReport, check_dicts
 
 # cfn-lint calls each rule on the same template in turn: check it once, not once per rule.
 _last_checked: tuple[object, CheckReport] | None = None
@@ -20,9 +22,17 @@ def _report(cfn: Template) -> CheckReport:
 
 
 class CheckerRule(CloudFormationLintRule):
-    """Subclasses set ``id`` (one of ``checks.RULES``) and the descriptions; matching is shared."""
+    """Subclasses set ``id`` (a rule of ``checks.RULES``); its texts and link come from that definition, and matching
+    is shared."""
 
     tags = ["fargate", "ecs", "networking"]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        rule = RULES[cls.id]
+        cls.shortdesc = rule.title
+        cls.description = rule.description
+        cls.source_url = rule.link
 
     def match(self, cfn: Template) -> list[RuleMatch]:
         return [

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checker import check_dicts, check_templates
-from .report import RULES, CheckReport, EgressPath, Finding
+from .report import CheckReport, EgressPath, Finding
+from .rulebook import RULES, Rule
 
 
 def cfnlint_rules_path() -> Path:
@@ -20,6 +21,7 @@ def cfnlint_rules_path() -> Path:
 
 __all__ = [
     "RULES",
+    "Rule",
     "CheckReport",
     "EgressPath",
     "Finding",

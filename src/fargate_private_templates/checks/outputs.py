@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from .exports import ExportName, output_reference
 from .intrinsics import intrinsic, walk
-from .report import Finding, severity_of
+from .report import Finding
 from .resolve import Resolver
+from .rulebook import severity_of
 
 
 def _output_sites(template: dict) -> Iterator[tuple[str, tuple[str | int, ...], ExportName | None]]:

@@ -5,32 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-RULES: dict[str, str] = {
-    "E9001": "ECS services, task sets and scheduled tasks run tasks with AssignPublicIp DISABLED in every branch",
-    "W9001": "AssignPublicIp is absent: DISABLED by default, but say it explicitly",
-    "E9002": "Tasks run only in private subnets: no 0.0.0.0/0 route to an internet gateway",
-    "E9003": "Task subnets reach a registry: a NAT gateway in a public subnet, or ECR and S3 VPC endpoints",
-    "E9004": "Load balancers in front of services sit only in public subnets if internet-facing, private if internal",
-    "E9005": "No subnet sets MapPublicIpOnLaunch true",
-    "E9006": "Task security groups admit nothing from 0.0.0.0/0 or ::/0",
-    "E9007": "Every Fn::ImportValue matches an export, every Fn::GetStackOutput an output, of the given templates",
-    "E9008": "Tasks pulling from outside ECR run in subnets with a NAT path",
-    "E9020": "Listener rules on one listener, across the given templates, have distinct priorities",
-    "W9009": "Something a rule needs could not be resolved from the given templates",
-    "E9010": "Task security groups allow TCP 443 out to each place their needs go: endpoint, S3 gateway or internet",
-    "E9011": "Interface endpoints the tasks use admit TCP 443 from the task security groups or task subnets",
-    "E9012": "Network ACLs of task subnets pass TCP 443 out and the ephemeral ports 1024-65535 back",
-    "E9013": "VPCs with private-DNS interface endpoints the tasks use have DNS support and DNS hostnames on",
-    "E9014": "Everything each container needs (logs, secrets, credentials, ECS Exec, KMS, images in other Regions) "
-    "has a path: its VPC endpoint or NAT",
-    "W9015": "Egress goes to a transit gateway, peering connection, firewall endpoint or instance: verify it",
-}
-
-ERROR, WARNING = "error", "warning"
-
-
-def severity_of(rule_id: str) -> str:
-    return WARNING if rule_id.startswith("W") else ERROR
+from .rulebook import ERROR, RULES, WARNING
 
 
 @dataclass(frozen=True)
@@ -49,12 +24,16 @@ class Finding:
         return f"{self.template}:{self.logical_id}: {self.rule_id} {self.message}"
 
     def as_dict(self) -> dict[str, str]:
+        rule = RULES[self.rule_id]
         return {
             "template": self.template,
             "logical_id": self.logical_id,
             "rule_id": self.rule_id,
             "severity": self.severity,
             "message": self.message,
+            "title": rule.title,
+            "fix": rule.fix,
+            "link": rule.link,
         }
 
 

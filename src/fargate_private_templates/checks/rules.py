@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from .exports import Name, UnreadableName
 from .intrinsics import intrinsic, walk
 from .queries import load_balancer_subnets
-from .report import Finding, severity_of
+from .report import Finding
 from .resolve import Resolver
 from .route_tables import ANYWHERE_V4, ANYWHERE_V6, BLOCKED, UNFOLLOWED, UNRESOLVED, Egress, describe
+from .rulebook import severity_of
 from .values import NO_VALUE, Literal, ResourceRef, Unknown, literals
 from .workloads import (
     OPEN_CIDRS,

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .report import Finding, severity_of
+from .report import Finding
 from .resolve import Resolver
 from .route_tables import ANYWHERE_V4, ANYWHERE_V6, RouteTables, describe
+from .rulebook import severity_of
 from .values import Literal, ResourceRef, Unknown, Value
 
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")

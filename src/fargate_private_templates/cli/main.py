@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..catalogue import render_catalogue
-from ..checks import cfnlint_rules_path, check_templates
+from ..checks import RULES, cfnlint_rules_path, check_templates
 from ..diagram.flows import mermaid_for_files
 from ..diagram.mermaid import embed_diagram
 from ..errors import ConfigError, shorten
@@ -82,6 +82,14 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.explain is not None:
+        rule = RULES.get(args.explain.upper())
+        if rule is None:
+            return _fail(f"check --explain: {args.explain!r} is not a rule; rules: {', '.join(RULES)}")
+        _print(rule.explain())
+        return EXIT_OK
+    if not args.templates:
+        return _fail("check: give at least one template, or --explain CODE for what a rule checks")
     report = check_templates(args.templates)
     _print(report.format_json() if args.format == "json" else report.format_text())
     if args.strict and report.warnings:
@@ -155,12 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
         f"{PROG} check templates/network.yaml templates/service-alb.yaml",
     )
     check.add_argument(
-        "templates", nargs="+", metavar="TEMPLATE", type=_path, help="YAML or JSON templates, joined by exports"
+        "templates", nargs="*", metavar="TEMPLATE", type=_path, help="YAML or JSON templates, joined by exports"
     )
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or JSON for other tools"
     )
     check.add_argument("--strict", action="store_true", help="fail on warnings too (what could not be proven)")
+    check.add_argument(
+        "--explain", metavar="CODE", help="print what rule CODE (for example E9010) checks and how to fix a finding"
+    )
     check.set_defaults(handler=_check)
 
     diagram = _subcommand(
