@@ -24,19 +24,15 @@ EPHEMERAL = (1024, 65535)
 def network_acls(resolver: Resolver, subnet: ResourceRef) -> list[Value]:
     """The network ACLs associated with the subnet in the given templates (none: the VPC default ACL, allow all)."""
     acls: list[Value] = []
-    for association in resolver.of_type(NETWORK_ACL_ASSOCIATION):
-        properties = resolver.properties(association)
-        if subnet in resolver.scalar(association.template, properties.get("SubnetId")):
-            acls.extend(resolver.scalar(association.template, properties.get("NetworkAclId")))
+    for association in resolver.pointing_to(NETWORK_ACL_ASSOCIATION, "SubnetId", subnet):
+        acls.extend(resolver.scalar(association.template, resolver.properties(association).get("NetworkAclId")))
     return acls
 
 
 def _acl_entries(resolver: Resolver, acl: ResourceRef, egress: bool) -> list[tuple[str, dict]]:
     entries = []
-    for entry in resolver.of_type(NETWORK_ACL_ENTRY):
+    for entry in resolver.pointing_to(NETWORK_ACL_ENTRY, "NetworkAclId", acl):
         properties = resolver.properties(entry)
-        if acl not in resolver.scalar(entry.template, properties.get("NetworkAclId")):
-            continue
         if (str(properties.get("Egress", False)).lower() == "true") == egress:
             entries.append((entry.template, properties))
     return sorted(entries, key=lambda item: _rule_number(item[1]))

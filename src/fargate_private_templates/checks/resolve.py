@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any, TypeGuard
@@ -62,6 +63,16 @@ class Resolver:
     def __init__(self, templates: Mapping[str, dict]) -> None:
         self.templates = templates
         self._resources = {name: _resources_of(template) for name, template in templates.items()}
+        # Resources by type, template by template in document order: rules ask for a type many times over.
+        self._by_type: dict[str, list[ResourceRef]] = defaultdict(list)
+        self._position: dict[ResourceRef, int] = {}
+        for name, resources in self._resources.items():
+            for logical_id, resource in resources.items():
+                ref = ResourceRef(name, logical_id)
+                self._position[ref] = len(self._position)
+                if isinstance(resource.get("Type"), str):
+                    self._by_type[resource["Type"]].append(ref)
+        self._pointing: dict[tuple[str, str], dict[ResourceRef, list[ResourceRef]]] = {}
         self._following: set[tuple[str, str]] = set()
         # An import inside an export name is read before any export is known: it stays a variable.
         self.exports: list[Export] = []
@@ -82,10 +93,24 @@ class Resolver:
 
     def of_type(self, *types: str) -> Iterator[ResourceRef]:
         """Every resource of the given types, template by template in the given order."""
-        for template in self.templates:
-            for logical_id, resource in self.resources(template).items():
-                if resource.get("Type") in types:
-                    yield ResourceRef(template, logical_id)
+        if len(types) == 1:
+            return iter(self._by_type.get(types[0], ()))
+        found = [ref for kind in dict.fromkeys(types) for ref in self._by_type.get(kind, ())]
+        return iter(sorted(found, key=self._position.__getitem__))
+
+    def pointing_to(self, resource_type: str, key: str, target: ResourceRef) -> list[ResourceRef]:
+        """The resources of ``resource_type`` whose property ``key`` can name ``target`` (the ingress rules that add
+        to a security group, say), in document order; each such property is resolved once for all targets."""
+        index = self._pointing.get((resource_type, key))
+        if index is None:
+            index = self._pointing[(resource_type, key)] = defaultdict(list)
+            for ref in self.of_type(resource_type):
+                named = [
+                    v for v in self.scalar(ref.template, self.properties(ref).get(key)) if isinstance(v, ResourceRef)
+                ]
+                for value in dict.fromkeys(named):
+                    index[value].append(ref)
+        return index.get(target, [])
 
     def endpoint_service(self, endpoint: ResourceRef) -> str | None:
         """The service a VPC endpoint reaches (``ecr.api``), its ServiceName's Fn::If and Fn::FindInMap followed."""

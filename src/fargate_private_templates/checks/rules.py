@@ -212,11 +212,9 @@ def _open_ingress(world: World, group: ResourceRef) -> Iterator[Finding]:
     inline = resolver.properties(group).get("SecurityGroupIngress")
     for position, rule in resolver.mappings(group.template, inline):
         yield from _check_ingress_rule(resolver, group, rule, "admits", ("SecurityGroupIngress", position))
-    for ingress in resolver.of_type(SECURITY_GROUP_INGRESS):
-        rule = resolver.properties(ingress)
-        if group in resolver.scalar(ingress.template, rule.get("GroupId")):
-            verb = f"adds to task security group {group.name_from(ingress.template)}: admits"
-            yield from _check_ingress_rule(resolver, ingress, rule, verb, ())
+    for ingress in resolver.pointing_to(SECURITY_GROUP_INGRESS, "GroupId", group):
+        verb = f"adds to task security group {group.name_from(ingress.template)}: admits"
+        yield from _check_ingress_rule(resolver, ingress, resolver.properties(ingress), verb, ())
 
 
 def _check_ingress_rule(

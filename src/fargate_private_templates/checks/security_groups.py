@@ -208,10 +208,7 @@ def group_rules(resolver: Resolver, group: ResourceRef, inline_key: str, resourc
         (group.template, rule)
         for _, rule in resolver.mappings(group.template, resolver.properties(group).get(inline_key))
     ]
-    for resource in resolver.of_type(resource_type):
-        properties = resolver.properties(resource)
-        if group in resolver.scalar(resource.template, properties.get("GroupId")):
-            rules.append((resource.template, properties))
+    rules += [(r.template, resolver.properties(r)) for r in resolver.pointing_to(resource_type, "GroupId", group)]
     return rules
 
 
