@@ -6,8 +6,8 @@ BOOTSTRAPPED := $(VENV)/.bootstrapped
 CLI := $(BIN)/fargate-private-templates
 # cfn-lint with informational checks and the package's own private-IP rules (E9xxx/W9xxx).
 CFN_LINT := $(BIN)/cfn-lint --include-checks I --append-rules src/fargate_private_templates/cfnlint_rules
-# The Regions every template is linted for, across the partitions (config/partitions.py LINT_REGIONS, kept in step
-# by a test); guard-hook.yaml only where its resource type exists (config/availability.py).
+# The Regions every template is linted for, across the partitions (regions/partitions.py LINT_REGIONS, kept in step
+# by a test); guard-hook.yaml only where its resource type exists (regions/availability.py).
 LINT_REGIONS := us-east-1 eu-west-1 ap-northeast-1 cn-north-1 us-gov-west-1
 GUARD_HOOK_LINT_REGIONS := us-east-1 eu-west-1 ap-northeast-1
 LINT_TEMPLATES = $(CFN_LINT) --regions $(LINT_REGIONS) -- $(filter-out templates/guard-hook.yaml,$(wildcard templates/*.yaml))

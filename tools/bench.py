@@ -1,11 +1,12 @@
-"""make bench: how long rendering takes against the floor, how building scales, and what the templates look like.
+"""make bench: how long rendering and checking take, how both scale with the number of services, and what the
+templates look like.
 
 Prints, from one run:
-- the catalogue render (`fargate-private-templates render` into an empty folder, a fresh process) against the floor:
-  a fresh process that only imports troposphere, awacs and PyYAML; the median of several runs of each, and their
-  ratio (the README's promise: at most 2.0). The ratio is taken on CPU time (user + system), which other work on
-  a shared machine barely moves; wall time is printed beside it (on an idle machine the two agree);
-- build + render time per service with 1, 10 and 50 services in one config;
+- the catalogue render (`fargate-private-templates render` into an empty folder, a fresh process): the median of
+  several runs, CPU time (user + system, which other work on a shared machine barely moves) and wall time;
+- build + render time per service with 1, 10 and 100 services in one config;
+- the checker's time per service for 10 and 100 services on one shared front door, and their ratio (it should stay
+  near 1: the checker indexes what it looks up, so a service costs the same however many others there are);
 - each catalogue template's size and its longest resource dependency chain (Ref, GetAtt, Sub and DependsOn): the
   number of resources CloudFormation must create one after another.
 
@@ -27,51 +28,80 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fargate_private_templates import (
+    CATALOGUE,
+    FrontDoorConfig,
+    LoadBalancerOptions,
+    NetworkConfig,
+    RoutingOptions,
+    ServiceConfig,
+    build_stacks,
+    check_dicts,
+    render_yaml,
+)
+from fargate_private_templates.render import ordered_dict
+
 RUNS = 7
-SERVICE_COUNTS = (1, 10, 50)
-FLOOR = [sys.executable, "-c", "import troposphere, awacs, yaml"]
+SERVICE_COUNTS = (1, 10, 100)
+CHECKED_SERVICE_COUNTS = (10, 100)
 # The installed command, as the README runs it.
 RENDER = [str(Path(sys.executable).with_name("fargate-private-templates")), "render", "--out"]
-
-
-# Compiled bytecode, as after any normal install: the floor's libraries have theirs from pip, and a shell that
-# sets PYTHONDONTWRITEBYTECODE would otherwise make the package recompile itself on every run.
-ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run(command: list[str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one run; CPU time is the child's user + system time."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=ENVIRONMENT)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def render_and_floor() -> dict[str, tuple[float, float]]:
-    """Median (wall, CPU) seconds of a catalogue render and of the floor, runs interleaved so load hits both alike."""
+def catalogue_render() -> tuple[float, float]:
+    """Median (wall, CPU) seconds of a catalogue render into an empty folder."""
     with tempfile.TemporaryDirectory() as out:
         run([*RENDER, out])  # warm-up: writes the bytecode
-    runs: dict[str, list[tuple[float, float]]] = {"render": [], "floor": []}
+    runs = []
     for _ in range(RUNS):
-        runs["floor"].append(run(FLOOR))
         with tempfile.TemporaryDirectory() as out:
-            runs["render"].append(run([*RENDER, out]))
-    return {
-        name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
-        for name, values in runs.items()
-    }
+            runs.append(run([*RENDER, out]))
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
 def seconds_per_service(count: int) -> float:
-    from fargate_private_templates import NetworkConfig, ServiceConfig, build_stacks, render_yaml
-
     services = [ServiceConfig(name=f"service{n}") for n in range(count)]
     start = time.perf_counter()
     for template in build_stacks(NetworkConfig(), services).values():
         render_yaml(template)
     return (time.perf_counter() - start) / count
+
+
+def front_door_templates(count: int) -> dict[str, dict]:
+    """A network, a front door and ``count`` services on it, one host each, priorities set by hand."""
+    services = [
+        ServiceConfig(
+            name=f"svc{n:03d}",
+            load_balancer=LoadBalancerOptions(kind="shared"),
+            routing=RoutingOptions(hosts=(f"svc{n:03d}.example.com",), priority=n + 1),
+        )
+        for n in range(count)
+    ]
+    stacks = build_stacks(NetworkConfig(), services, FrontDoorConfig())
+    return {name: ordered_dict(template) for name, template in stacks.items()}
+
+
+def checker_seconds_per_service(count: int) -> float:
+    """The best of a few runs of the checker over a front door with ``count`` services, per service."""
+    templates = front_door_templates(count)
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        report = check_dicts(templates)
+        times.append(time.perf_counter() - start)
+    if report.errors:
+        raise SystemExit(f"the checker found errors in the bench's own front door: {report.summary()}")
+    return min(times) / count
 
 
 def references(node: Any) -> Iterator[str]:
@@ -124,26 +154,19 @@ def longest_chain(template: dict[str, Any]) -> list[str]:
 
 
 def main() -> int:
-    from fargate_private_templates import CATALOGUE
-    from fargate_private_templates.render import ordered_dict, render_yaml
-
     print(f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, Python {platform.python_version()}")
-    times = render_and_floor()
-    (render_wall, render_cpu), (floor_wall, floor_cpu) = times["render"], times["floor"]
+    wall, cpu = catalogue_render()
     print(
-        f"floor (python -c 'import troposphere, awacs, yaml'): {floor_cpu * 1000:.0f} ms CPU, "
-        f"{floor_wall * 1000:.0f} ms wall"
-    )
-    print(
-        f"catalogue render (fargate-private-templates render --out <empty folder>): {render_cpu * 1000:.0f} ms CPU, "
-        f"{render_wall * 1000:.0f} ms wall"
-    )
-    print(
-        f"render / floor: {render_cpu / floor_cpu:.2f} (CPU time), {render_wall / floor_wall:.2f} (wall time); "
-        f"medians of {RUNS} runs each"
+        f"catalogue render ({len(CATALOGUE)} templates, `fargate-private-templates render --out <empty folder>`): "
+        f"{cpu * 1000:.0f} ms CPU, {wall * 1000:.0f} ms wall; medians of {RUNS} runs"
     )
     for count in SERVICE_COUNTS:
         print(f"build + render, {count} service(s): {seconds_per_service(count) * 1000:.1f} ms per service")
+    checked = {count: checker_seconds_per_service(count) for count in CHECKED_SERVICE_COUNTS}
+    for count, seconds in checked.items():
+        print(f"check, {count} services on one front door: {seconds * 1000:.2f} ms per service")
+    low, high = CHECKED_SERVICE_COUNTS
+    print(f"check, per service at {high} / per service at {low}: {checked[high] / checked[low]:.2f}")
     print(f"{'template':34} {'bytes':>7} {'chain':>5}  longest dependency chain")
     for entry in CATALOGUE:
         template = entry.build()

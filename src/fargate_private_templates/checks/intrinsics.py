@@ -184,7 +184,7 @@ def render_parts(parts: list[Part], placeholder: str = "${{{}}}") -> str:
     return "".join(rendered)
 
 
-# ``com.amazonaws.<region>.ecr.api``; ``cn.com.amazonaws.`` in China (see config/partitions.py).
+# ``com.amazonaws.<region>.ecr.api``; ``cn.com.amazonaws.`` in China (see regions/partitions.py).
 _ENDPOINT_SERVICE = re.compile(r"^(?:aws\.api\.)?(?:cn\.)?com\.amazonaws\.[^.]+\.(.+)$")
 
 
