@@ -1,11 +1,12 @@
 """`make mutation`: mutation testing of the checker and the config validation with mutmut 3, sampled, scored per module.
 
-mutmut has no sampling, so this script has it generate every mutant, draws SAMPLE of them per module with a fixed
-seed, runs those, re-runs each survivor not accepted in tests/mutation-survivors.txt against the whole suite (mutmut
-runs only the tests it saw calling the mutated function), and prints a score per module. A module passes at 90%
-killed, its accepted survivors left out of the count. It all happens in a copy of the project under build/mutation.
+mutmut has no sampling, so this script has it generate every mutant, draws SAMPLE of them per module with a new
+seed each run (printed; --seed repeats a run's draw), runs those, re-runs each survivor not accepted in
+tools/mutation-survivors.txt against the tests of its module and then the whole suite (mutmut runs only the tests it
+saw calling the mutated function), and prints a score per module. A module passes at 90% killed, its accepted
+survivors left out of the count. It all happens in a copy of the project under build/mutation.
 
-    .venv-mutation/bin/python tools/mutation.py [--modules checks/routing.py ...] [--sample N] [--keep]
+    .venv-mutation/bin/python tools/mutation.py [--modules checks/route_tables.py ...] [--sample N] [--seed S] [--keep]
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import json
 import os
 import random
+import secrets
 import shutil
 import subprocess
 import sys
@@ -32,35 +34,42 @@ MODULES = (
     "checks/needs.py",
     "checks/network_acls.py",
     "checks/outputs.py",
+    "checks/queries.py",
     "checks/report.py",
     "checks/resolve.py",
-    "checks/routing.py",
+    "checks/route_tables.py",
+    "checks/rulebook.py",
     "checks/rules.py",
     "checks/security_groups.py",
     "checks/task_paths.py",
+    "checks/values.py",
     "checks/workloads.py",
+    "config/capacity.py",
+    "config/deployment.py",
     "config/file.py",
+    "config/front_door.py",
     "config/image.py",
-    "config/ingress.py",
+    "config/load_balancer.py",
     "config/network.py",
     "config/priorities.py",
     "config/reachability.py",
     "config/registry.py",
-    "config/rollout.py",
     "config/routing.py",
     "config/service.py",
+    "config/sidecars.py",
     "config/task_size.py",
     "config/validators.py",
     "contract.py",
-    "regions.py",
+    "regions/availability.py",
+    "regions/features.py",
+    "regions/partitions.py",
 )
-# Per module: 28 modules x 10 keeps a run near 15-20 minutes on 2 cores.
-SAMPLE = 10
-SEED = 16
+# Per module: enough that the score answers the tests, not one lucky sample.
+SAMPLE = 20
 THRESHOLD = 0.90
-ACCEPTED = ROOT / "tests" / "mutation-survivors.txt"
+ACCEPTED = ROOT / "tools" / "mutation-survivors.txt"
 WORK = ROOT / "build" / "mutation"
-COPIED = ("src", "tests", "templates", "examples", "tools", "README.md", "Makefile", "pyproject.toml")
+COPIED = ("src", "tests", "templates", "examples", "tools", "docs", "README.md", "Makefile", "pyproject.toml")
 # Imported once by mutmut's fork server, so each mutant's worker starts with them loaded. Never the package
 # itself: it must be imported from mutmut's mutated copy.
 PRELOADED = ("pytest", "yaml", "troposphere", "awacs", "cfnlint.api", "boto3", "moto")
@@ -124,7 +133,7 @@ def prepare(keep: bool) -> None:
         "[mutmut]\n"
         "source_paths = src\n"
         f"only_mutate =\n    {lines(f'{PACKAGE}/{module}' for module in MODULES)}\n"
-        "also_copy =\n    templates\n    examples\n    tools\n    README.md\n    Makefile\n"
+        "also_copy =\n    templates\n    examples\n    tools\n    docs\n    README.md\n    Makefile\n"
         # Forked workers would keep what mutmut's main process cached while it ran the unmutated suite.
         "process_isolation = forkserver\n"
         "forkserver_warmup = import\n"
@@ -145,12 +154,12 @@ def exit_codes() -> dict[str, int | None]:
     return codes
 
 
-def sample(names: list[str], modules: list[str], size: int) -> dict[str, list[str]]:
+def sample(names: list[str], modules: list[str], size: int, seed: str) -> dict[str, list[str]]:
     """``size`` mutants per module, drawn with a seed of their own so one module's sample ignores the others."""
     drawn = {}
     for module in modules:
         population = sorted(n for n in names if n.rpartition(".")[0] == dotted(module))
-        drawn[module] = sorted(random.Random(f"{SEED}:{module}").sample(population, min(size, len(population))))
+        drawn[module] = sorted(random.Random(f"{seed}:{module}").sample(population, min(size, len(population))))
     return drawn
 
 
@@ -174,16 +183,23 @@ def accepted() -> dict[str, tuple[str, str]]:
     return entries
 
 
-# Tests written for earlier survivors: run first, in one process, so a mutant they kill costs a second, not a suite.
-FOCUSED = ("test_survivors_*.py", "test_prover_cases.py")
+def module_of(name: str) -> str:
+    """``checks/route_tables.py`` for a mutant of ``fargate_private_templates.checks.route_tables``."""
+    return name.split(".", 1)[1].rpartition(".")[0].replace(".", "/") + ".py"
+
+
+def mirrored_tests(module: str) -> list[str]:
+    """The test file of a module (tests/ mirrors src/): ``tests/checks/test_route_tables.py``."""
+    folder, _, file = module.rpartition("/")
+    path = Path("tests") / folder / f"test_{file}"
+    return [str(path)] if (WORK / "mutants" / path).is_file() else []
 
 
 def survives_whole_suite(name: str) -> bool:
-    """Whether the mutant survives every test, not only those mutmut linked to its function."""
+    """Whether the mutant survives every test, not only those mutmut linked to its function. The tests of its own
+    module run first, in one process, so a mutant they kill costs seconds, not a suite."""
     environment = {**os.environ, "MUTANT_UNDER_TEST": name, "PYTHONPATH": str(WORK / "mutants" / "src")}
-    focused = sorted(
-        str(p.relative_to(WORK / "mutants")) for g in FOCUSED for p in (WORK / "mutants" / "tests").glob(g)
-    )
+    focused = mirrored_tests(module_of(name))
     pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
     if focused:
         quick = subprocess.run(
@@ -201,6 +217,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", nargs="+", choices=MODULES, default=list(MODULES), metavar="MODULE")
     parser.add_argument("--sample", type=int, default=SAMPLE, help=f"mutants per module (default {SAMPLE})")
+    parser.add_argument("--seed", help="the seed of an earlier run, to draw the same mutants (default: a new one)")
     parser.add_argument("--keep", action="store_true", help="reuse build/mutation's mutants and test links")
     parser.add_argument("--no-recheck", dest="recheck", action="store_false", help="trust mutmut's test links")
     parser.add_argument(
@@ -209,17 +226,18 @@ def main() -> int:
         help="score the last run in build/mutation again: its mutants' results, survivors rechecked with today's tests",
     )
     options = parser.parse_args()
+    seed = options.seed or secrets.token_hex(4)
 
     if options.report:
         shutil.copytree(ROOT / "tests", WORK / "mutants" / "tests", dirs_exist_ok=True)
-        drawn = sample(sorted(exit_codes()), options.modules, options.sample)
+        drawn = sample(sorted(exit_codes()), options.modules, options.sample, seed)
     else:
         prepare(options.keep)
         print(f"mutating {', '.join(MODULES)} in {WORK} (mutmut's output: mutmut.log there)", flush=True)
         # mutmut generates every mutant and links tests to functions on any run: run one mutant to get there.
         mutmut("run", "--max-children", "2", f"{dotted(MODULES[0])}.*__mutmut_1")
-        drawn = sample(sorted(exit_codes()), options.modules, options.sample)
-        print(f"running {sum(map(len, drawn.values()))} mutants ({options.sample} per module, seed {SEED})", flush=True)
+        drawn = sample(sorted(exit_codes()), options.modules, options.sample, seed)
+        print(f"running {sum(map(len, drawn.values()))} mutants ({options.sample} per module, seed {seed})", flush=True)
         mutmut("run", "--max-children", "2", *(name for names in drawn.values() for name in names))
 
     codes, known = exit_codes(), accepted()
@@ -253,6 +271,7 @@ def main() -> int:
     for s in scores:
         row = f"{s.module:<24} {len(s.sampled):>7} {len(s.killed):>6} {len(s.survived):>8} {len(s.accepted):>8}"
         print(f"{row} {s.score:>6.0%}{'' if s.score >= THRESHOLD else '  < 90%'}")
+    print(f"seed {seed} (repeat this draw with --seed {seed})")
     return 0 if all(s.score >= THRESHOLD for s in scores) else 1
 
 
