@@ -46,7 +46,7 @@ $(BOOTSTRAPPED): pyproject.toml
 templates: $(BOOTSTRAPPED)
 	$(CLI) render --out templates
 	$(CLI) diagram templates/network.yaml templates/service-alb.yaml --embed README.md
-	$(CLI) diagram $(FRONT_DOOR_EXAMPLE) --embed README.md --block front-door
+	$(CLI) diagram $(FRONT_DOOR_EXAMPLE) --embed docs/front-door.md --block front-door
 	$(BIN)/python tools/docs.py
 	$(LINT_TEMPLATES)
 	$(LINT_GUARD_HOOK)
