@@ -25,15 +25,19 @@ from typing import Any
 import boto3
 import pytest
 from conftest import ROOT, TEMPLATES
+from emulated_aws import KNOWN_GAP_WARNINGS
+from emulated_aws import assert_status as _assert_status
+from emulated_aws import delete_network as _delete_network
+from emulated_aws import ecs_services as _services
+from emulated_aws import physical_ids as _physical_ids
+from emulated_aws import stack_exports as _exports
 from moto.elbv2.models import FakeListenerRule
-from test_emulated_deploy import _assert_status, _delete_network, _exports, _physical_ids, _services
-from test_emulated_deploy import pytestmark as emulated_warnings
 
 from fargate_private_templates.render.loader import load_template
 
 # The known gaps of test_emulated_deploy, and moto skipping AWS::EC2::SecurityGroupEgress (see above).
 pytestmark = [
-    *emulated_warnings,
+    *KNOWN_GAP_WARNINGS,
     pytest.mark.filterwarnings("ignore:Tried to parse AWS..EC2..SecurityGroupEgress:UserWarning"),
 ]
 GOLDEN = ROOT / "tests" / "golden" / "examples" / "shared-alb"

@@ -26,7 +26,8 @@ What this does not assert, because moto 5.2.5 does not emulate it (measured; the
 - Updating the ECS service replaces it (moto compares the imported cluster ARN with an ARN built from that ARN), so
   the update is checked by the new desired count, not by an unchanged physical id.
 - Deleting a network stack fails with DependencyViolation on the VPC: moto's CloudFormation delete does nothing for
-  route tables, routes, NAT gateways and the gateway attachment. That one error is tolerated (see _delete_network).
+  route tables, routes, NAT gateways and the gateway attachment. That one error is tolerated (see
+  emulated_aws.delete_network).
 - Growing a network under a stack_outputs service: moto keeps the service's resources as they were when their
   template text is unchanged, so the update after the network grows is checked to succeed, not to move the load
   balancer or tasks into the third AZ.
@@ -44,9 +45,13 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 from conftest import TEMPLATES
-from emulated_aws import REGION, stack_output
+from emulated_aws import KNOWN_GAP_WARNINGS, REGION, stack_output
+from emulated_aws import assert_status as _assert_status
+from emulated_aws import delete_network as _delete_network
+from emulated_aws import ecs_services as _services
+from emulated_aws import physical_ids as _physical_ids
+from emulated_aws import stack_exports as _exports
 
 from fargate_private_templates.catalogue import CATALOGUE
 from fargate_private_templates.config.network import NetworkConfig, subnet_plan
@@ -62,13 +67,7 @@ SERVICE_NETWORKS = ["network.yaml", "network-endpoints.yaml"]
 NETWORKS = [e.filename for e in CATALOGUE if e.filename.startswith("network")]
 # Services with a load balancer of their own; the shared front door's are deployed in test_emulated_front_door.py.
 SERVICES = [e.filename for e in CATALOGUE if e.filename.startswith("service-") and "shared" not in e.filename]
-
-# Warnings of two known gaps (above): moto skipping Application Auto Scaling, and its DependencyViolation on network
-# deletion having no error shape. A "." stands for each ":" or "(", which the filter syntax cannot hold.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:Tried to parse AWS..ApplicationAutoScaling..:UserWarning"),
-    pytest.mark.filterwarnings("ignore:Exception.DependencyViolationError.:UserWarning"),
-]
+pytestmark = [*KNOWN_GAP_WARNINGS]
 
 
 # --- deploying ---------------------------------------------------------------------------------------------------
@@ -104,21 +103,6 @@ def _create(cfn: Any, stack: str, filename: str, parameters: dict[str, str] | No
     )["StackId"]
     _assert_status(cfn, stack_id, "CREATE_COMPLETE")
     return stack_id
-
-
-def _assert_status(cfn: Any, stack_id: str, expected: str) -> None:
-    stack = cfn.describe_stacks(StackName=stack_id)["Stacks"][0]
-    assert stack["StackStatus"] == expected, f"{stack['StackName']}: {stack.get('StackStatusReason')}"
-
-
-def _exports(cfn: Any, stack_id: str) -> dict[str, str]:
-    pages = cfn.get_paginator("list_exports").paginate()
-    return {e["Name"]: e["Value"] for page in pages for e in page["Exports"] if e["ExportingStackId"] == stack_id}
-
-
-def _physical_ids(cfn: Any, stack_id: str, resource_type: str) -> dict[str, str]:
-    summaries = cfn.list_stack_resources(StackName=stack_id)["StackResourceSummaries"]
-    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries if r["ResourceType"] == resource_type}
 
 
 def _uses_regional_nat(filename: str) -> bool:
@@ -273,12 +257,6 @@ def _assert_tasks_admit_only_load_balancers(groups: list[dict], balancer_groups:
             assert {p["GroupId"] for p in rule["UserIdGroupPairs"]} <= balancer_groups, group["GroupId"]
 
 
-def _services(aws: boto3.Session, stack_id: str) -> list[dict]:
-    arns = _physical_ids(aws.client("cloudformation"), stack_id, "AWS::ECS::Service").values()
-    ecs = aws.client("ecs")
-    return [ecs.describe_services(cluster=arn.split("/")[1], services=[arn])["services"][0] for arn in arns]
-
-
 def _update_desired_count(aws: boto3.Session, stack_id: str, filename: str, given: dict[str, str]) -> None:
     cfn = aws.client("cloudformation")
     (scaling,) = [r for r in _template(filename)["Resources"].values() if r["Type"].endswith("::ScalableTarget")]
@@ -310,18 +288,6 @@ def _delete_service(aws: boto3.Session, stack_id: str, filename: str) -> None:
     _assert_status(cfn, stack_id, "DELETE_COMPLETE")
     for name in retained:
         assert logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"], f"{name} should outlive the stack"
-
-
-def _delete_network(cfn: Any, stack_id: str) -> None:
-    """Deletes the network after its importers; tolerates only moto's known VPC DependencyViolation (see top)."""
-    try:
-        cfn.delete_stack(StackName=stack_id)
-    except ClientError as error:
-        assert error.response["Error"]["Code"] == "DependencyViolation", error
-        assert "The vpc" in error.response["Error"]["Message"], error
-        return
-    _assert_status(cfn, stack_id, "DELETE_COMPLETE")
-    assert not _exports(cfn, stack_id)
 
 
 @pytest.mark.parametrize("network", SERVICE_NETWORKS)
