@@ -11,9 +11,9 @@ off by ``Fn::If`` would reach moto's validation with a None condition; ``_condit
 What moto 5.2.5 does not emulate here, beyond what that module lists: an ECS service's network configuration (the
 tasks' subnets and AssignPublicIp are asserted on the templates by the static tests), and
 AWS::EC2::SecurityGroupEgress (moto's CloudFormation skips it with a warning, so the front door's egress to each
-service is asserted on the templates, in tests/test_front_door.py), and deleting a service stack leaves its
-listener rule on the listener (moto does not delete AWS::ElasticLoadBalancingV2::ListenerRule), so the order of the
-teardown is exercised, not proven.
+service is asserted on the templates, in tests/layers/service/test_front_door_rule.py), and deleting a service stack
+leaves its listener rule on the listener (moto does not delete AWS::ElasticLoadBalancingV2::ListenerRule), so the
+order of the teardown is exercised, not proven.
 """
 
 from __future__ import annotations
