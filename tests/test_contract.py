@@ -1,18 +1,26 @@
-"""The export contract: keys in templates/exports.json are public and may only ever be added to."""
+"""The export contract: keys in templates/exports.json are public and may only ever be added to; imports and weak
+references read them."""
 
 from __future__ import annotations
 
 import ast
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, TEMPLATES, catalogue_dict
+from conftest import check_files as _check
+from conftest import render_example as _render
+from troposphere import Template
 
 from fargate_private_templates import contract
 from fargate_private_templates.catalogue import CATALOGUE
+from fargate_private_templates.contract import NetworkImports, exported_keys, imported_keys
+from fargate_private_templates.render.loader import load_template
 
 CONTRACT = json.loads((TEMPLATES / "exports.json").read_text(encoding="utf-8"))
+
 SHIPPED = [e.filename for e in CATALOGUE]
 
 
@@ -36,8 +44,8 @@ def test_imports_are_recorded_in_the_contract(filename: str) -> None:
 
 
 NETWORKS = [name for name in SHIPPED if name.startswith("network")]
-SERVICES = [name for name in SHIPPED if name.startswith("service")]
 
+SERVICES = [name for name in SHIPPED if name.startswith("service")]
 
 FRONT_DOOR_KEYS = set(contract.FrontDoorExport)
 
@@ -183,3 +191,42 @@ def test_stack_imports_refuses_an_unknown_mode() -> None:
 
     with pytest.raises(ValueError, match="stack_outputs"):
         contract.StackImports(Template(), "FrontDoorStackName", "front-door", mode="ssm")
+
+
+def test_weak_references_render_get_stack_output_only_and_pass_the_checker(tmp_path: Path, capsys) -> None:
+    out = _render(tmp_path, "weak-references.toml", capsys)
+    services = sorted(out.glob("service-*.yaml"))
+    assert len(services) == 2
+    for service in services:
+        text = service.read_text(encoding="utf-8")
+        assert "Fn::GetStackOutput" in text and "ImportValue" not in text, service.name
+    code, printed = _check(capsys, out / "network.yaml", *services)
+    assert code == 0 and "0 errors" in printed
+
+
+def test_stack_outputs_service_parameters_are_grouped_for_the_console(tmp_path: Path, capsys) -> None:
+    out = _render(tmp_path, "weak-references.toml", capsys)
+    interface = load_template(out / "service-web.yaml")["Metadata"]["AWS::CloudFormation::Interface"]
+    (group,) = [g for g in interface["ParameterGroups"] if g["Label"]["default"] == "Network stack"]
+    assert group["Parameters"] == ["NetworkStackName", "NetworkStackRegion", "NetworkStackRoleArn"]
+
+
+def test_network_imports_properties() -> None:
+    imports = NetworkImports(Template(), default_stack_name="prod-network")
+
+    def imported(key: str) -> dict:
+        return {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-" + key}}
+
+    assert imports.vpc_id.to_dict() == imported("VpcId")
+    assert imports.vpc_cidr.to_dict() == imported("VpcCidr")
+    assert imports.cluster_name.to_dict() == imported("ClusterName")
+    assert imports.cluster_arn.to_dict() == imported("ClusterArn")
+    assert imports.public_subnet_ids.to_dict() == {"Fn::Split": [",", imported("PublicSubnetIds")]}
+    assert imports.private_subnet_ids.to_dict() == {"Fn::Split": [",", imported("PrivateSubnetIds")]}
+    assert imports.parameter.Default == "prod-network"
+
+
+def test_contract_keys_of_templates_without_sections() -> None:
+    assert exported_keys({}) == [] and imported_keys({}) == []
+    output = {"Value": {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcCidr"}}}
+    assert imported_keys({"Outputs": {"Cidr": output}}) == ["VpcCidr"]

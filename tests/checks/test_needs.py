@@ -1,0 +1,96 @@
+"""What a workload's tasks reach before their first line of code runs: secrets, ECS Exec, KMS, registries (E9014)."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+from conftest import check_template as check
+from conftest import first_container as container
+from conftest import fixture as load
+from conftest import template_pair as pair
+
+from fargate_private_templates.checks import check_dicts
+from fargate_private_templates.checks.needs import PREWARMED_METADATA
+from fargate_private_templates.layers.service import task
+
+SUBNETS = ("Resources", "Service", "Properties", "NetworkConfiguration", "AwsvpcConfiguration", "Subnets")
+
+
+def findings(template: dict) -> list[tuple[str, str, str]]:
+    return [(f.logical_id, f.rule_id, f.message) for f in check(template).findings]
+
+
+def test_a_secrets_manager_secret_without_its_endpoint_names_the_container_and_the_service() -> None:
+    (secrets_manager, *_) = check(load("E9014-bad.yaml")).findings
+    assert secrets_manager.rule_id == "E9014" and secrets_manager.location == SUBNETS
+    assert secrets_manager.message == (
+        "subnet PrivateSubnet1 reaches neither NAT nor an endpoint for container app: secrets (Secrets Manager); "
+        "fix: add interface endpoint com.amazonaws.<region>.secretsmanager (private DNS on), or give the subnet a "
+        "NAT path"
+    )
+
+
+def test_a_secret_from_an_import_is_not_taken_for_a_parameter_store_name() -> None:
+    # Only a name (no "arn:") or an ssm ARN is Parameter Store: an imported ARN could be either service.
+    template = load("E9014-good.yaml")
+    container(template)["Secrets"][0]["ValueFrom"] = {"Fn::ImportValue": "DbSecretArn"}
+    expected = (
+        "subnet PrivateSubnet1 has no NAT path for container app: secrets from a value (Secrets Manager or "
+        "Parameter Store): the template does not say which service holds the secret; or give the subnet a NAT path"
+    )
+    assert ("Service", "W9009", expected) in findings(template)
+
+
+def test_a_secret_arn_of_a_variable_service_is_not_taken_for_parameter_store() -> None:
+    template = load("E9014-good.yaml")
+    container(template)["Secrets"][0]["ValueFrom"] = {"Fn::Sub": "arn:aws:${Store}:us-east-1:123456789012:x:db"}
+    assert findings(template) == [
+        (
+            "Service",
+            "W9009",
+            "subnet PrivateSubnet1 has no NAT path for container app: secrets from "
+            "arn:aws:x:us-east-1:123456789012:x:db (Secrets Manager or Parameter Store): the template does not say "
+            "which service holds the secret; or give the subnet a NAT path",
+        )
+    ]
+
+
+def test_ecs_exec_turned_on_through_a_mapping_needs_ssm_messages() -> None:
+    template = load("E9014-bad.yaml")
+    template["Mappings"] = {"Settings": {"Exec": {"Enabled": "true"}}}
+    template["Resources"]["Service"]["Properties"]["EnableExecuteCommand"] = {
+        "Fn::FindInMap": ["Settings", "Exec", "Enabled"]
+    }
+    messages = [message for _, rule_id, message in findings(template) if rule_id == "E9014"]
+    assert len(messages) == 3
+    assert "reaches neither NAT nor an endpoint for ECS Exec (SSM messages);" in messages[2]
+
+
+def test_an_ecr_image_in_a_named_region_without_nat_is_a_warning_saying_what_to_verify() -> None:
+    templates = pair("network-endpoints.yaml")
+    (container,) = templates["service-alb.yaml"]["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    container["Image"] = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"
+    report = check_dicts(templates)
+    assert {f.rule_id for f in report.findings} == {"W9009"} and report.exit_code == 0
+    assert "verify the stack is deployed in eu-west-1" in report.findings[0].message
+
+
+def test_ecs_exec_with_a_customer_managed_key_needs_kms() -> None:
+    template = load(FIXTURES / "E9014-good.yaml")
+    del template["Resources"]["KmsEndpoint"]
+    findings = check_dicts({"t.yaml": template}).findings
+    assert [f.rule_id for f in findings] == ["E9014"]
+    assert "customer-managed KMS key" in findings[0].message and "kms" in findings[0].message
+
+
+def test_the_generator_and_the_checker_read_the_same_prewarmed_metadata() -> None:
+    assert task.PREWARMED_METADATA == PREWARMED_METADATA
+    cache_first_pull = load(FIXTURES / "E9014-good.yaml")
+    role = {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"Action": ["ecr:BatchImportUpstreamImage"]}]}}
+    cache_first_pull["Resources"]["ExecutionRole"] = role
+    cache_first_pull["Resources"]["TaskDefinition"]["Properties"]["ExecutionRoleArn"] = {
+        "Fn::GetAtt": ["ExecutionRole", "Arn"]
+    }
+    findings = check_dicts({"t.yaml": cache_first_pull}).findings
+    assert [f.rule_id for f in findings] == ["E9014"] and "pull-through cache" in findings[0].message
+    cache_first_pull["Resources"]["TaskDefinition"]["Metadata"] = {PREWARMED_METADATA[0]: {PREWARMED_METADATA[1]: True}}
+    assert check_dicts({"t.yaml": cache_first_pull}).findings == []

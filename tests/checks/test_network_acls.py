@@ -1,0 +1,55 @@
+"""Network ACLs of task subnets on the path of each need (E9012)."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+from conftest import fixture as load
+from conftest import rule_messages as messages
+
+from fargate_private_templates.checks import check_dicts
+
+
+def acl_entry(number: int, egress: bool, **properties: object) -> dict:
+    entry = {"NetworkAclId": {"Ref": "TaskNetworkAcl"}, "RuleNumber": number, "Egress": egress}
+    return {"Type": "AWS::EC2::NetworkAclEntry", "Properties": {**entry, "CidrBlock": "0.0.0.0/0", **properties}}
+
+
+def test_a_network_acl_entry_with_protocol_tcp_by_name_is_read() -> None:
+    template = load("E9012-good.yaml")
+    template["Resources"]["DenyHttpsOut"] = acl_entry(
+        50, True, Protocol="tcp", RuleAction="deny", PortRange={"From": 443, "To": 443}
+    )
+    (message,) = messages(template, "E9012")
+    assert "blocks TCP 443 out to" in message and "(rule 50 denys it)" in message
+
+
+def test_a_network_acl_with_no_matching_entry_says_the_final_rule_denies() -> None:
+    template = load("E9012-good.yaml")
+    del template["Resources"]["HttpsOutEntry"]
+    (message,) = messages(template, "E9012")
+    assert "blocks TCP 443 out to" in message
+    assert "(no entry allows it (the final * rule denies)); fix: add an outbound allow entry tcp 443 to" in message
+
+
+def test_a_network_acl_entry_without_a_rule_action_does_not_allow_and_invents_no_action() -> None:
+    template = load("E9012-good.yaml")
+    del template["Resources"]["HttpsOutEntry"]["Properties"]["RuleAction"]
+    (message,) = messages(template, "E9012")
+    assert "blocks TCP 443 out to" in message and "(rule 100 s it)" in message
+
+
+def test_a_network_acl_deny_before_the_allow_blocks_https() -> None:
+    template = load(FIXTURES / "E9012-good.yaml")
+    template["Resources"]["DenyHttpsOut"] = {
+        "Type": "AWS::EC2::NetworkAclEntry",
+        "Properties": {
+            "NetworkAclId": {"Ref": "TaskNetworkAcl"},
+            "RuleNumber": 50,
+            "Protocol": -1,
+            "RuleAction": "deny",
+            "Egress": True,
+            "CidrBlock": "0.0.0.0/0",
+        },
+    }
+    (finding,) = check_dicts({"t.yaml": template}).findings
+    assert finding.rule_id == "E9012" and "blocks TCP 443 out" in finding.message and "rule 50 denys" in finding.message

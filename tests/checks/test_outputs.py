@@ -1,0 +1,36 @@
+"""Weak references: every Fn::GetStackOutput names an output the stack it reads has (E9007), or is a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import check_files as _check
+from conftest import fixture as load
+from conftest import render_example as _render
+
+from fargate_private_templates.checks import check_dicts
+
+
+def test_reading_an_output_the_network_lacks_exits_1(tmp_path: Path, capsys) -> None:
+    out = _render(tmp_path, "weak-references.toml", capsys)
+    service = out / "service-web.yaml"
+    service.write_text(service.read_text(encoding="utf-8").replace("OutputName: VpcId", "OutputName: VpcIdentifier"))
+    code, printed = _check(capsys, out / "network.yaml", service)
+    assert code == 1
+    assert "E9007 reads output VpcIdentifier of ${NetworkStackName}" in printed
+    assert f"{out / 'network.yaml'} has no output VpcIdentifier" in printed
+
+
+def test_a_read_with_no_network_given_is_a_warning_not_an_error(tmp_path: Path, capsys) -> None:
+    out = _render(tmp_path, "weak-references.toml", capsys)
+    code, printed = _check(capsys, out / "service-web.yaml")
+    assert "E9007" not in printed and "W9009" in printed and code == 0
+
+
+def test_a_stack_output_read_in_a_resource_is_reported_on_that_resource() -> None:
+    template = load("E9012-good.yaml")
+    read = {"Fn::GetStackOutput": {"StackName": {"Ref": "NetworkStack"}, "OutputName": "VpcId"}}
+    template["Resources"]["TaskSecurityGroup"]["Properties"]["VpcId"] = read
+    findings = [f for f in check_dicts({"t.yaml": template}).findings if "output VpcId" in f.message]
+    assert [(f.logical_id, f.rule_id) for f in findings] == [("TaskSecurityGroup", "W9009")]
+    assert findings[0].message.startswith("cannot resolve output VpcId of ${NetworkStack}")

@@ -1,0 +1,141 @@
+"""Security groups on the path of each need: task egress (E9010) and endpoint ingress (E9011)."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from conftest import TEMPLATES
+from conftest import check_template as check
+from conftest import fixture as load
+from conftest import template_pair as pair
+
+from fargate_private_templates.checks import check_dicts
+from fargate_private_templates.render.loader import load_template
+
+NETWORKS = sorted(TEMPLATES.glob("network*.yaml"))
+
+SERVICES = sorted(TEMPLATES.glob("service-*.yaml"))
+
+
+def rule_ids(templates: dict[str, dict]) -> list[tuple[str, str]]:
+    return [(f.logical_id, f.rule_id) for f in check_dicts(templates).findings]
+
+
+@pytest.mark.parametrize(("network", "service"), list(itertools.product(NETWORKS, SERVICES)), ids=lambda p: p.name)
+def test_every_committed_pair_passes_and_names_its_groups(network: Path, service: Path) -> None:
+    # A service on the shared front door is checked with the front door it attaches to.
+    front_door = [service.parent / "ingress-alb.yaml"] if service.name == "service-shared-alb.yaml" else []
+    report = check_dicts({p.name: load_template(p) for p in (network, *front_door, service)})
+    assert report.findings == [] and report.exit_code == 0, report.format_text()
+    assert report.paths and all(f"{service.name}:TaskSecurityGroup -> " in p.groups for p in report.paths)
+
+
+def test_the_endpoint_group_admitting_the_vpc_cidr_by_getatt_covers_the_task_subnets() -> None:
+    report = check_dicts(pair("network-endpoints.yaml"))
+    assert report.findings == []
+    assert report.paths[0].groups == (
+        "security groups service-alb.yaml:TaskSecurityGroup -> EndpointSecurityGroup (ecr.api, ecr.dkr, logs), "
+        "the S3 gateway endpoint"
+    )
+
+
+def _task_egress(templates: dict[str, dict], service: str, rules: list[dict]) -> None:
+    templates[service]["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupEgress"] = rules
+
+
+DATABASE_ONLY = [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": "10.0.0.0/16"}]
+
+
+@pytest.mark.parametrize("network", ["network.yaml", "network-endpoints.yaml", "network-nat-endpoints.yaml"])
+def test_a_database_only_task_group_fails_on_nat_and_endpoint_networks(network: str) -> None:
+    templates = pair(network)
+    _task_egress(templates, "service-alb.yaml", DATABASE_ONLY)
+    report = check_dicts(templates)
+    assert [(f.logical_id, f.rule_id) for f in report.findings] == [("TaskSecurityGroup", "E9010")]
+    assert report.exit_code == 1
+    assert "task security group service-alb.yaml:TaskSecurityGroup" not in report.findings[0].message
+    assert "TaskSecurityGroup: no egress rule allows TCP 443" in report.findings[0].message
+
+
+def test_no_inline_egress_means_the_implicit_allow_all() -> None:
+    templates = pair("network-endpoints.yaml")
+    del templates["service-alb.yaml"]["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupEgress"]
+    assert rule_ids(templates) == []
+
+
+def test_egress_to_a_cidr_the_templates_cannot_place_is_a_warning_and_s3_still_fails() -> None:
+    templates = pair("network-endpoints.yaml")
+    https = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"}
+    _task_egress(templates, "service-alb.yaml", [https])
+    error, warning = check_dicts(templates).findings
+    assert error.rule_id == "E9010" and "to the S3 gateway endpoint," in error.message
+    # The VPC CIDR is a parameter: whether 10.0.0.0/8 covers the endpoint subnets shows only at deploy time.
+    assert warning.rule_id == "W9009" and "EcrApiEndpoint (ecr.api), EcrDkrEndpoint (ecr.dkr)" in warning.message
+
+
+def test_egress_to_the_endpoint_group_and_a_prefix_list_passes() -> None:
+    templates = pair("network-endpoints.yaml")
+    endpoint_group = {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-EndpointSecurityGroupId"}}
+    to_group = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationSecurityGroupId": endpoint_group}
+    to_s3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a"}
+    _task_egress(templates, "service-alb.yaml", [to_group, to_s3])
+    outputs = templates["network-endpoints.yaml"]["Outputs"]
+    outputs["EndpointSecurityGroupId"] = {
+        "Value": {"Fn::GetAtt": ["EndpointSecurityGroup", "GroupId"]},
+        "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-EndpointSecurityGroupId"}},
+    }
+    assert rule_ids(templates) == []
+
+
+def test_an_endpoint_group_without_https_from_the_tasks_fails_naming_it() -> None:
+    templates = pair("network-endpoints.yaml")
+    group = templates["network-endpoints.yaml"]["Resources"]["EndpointSecurityGroup"]["Properties"]
+    group["SecurityGroupIngress"] = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIp": "10.0.0.0/16"}]
+    report = check_dicts(templates)
+    assert [(f.logical_id, f.rule_id) for f in report.findings] == [("EndpointSecurityGroup", "E9011")]
+    assert "EcrApiEndpoint (ecr.api)" in report.findings[0].message and report.exit_code == 1
+
+
+HTTPS_TO_VPC = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16"}
+
+HTTPS_TO_S3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a"}
+
+
+def test_egress_to_an_endpoint_in_a_subnet_from_a_parameter_cannot_be_proven() -> None:
+    template = load("E9014-good.yaml")
+    template["Parameters"] = {"ExtraSubnet": {"Type": "AWS::EC2::Subnet::Id"}}
+    template["Resources"]["LogsEndpoint"]["Properties"]["SubnetIds"].append({"Ref": "ExtraSubnet"})
+    template["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupEgress"] = [HTTPS_TO_VPC, HTTPS_TO_S3]
+    (warning,) = check(template).findings
+    assert (warning.logical_id, warning.rule_id) == ("TaskSecurityGroup", "W9009")
+    assert warning.message == (
+        "cannot tell whether task security groups TaskSecurityGroup allow TCP 443 to LogsEndpoint (logs): "
+        "subnet parameter ExtraSubnet is not in the given templates"
+    )
+    assert warning.location == ("Resources", "TaskSecurityGroup", "Properties", "SecurityGroupEgress")
+
+
+def test_an_endpoint_security_group_from_a_parameter_is_named_in_the_warning() -> None:
+    template = load("E9014-good.yaml")
+    template["Parameters"] = {"EndpointGroup": {"Type": "AWS::EC2::SecurityGroup::Id"}}
+    template["Resources"]["LogsEndpoint"]["Properties"]["SecurityGroupIds"] = [{"Ref": "EndpointGroup"}]
+    (warning,) = check(template).findings
+    assert (warning.logical_id, warning.rule_id) == ("LogsEndpoint", "W9009")
+    assert warning.message == "cannot resolve a security group of this endpoint: parameter EndpointGroup"
+    assert warning.location == ("Resources", "LogsEndpoint", "Properties", "SecurityGroupIds")
+
+
+def test_endpoint_ingress_from_a_prefix_list_is_a_warning_at_the_ingress_rules() -> None:
+    template = load("E9014-good.yaml")
+    template["Resources"]["EndpointSecurityGroup"]["Properties"]["SecurityGroupIngress"] = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "SourcePrefixListId": "pl-12345678"}
+    ]
+    (warning,) = check(template).findings
+    assert (warning.logical_id, warning.rule_id) == ("EndpointSecurityGroup", "W9009")
+    assert warning.message == (
+        "cannot tell whether endpoint security group EndpointSecurityGroup admits TCP 443 from TaskSecurityGroup: "
+        "a prefix list's entries are not in the templates"
+    )
+    assert warning.location == ("Resources", "EndpointSecurityGroup", "Properties", "SecurityGroupIngress")

@@ -1,0 +1,78 @@
+"""Rollout settings (strategy, bake times, percentages, alarms) and the combinations refused with one line naming
+the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from fargate_private_templates.config import ConfigError
+from fargate_private_templates.config.capacity import CapacityOptions
+from fargate_private_templates.config.deployment import DeploymentOptions
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.routing import RoutingOptions
+from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.config.sidecars import SidecarOptions
+
+
+@pytest.mark.parametrize(
+    ("build", "mentions"),
+    [
+        (lambda: DeploymentOptions(strategy="blue_green", bake_time=1441), "deployment.bake_time: 1441"),
+        (lambda: DeploymentOptions(strategy="canary", canary_percent=0.05), "deployment.canary_percent"),
+        (lambda: DeploymentOptions(strategy="linear", linear_step_percent=2.5), "deployment.linear_step_percent"),
+        (lambda: DeploymentOptions(strategy="linear", linear_step_percent=10.05), "multiple of 0.1"),
+        (lambda: DeploymentOptions(strategy="canary", bake_time=1000, canary_bake_time=1000), "33 hours"),
+        (lambda: DeploymentOptions(canary_percent=5), "only used with deployment.strategy 'canary'"),
+        (lambda: DeploymentOptions(bake_time=5), "deployment.bake_time: only used with"),
+        (lambda: DeploymentOptions(strategy="blue-green"), "deployment.strategy"),
+        (
+            lambda: ServiceConfig(
+                load_balancer=LoadBalancerOptions(kind="nlb"), deployment=DeploymentOptions(strategy="canary")
+            ),
+            "nlb-resources-for-blue-green",
+        ),
+        (
+            lambda: ServiceConfig(
+                deployment=DeploymentOptions(strategy="blue_green", test_header_name="X", test_priority=3)
+            ),
+            "deployment.test_priority: only used with load_balancer.kind 'shared'",
+        ),
+        (
+            lambda: ServiceConfig(
+                load_balancer=LoadBalancerOptions(kind="shared"),
+                routing=RoutingOptions(hosts=("a.example.com",), priority=5),
+                deployment=DeploymentOptions(strategy="blue_green", test_header_name="X", test_priority=6),
+            ),
+            "must be lower than routing.priority 5",
+        ),
+        (
+            lambda: ServiceConfig(cpu_architecture="ARM64", capacity=CapacityOptions(spot_weight=1)),
+            "fargate-capacity-providers.html",
+        ),
+        (lambda: CapacityOptions(on_demand_base=2), "only used with a capacity.spot_weight above 0"),
+        (lambda: ServiceConfig(sidecars=(SidecarOptions(name="log", cpu=256),)), "reserve 256 CPU units"),
+        (lambda: ServiceConfig(sidecars=(SidecarOptions(name="log", memory=512),)), "reserve 512 MiB of memory"),
+        (lambda: ServiceConfig(sidecars=(SidecarOptions(name="app"),)), "sidecars[0].name: 'app' is already"),
+        (
+            lambda: ServiceConfig(sidecars=(SidecarOptions(name="log", depends_on=(("db", "START"),)),)),
+            "sidecars[0].depends_on: 'db' is not another container",
+        ),
+        (
+            lambda: ServiceConfig(
+                sidecars=(SidecarOptions(name="log", depends_on={"app": "START"}, start_before_app="START"),)
+            ),
+            "cycle (log -> app -> log)",
+        ),
+        (
+            lambda: ServiceConfig(sidecars=(SidecarOptions(name="log", depends_on={"app": "SUCCESS"}),)),
+            "waits for an essential container to exit",
+        ),
+        (lambda: SidecarOptions(name="init", start_before_app="COMPLETE"), "set essential = false"),
+        (lambda: SidecarOptions(), "name: required"),
+        (lambda: SidecarOptions(name="x", environment={"AWS_SECRET_ACCESS_KEY": "k"}), "environment: 'AWS_SECRET"),
+    ],
+)
+def test_bad_rollouts_are_refused_naming_the_field(build, mentions: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        build()
+    assert mentions in str(raised.value)

@@ -1,0 +1,176 @@
+"""Safe rollouts (blue/green, canary, linear, alarm rollback) and Fargate Spot, asserted on the template dicts."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import lint_findings, resources_of_type
+from conftest import one as _one
+from conftest import service_with as _service
+
+from fargate_private_templates.checks import check_dicts
+from fargate_private_templates.config import NetworkConfig
+from fargate_private_templates.config.capacity import CapacityOptions
+from fargate_private_templates.config.deployment import DeploymentOptions
+from fargate_private_templates.config.image import ImageOptions
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.routing import RoutingOptions
+from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.config.sidecars import SidecarOptions
+from fargate_private_templates.layers import build_service
+from fargate_private_templates.render import ordered_dict, render_yaml
+from fargate_private_templates.stacks import build_stacks
+
+SHARED = {"load_balancer": LoadBalancerOptions(kind="shared"), "routing": RoutingOptions(hosts=("a.example.com",))}
+
+
+def _weights(rule: dict) -> list[tuple[str, int]]:
+    (action,) = rule["Properties"]["Actions"]
+    return [(t["TargetGroupArn"]["Ref"], t["Weight"]) for t in action["ForwardConfig"]["TargetGroups"]]
+
+
+def test_rolling_default_keeps_the_circuit_breaker_and_one_target_group() -> None:
+    template = _service()
+    configuration = _one(template, "AWS::ECS::Service")["DeploymentConfiguration"]
+    assert configuration == {
+        "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
+        "MinimumHealthyPercent": 100,
+        "MaximumPercent": 200,
+    }
+    assert len(resources_of_type(template, "AWS::ElasticLoadBalancingV2::TargetGroup")) == 1
+    assert not resources_of_type(template, "AWS::CloudWatch::Alarm")
+
+
+def test_blue_green_on_its_own_alb_adds_a_production_rule_before_the_default_action_and_a_test_rule() -> None:
+    template = _service(deployment=DeploymentOptions(strategy="blue_green", bake_time=20, test_header_name="X-Green"))
+    resources = template["Resources"]
+    service = resources["Service"]["Properties"]
+    assert service["DeploymentConfiguration"] == {"Strategy": "BLUE_GREEN", "BakeTimeInMinutes": 20}
+    (load_balancer,) = service["LoadBalancers"]
+    advanced = load_balancer["AdvancedConfiguration"]
+    assert advanced["AlternateTargetGroupArn"] == {"Ref": "AlternateTargetGroup"}
+    assert advanced["ProductionListenerRule"] == {"Ref": "ProductionListenerRule"}
+    assert advanced["TestListenerRule"] == {"Ref": "TestListenerRule"}
+    assert advanced["RoleArn"] == {"Fn::GetAtt": ["EcsInfrastructureRole", "Arn"]}
+    production, test = resources["ProductionListenerRule"], resources["TestListenerRule"]
+    assert production["Type"] == "AWS::ElasticLoadBalancingV2::ListenerRule"
+    assert production["Properties"]["ListenerArn"] == {"Ref": "HttpsListener"}
+    assert test["Properties"]["Priority"] < production["Properties"]["Priority"]
+    assert _weights(production) == [("TargetGroup", 100), ("AlternateTargetGroup", 0)] == _weights(test)
+    header = test["Properties"]["Conditions"][-1]
+    assert header == {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Green", "Values": ["green"]}}
+    role = resources["EcsInfrastructureRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": ["ecs.amazonaws.com"]}
+    assert role["ManagedPolicyArns"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"}
+    ]
+    alternate = resources["AlternateTargetGroup"]["Properties"]
+    assert alternate["Port"] == resources["TargetGroup"]["Properties"]["Port"] and alternate["TargetType"] == "ip"
+
+
+def test_canary_and_linear_write_their_percentages_and_step_times() -> None:
+    canary = _one(_service(deployment=DeploymentOptions(strategy="canary", canary_percent=12.5)), "AWS::ECS::Service")
+    assert canary["DeploymentConfiguration"] == {
+        "Strategy": "CANARY",
+        "BakeTimeInMinutes": 10,
+        "CanaryConfiguration": {"CanaryPercent": 12.5, "CanaryBakeTimeInMinutes": 10},
+    }
+    linear = _one(
+        _service(deployment=DeploymentOptions(strategy="linear", linear_step_percent=25, linear_step_bake_time=3)),
+        "AWS::ECS::Service",
+    )
+    assert linear["DeploymentConfiguration"]["LinearConfiguration"] == {
+        "StepPercent": 25.0,
+        "StepBakeTimeInMinutes": 3,
+    }
+
+
+def test_on_a_shared_front_door_the_service_rule_is_the_production_rule() -> None:
+    config = {**SHARED, "routing": RoutingOptions(hosts=("a.example.com",), priority=40)}
+    deployment = DeploymentOptions(strategy="blue_green", test_header_name="X-Green", test_priority=39)
+    template = _service(**config, deployment=deployment)
+    resources = template["Resources"]
+    advanced = resources["Service"]["Properties"]["LoadBalancers"][0]["AdvancedConfiguration"]
+    assert advanced["ProductionListenerRule"] == {"Ref": "ListenerRule"}
+    assert _weights(resources["ListenerRule"]) == [("TargetGroup", 100), ("AlternateTargetGroup", 0)]
+    assert "DependsOn" not in resources["Service"]  # the Ref waits for the rule already
+    assert template["Parameters"]["TestListenerRulePriority"]["Default"] == 39
+    test = resources["TestListenerRule"]["Properties"]
+    assert test["Conditions"][:2] == resources["ListenerRule"]["Properties"]["Conditions"]
+
+
+def test_alarm_rollback_watches_both_target_groups_for_every_strategy() -> None:
+    for strategy in ("rolling", "blue_green"):
+        template = _service(deployment=DeploymentOptions(strategy=strategy, alarm_rollback=True, alarm_5xx_percent=3))
+        alarms = resources_of_type(template, "AWS::CloudWatch::Alarm")
+        assert sorted(alarms) == ["Target5xxRateAlarm", "UnhealthyTargetsAlarm"]
+        configuration = _one(template, "AWS::ECS::Service")["DeploymentConfiguration"]
+        assert configuration["Alarms"] == {
+            "AlarmNames": [{"Ref": "Target5xxRateAlarm"}, {"Ref": "UnhealthyTargetsAlarm"}],
+            "Enable": True,
+            "Rollback": True,
+        }
+        assert template["Parameters"]["RollbackAlarm5xxPercent"]["Default"] == 3
+        rate = alarms["Target5xxRateAlarm"]["Properties"]
+        assert rate["Threshold"] == {"Ref": "RollbackAlarm5xxPercent"}
+        groups = {m["MetricStat"]["Metric"]["Dimensions"][1]["Value"]["Fn::GetAtt"][0] for m in rate["Metrics"][1:]}
+        assert groups == ({"TargetGroup"} if strategy == "rolling" else {"TargetGroup", "AlternateTargetGroup"})
+        assert ("DeploymentCircuitBreaker" in configuration) == (strategy == "rolling")
+
+
+def test_alarm_rollback_on_an_nlb_watches_unhealthy_targets_only() -> None:
+    template = _service(
+        load_balancer=LoadBalancerOptions(kind="nlb"), deployment=DeploymentOptions(alarm_rollback=True)
+    )
+    (alarm,) = resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+    assert alarm["Properties"]["Metrics"][1]["MetricStat"]["Metric"]["Namespace"] == "AWS/NetworkELB"
+
+
+def test_spot_replaces_the_launch_type_and_the_network_stack_associates_the_providers() -> None:
+    config = ServiceConfig(capacity=CapacityOptions(spot_weight=3, on_demand_base=1))
+    service = _one(ordered_dict(build_service(config)), "AWS::ECS::Service")
+    assert "LaunchType" not in service
+    assert service["CapacityProviderStrategy"] == [
+        {"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1},
+        {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
+    ]
+    network = NetworkConfig()
+    with_spot = ordered_dict(build_stacks(network, [config])["network.yaml"])
+    association = _one(with_spot, "AWS::ECS::ClusterCapacityProviderAssociations")
+    assert association["Cluster"] == {"Ref": "Cluster"}
+    assert association["CapacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+    without = ordered_dict(build_stacks(network, [ServiceConfig()])["network.yaml"])
+    assert not resources_of_type(without, "AWS::ECS::ClusterCapacityProviderAssociations")
+
+
+VARIANTS = {
+    "own-alb-blue-green": {"deployment": DeploymentOptions(strategy="blue_green", test_header_name="X-Green")},
+    "own-alb-linear-alarms": {"deployment": DeploymentOptions(strategy="linear", alarm_rollback=True)},
+    "nlb-rolling-alarms": {
+        "load_balancer": LoadBalancerOptions(kind="nlb"),
+        "deployment": DeploymentOptions(alarm_rollback=True),
+    },
+    "third-party-sidecar": {
+        "sidecars": (
+            SidecarOptions(
+                name="proxy",
+                image=ImageOptions(source="third_party", uri="ghcr.io/o/p:1"),
+                readonly_root_filesystem=False,
+                depends_on={"app": "START"},
+            ),
+        )
+    },
+}
+
+
+# The examples lint the shared front door with canary, alarms and Spot; these are the other shapes.
+@pytest.mark.parametrize("variant", ["own-alb-blue-green", "nlb-rolling-alarms", "third-party-sidecar"])
+def test_rollout_variants_lint_clean(variant: str) -> None:
+    text = render_yaml(build_service(ServiceConfig(**VARIANTS[variant])))
+    assert lint_findings(text) == []
+
+
+@pytest.mark.parametrize("variant", ["own-alb-blue-green", "own-alb-linear-alarms", "third-party-sidecar"])
+def test_rollout_variants_pass_the_checker_with_their_network(variant: str) -> None:
+    stacks = build_stacks(NetworkConfig(), [ServiceConfig(**VARIANTS[variant])])
+    report = check_dicts({name: ordered_dict(template) for name, template in stacks.items()})
+    assert report.exit_code == 0 and report.findings == [], report.format_text()

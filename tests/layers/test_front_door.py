@@ -1,0 +1,73 @@
+"""The shared front door's stack: one internet-facing ALB for many services."""
+
+from __future__ import annotations
+
+from conftest import catalogue_dict, lint_findings, one, resources_of_type
+
+from fargate_private_templates.config.front_door import FrontDoorConfig
+from fargate_private_templates.layers import build_front_door
+from fargate_private_templates.layers.blocks.security_groups import NO_EGRESS
+from fargate_private_templates.render import ordered_dict, render_yaml
+
+
+def ingress(config: FrontDoorConfig | None = None) -> dict:
+    return ordered_dict(build_front_door(config))
+
+
+def test_front_door_is_an_internet_facing_alb_in_the_public_subnets_with_a_404_default() -> None:
+    template = ingress()
+    balancer = one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert balancer["Scheme"] == "internet-facing" and balancer["Type"] == "application"
+    assert "NetworkStackName}-PublicSubnetIds" in str(balancer["Subnets"])
+    attributes = {a["Key"]: a["Value"] for a in balancer["LoadBalancerAttributes"] if "Key" in a}
+    assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
+    assert attributes["routing.http.desync_mitigation_mode"] == "defensive"
+    listeners = {
+        listener["Properties"]["Protocol"]: listener["Properties"]
+        for listener in resources_of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values()
+    }
+    assert listeners["HTTPS"]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"] == "404"
+    assert listeners["HTTPS"]["SslPolicy"].startswith("ELBSecurityPolicy-TLS13")
+    assert listeners["HTTP"]["DefaultActions"][0]["Type"] == "redirect"
+    assert lint_findings(render_yaml(build_front_door())) == []
+
+
+def test_internal_front_door_sits_in_the_private_subnets() -> None:
+    balancer = one(ingress(FrontDoorConfig(internal=True)), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert balancer["Scheme"] == "internal" and "PrivateSubnetIds" in str(balancer["Subnets"])
+
+
+def test_front_door_group_admits_only_the_allow_list_on_the_listener_ports_and_has_no_egress() -> None:
+    config = FrontDoorConfig(allowed_cidrs=("203.0.113.0/24",), allowed_prefix_lists=("pl-0123456789abcdef0",))
+    group = one(ingress(config), "AWS::EC2::SecurityGroup")
+    sources = {(r["FromPort"], r.get("CidrIp") or r.get("SourcePrefixListId")) for r in group["SecurityGroupIngress"]}
+    assert sources == {
+        (443, "203.0.113.0/24"),
+        (80, "203.0.113.0/24"),
+        (443, "pl-0123456789abcdef0"),
+        (80, "pl-0123456789abcdef0"),
+    }
+    # One rule that matches nothing: CloudFormation then adds no allow-all egress; services add theirs.
+    (egress,) = group["SecurityGroupEgress"]
+    assert (egress["CidrIp"], egress["IpProtocol"]) == ("255.255.255.255/32", "icmp")
+
+
+def test_front_door_waf_is_optional_and_exports_what_services_need() -> None:
+    template = ingress()
+    (association,) = resources_of_type(template, "AWS::WAFv2::WebACLAssociation").values()
+    assert association["Condition"] == "HasWebAcl" and template["Parameters"]["WebAclArn"]["Default"] == ""
+    exported = [o["Export"]["Name"]["Fn::Sub"].split("-", 1)[1] for o in template["Outputs"].values()]
+    assert exported == [
+        "HttpsListenerArn",
+        "LoadBalancerSecurityGroupId",
+        "LoadBalancerFullName",
+        "LoadBalancerDnsName",
+        "LoadBalancerCanonicalHostedZoneId",
+    ]
+
+
+def test_the_front_door_uses_the_same_no_egress_rule() -> None:
+    group = catalogue_dict("ingress-alb.yaml")["Resources"]["LoadBalancerSecurityGroup"]["Properties"]
+    assert [{k: v for k, v in rule.items() if k != "Description"} for rule in group["SecurityGroupEgress"]] == [
+        NO_EGRESS
+    ]
