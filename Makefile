@@ -57,7 +57,7 @@ $(CHECKOV_BOOTSTRAPPED): requirements-security.txt
 	touch $@
 
 # Every finding fails: one accepted on purpose is a skip with its reason, written by scanner_skips.skip_checkov.
-# The examples are scanned as rendered: their golden files, which tests/test_golden.py keeps equal to the render.
+# The examples are scanned as rendered: their golden files, which tests/test_stacks.py keeps equal to the render.
 security: $(CHECKOV_BOOTSTRAPPED)
 	$(CHECKOV) -d templates -d tests/golden/examples
 

@@ -36,9 +36,15 @@ if TYPE_CHECKING:
     import boto3
 
 ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 TEMPLATES = ROOT / "templates"
 EXAMPLES = ROOT / "examples"
 EXAMPLE_CONFIGS = sorted(EXAMPLES.glob("*.toml"))
+
+
+def doc(name: str) -> str:
+    """A documentation page's text: ``doc("checker.md")``."""
+    return (DOCS / name).read_text(encoding="utf-8")
 
 
 @functools.cache

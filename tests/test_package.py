@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DEFAULT_PAIR, ROOT, lint_findings
+from conftest import DEFAULT_PAIR, ROOT, doc, lint_findings
 
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.render.loader import load_template
@@ -19,9 +19,8 @@ def test_the_public_api_resolves_every_name() -> None:
     assert set(package.__all__) <= set(dir(package))
 
 
-def test_the_scheduled_task_example_writes_where_the_readme_says(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert ".venv/bin/python examples/scheduled_task.py        # writes build/scheduled-task.yaml" in readme
+def test_the_scheduled_task_example_writes_where_the_library_guide_says(tmp_path: Path) -> None:
+    assert "python examples/scheduled_task.py        # writes build/scheduled-task.yaml" in doc("library.md")
     output = ROOT / "build" / "scheduled-task.yaml"
     result = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "scheduled_task.py")], cwd=tmp_path, capture_output=True, text=True
@@ -48,13 +47,12 @@ def test_custom_template_example_lints_and_passes_check(capsys) -> None:
     assert report.exit_code == 0 and report.findings == [], report.format_text()
 
 
-def test_readme_library_snippet_runs(capsys) -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## The library: custom templates") :]
+def test_the_library_guides_snippet_runs(capsys) -> None:
+    section = doc("library.md")
     snippet = section[
         section.index("```python\n") + len("```python\n") : section.index("```\n", section.index("```python"))
     ]
-    exec(compile(snippet, "README.md", "exec"), {})
+    exec(compile(snippet, "docs/library.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in printed] == ["network.yaml", "service-api.yaml"]
     assert all(int(line.split()[1]) > 1000 for line in printed)

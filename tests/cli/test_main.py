@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_PAIR, JOIN, JOIN_PATHS, ROOT, TEMPLATES, lint_findings, run
+from conftest import DEFAULT_PAIR, JOIN, JOIN_PATHS, ROOT, TEMPLATES, doc, lint_findings, run
 from conftest import snapshot as _snapshot
 
 from fargate_private_templates.checks import check_dicts
@@ -281,10 +281,13 @@ def test_rules_path_command_works_as_printed() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_readme_runs_the_cli_one_way() -> None:
+def test_the_docs_run_the_cli_one_way() -> None:
+    """The README says once how to put the command on the path; every page then writes it plainly."""
     readme = (ROOT / "README.md").read_text()
-    runs = [line for line in readme.splitlines() if line.lstrip("$ ").startswith("fargate-private-templates ")]
-    assert runs == [] and readme.count(".venv/bin/fargate-private-templates") > 15
+    assert "source .venv/bin/activate" in readme
+    pages = [readme, *(page.read_text() for page in (ROOT / "docs").glob("*.md"))]
+    assert len(pages) > 10 and not any(".venv/bin/fargate-private-templates" in page for page in pages)
+    assert sum(page.count("fargate-private-templates check") for page in pages) > 3
 
 
 def test_cli_on_the_join_pair_prints_both_paths(capsys: pytest.CaptureFixture[str]) -> None:
@@ -300,16 +303,16 @@ def test_cli_on_the_join_pair_prints_both_paths(capsys: pytest.CaptureFixture[st
     )
 
 
-def test_readme_shows_the_real_run_on_the_join_pair(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_the_checker_guide_shows_the_real_run_on_the_join_pair(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     root = JOIN.parents[3]
     monkeypatch.chdir(root)
     arguments = ["tests/fixtures/checks/join/network.yaml", "tests/fixtures/checks/join/service.yaml"]
     main(["check", *arguments])
-    run = f"$ .venv/bin/fargate-private-templates check {' '.join(arguments)}\n{capsys.readouterr().out}```"
-    assert run in (root / "README.md").read_text()
+    run = f"$ fargate-private-templates check {' '.join(arguments)}\n{capsys.readouterr().out}```"
+    assert run in doc("checker.md")
     main(["check", arguments[1]])
     summary = capsys.readouterr().out.splitlines()[-1]
-    assert " ".join(summary.split()) in " ".join((root / "README.md").read_text().split())
+    assert " ".join(summary.split()) in " ".join(doc("checker.md").split())
 
 
 SERVICE = '[[services]]\nname = "web"\n'

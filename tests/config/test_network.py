@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import ROOT
+from conftest import doc
 
 from fargate_private_templates.config.network import NetworkConfig, subnet_plan
 from fargate_private_templates.errors import ConfigError
@@ -143,10 +143,10 @@ def test_cidrs_only_in_cidr_form(cidr: str, mentions: str) -> None:
     assert mentions in str(caught.value)
 
 
-def test_readme_table_is_the_plan_of_a_16() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_operations_guide_shows_the_plan_of_a_16() -> None:
+    page = doc("operations.md")
     for slot in subnet_plan("10.0.0.0/16"):
-        assert f"| {slot.zone_number} | `{slot.public}` | `{slot.private}` |" in readme
+        assert f"| {slot.zone_number} | `{slot.public}` | `{slot.private}` |" in page
 
 
 def test_share_with_is_stored_as_a_tuple() -> None:

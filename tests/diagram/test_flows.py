@@ -7,7 +7,7 @@ import re
 import sys
 
 import pytest
-from conftest import FIXTURES, ROOT, TEMPLATES
+from conftest import FIXTURES, ROOT, TEMPLATES, doc
 
 from fargate_private_templates.config.image import ImageOptions
 from fargate_private_templates.config.service import ServiceConfig
@@ -385,16 +385,16 @@ def test_every_line_is_valid_for_unusual_logical_ids() -> None:
     assert "LoadBalancer --> end_" in edges(text)
 
 
-def test_readme_embeds_the_current_front_door_picture() -> None:
+def test_the_front_door_guide_embeds_the_current_picture() -> None:
     # The many-services picture is drawn from examples/shared-alb.toml's golden render (make templates).
     golden = ROOT / "tests" / "golden" / "examples" / "shared-alb"
     files = [golden / name for name in ("network.yaml", "ingress.yaml")] + [
         golden / f"service-{name}.yaml" for name in ("web", "docs", "api")
     ]
-    readme = (ROOT / "README.md").read_text()
+    page = doc("front-door.md")
     diagram = mermaid_for_files(files)
     assert diagram.count("LoadBalancer -->") == 3 and '-->|"www.example.com /api/*"|' in diagram
-    assert embedded(readme, diagram, "front-door") == readme, "README front-door diagram drifted: make templates"
+    assert embedded(page, diagram, "front-door") == page, "docs/front-door.md diagram drifted: make templates"
 
 
 @pytest.mark.parametrize("name", ["W9009-bad-main-route-table.yaml", "cases/W9009-bad-route-table-elsewhere.yaml"])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import cfnlint
-from conftest import ROOT
+from conftest import doc
 
 from fargate_private_templates.regions.availability import FEATURES, NO, UNKNOWN, YES, markdown_table
 from fargate_private_templates.regions.partitions import partition_of
@@ -27,6 +27,5 @@ def test_guard_hook_row_agrees_with_the_cloudformation_schemas() -> None:
         assert (row.status[partition_of(region)] == YES) == has_type, region
 
 
-def test_readme_section_is_the_table() -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert markdown_table() in readme, "README 'Partitions and Regions' table drifted from config/availability.py"
+def test_the_partitions_page_shows_the_table() -> None:
+    assert markdown_table() in doc("partitions.md"), "docs/partitions.md table drifted from regions/availability.py"

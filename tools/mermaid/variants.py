@@ -1,7 +1,7 @@
 """Every diagram variant worth rendering, as Mermaid text: each network of the catalogue with each service, the
 default pair in subnet detail, a third-party registry, and one ALB in front of two services.
 
-Used by tests/test_diagram.py (each must parse with Mermaid's own parser) and by `make diagrams`
+Used by tests/diagram/test_mermaid.py (each must parse with Mermaid's own parser) and by `make diagrams`
 (`python tools/mermaid/variants.py OUT_DIR` writes OUT_DIR/<name>.mmd).
 """
 
