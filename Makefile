@@ -34,7 +34,12 @@ NPM_CI := PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 MUTATION_VENV := .venv-mutation
 MUTATION_BOOTSTRAPPED := $(MUTATION_VENV)/.bootstrapped
 
-.PHONY: templates test lint clean bootstrap security mermaid diagrams bench mutation
+PACKAGE_VENV := .venv-package
+PACKAGE_BOOTSTRAPPED := $(PACKAGE_VENV)/.bootstrapped
+# A clean environment the built wheel is installed into, as a user's own project would.
+PACKAGE_TRY := build/package-try
+
+.PHONY: templates test lint clean bootstrap security mermaid diagrams bench mutation package
 
 bootstrap: $(BOOTSTRAPPED)
 
@@ -105,6 +110,21 @@ $(MUTATION_BOOTSTRAPPED): pyproject.toml requirements-mutation.txt
 mutation: $(MUTATION_BOOTSTRAPPED) mermaid
 	$(MUTATION_VENV)/bin/python tools/mutation.py $(MUTATION_ARGS)
 
+$(PACKAGE_BOOTSTRAPPED): requirements-package.txt
+	test -x $(PACKAGE_VENV)/bin/python || $(PYTHON) -m venv $(PACKAGE_VENV)
+	$(PACKAGE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-package.txt
+	touch $@
+
+# The sdist and the wheel, their metadata checked, and the wheel installed into a new virtual environment whose CLI
+# renders a config, checks the result and starts a config of its own. Needs the package index, so not in `make test`.
+package: $(PACKAGE_BOOTSTRAPPED)
+	rm -rf dist $(PACKAGE_TRY)
+	$(PACKAGE_VENV)/bin/python -m build --sdist --wheel --outdir dist .
+	$(PACKAGE_VENV)/bin/python -m twine check --strict dist/*
+	$(PYTHON) -m venv $(PACKAGE_TRY)/venv
+	$(PACKAGE_TRY)/venv/bin/python -m pip install --quiet --disable-pip-version-check dist/*.whl
+	$(PACKAGE_TRY)/venv/bin/python tools/package_try.py $(PACKAGE_TRY)
+
 lint: $(BOOTSTRAPPED)
 	$(BIN)/ruff check src tests examples
 	$(BIN)/ruff format --check src tests examples
@@ -112,5 +132,5 @@ lint: $(BOOTSTRAPPED)
 	$(LINT_GUARD_HOOK)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(MUTATION_VENV) $(MERMAID)/node_modules .pytest_cache .ruff_cache build dist src/*.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(MUTATION_VENV) $(PACKAGE_VENV) $(MERMAID)/node_modules .pytest_cache .ruff_cache build dist src/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
