@@ -124,12 +124,17 @@ def emulated_account() -> Iterator[boto3.Session]:
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN"):
             patch.setenv(name, "testing")
         patch.setenv("AWS_DEFAULT_REGION", REGION)
-        patch.setattr(parsing, "clean_json", _with_fn_cidr(parsing.clean_json))
-        patch.setattr(FakeLoadBalancer, "create_from_cloudformation_json", classmethod(_create_load_balancer))
-        patch.setattr(Subnet, "create_from_cloudformation_json", _then(Subnet, _map_public_ip))
-        for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
-            patch.setattr(FakeEcsService, handler, _with_integer_desired_count(getattr(FakeEcsService, handler)))
-        association = _then(SubnetRouteTableAssociation, _associate_route_table)
-        patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)
+        apply_shims(patch)
         with mock_aws():
             yield boto3.Session(region_name=REGION)
+
+
+def apply_shims(patch: pytest.MonkeyPatch) -> None:
+    """The shims above, undone with ``patch``: for an in-process account or a moto server (emulated_server.py)."""
+    patch.setattr(parsing, "clean_json", _with_fn_cidr(parsing.clean_json))
+    patch.setattr(FakeLoadBalancer, "create_from_cloudformation_json", classmethod(_create_load_balancer))
+    patch.setattr(Subnet, "create_from_cloudformation_json", _then(Subnet, _map_public_ip))
+    for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+        patch.setattr(FakeEcsService, handler, _with_integer_desired_count(getattr(FakeEcsService, handler)))
+    association = _then(SubnetRouteTableAssociation, _associate_route_table)
+    patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)

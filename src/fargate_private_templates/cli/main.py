@@ -18,11 +18,12 @@ from ..diagram.flows import mermaid_for_files
 from ..diagram.mermaid import embed_diagram
 from ..errors import ConfigError, shorten
 from ..guard import guard_rules_path
+from ..render.deploy_plan import plan_for_config
 from ..render.files import OutputError, changed_files, describe, write_files
 from ..render.loader import TemplateLoadError, load_template
 from ..render.parameters import parameter_overrides
 from ..render.renderer import render_yaml
-from ..stacks import load_config
+from ..render.scripts import deployment_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "fargate-private-templates"
@@ -63,21 +64,29 @@ def _print(text: str) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    files: dict[str, str]
+    scripts: list[str] = []
     if args.config:
-        files = {name: render_yaml(template) for name, template in load_config(args.config).items()}
+        _, templates, plan = plan_for_config(args.config)
+        deployment = deployment_files(plan)
+        files = {name: render_yaml(template) for name, template in templates.items()} | deployment
+        scripts = [name for name in deployment if name.endswith(".sh")]
+        # Parameter files and scripts are written beside the templates.
+        what = f"templates ({len(deployment)} of them parameter files and scripts)"
         out_dir = os.path.normpath(args.out or ".")
     else:
         files = render_catalogue()
+        what = "templates"
         out_dir = os.path.normpath(args.out or "templates")
     if args.check:
         stale = changed_files(out_dir, files)
         for name in stale:
             print(f"would change: {os.path.join(out_dir, name)}")
-        print(f"{len(files) - len(stale)} of {len(files)} templates up to date in {out_dir}")
+        print(f"{len(files) - len(stale)} of {len(files)} {what} up to date in {out_dir}")
         return EXIT_FINDINGS if stale else EXIT_OK
-    for name in write_files(out_dir, files):
+    for name in write_files(out_dir, files, scripts):
         print(f"wrote {os.path.join(out_dir, name)}")
-    print(f"{len(files)} templates in {out_dir}")
+    print(f"{len(files)} {what} in {out_dir}")
     return EXIT_OK
 
 
