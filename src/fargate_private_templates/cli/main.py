@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
+from ..account import AccountError, least_privilege_policy, preflight
 from ..catalogue import render_catalogue
 from ..checks import RULES, cfnlint_rules_path, check_templates
 from ..diagram.flows import mermaid_for_files
@@ -119,6 +120,17 @@ def _diagram(args: argparse.Namespace) -> int:
 def _params(args: argparse.Namespace) -> int:
     _print(parameter_overrides(load_template(args.template), args.format))
     return EXIT_OK
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    if args.print_policy:
+        _print(least_privilege_policy())
+        return EXIT_OK
+    if not args.config:
+        return _fail("preflight: give --config FILE, or --print-policy for the IAM policy it needs")
+    report = preflight(args.config, stacks=args.stack or ())
+    _print(report.format_json() if args.format == "json" else report.format_text())
+    return report.exit_code
 
 
 def _rules_path(args: argparse.Namespace) -> int:
@@ -229,6 +241,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     params.set_defaults(handler=_params)
 
+    checks = _subcommand(
+        commands,
+        "preflight",
+        "Read the target account before a deploy: images, certificates, AZs, secrets, stacks, exports, quotas.",
+        f"{PROG} preflight --config examples/shared-alb.toml --format json",
+    )
+    checks.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks are rendered from")
+    checks.add_argument(
+        "--stack",
+        metavar="NAME",
+        action="append",
+        help="check only this stack (repeat for more; default: the stacks of the deploy script for this account)",
+    )
+    checks.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
+    checks.add_argument(
+        "--print-policy",
+        action="store_true",
+        help="print the IAM policy of exactly the read-only actions preflight and audit call, and exit",
+    )
+    checks.set_defaults(handler=_preflight)
+
     rules = _subcommand(
         commands,
         "rules-path",
@@ -257,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.handler(args)
-    except (ConfigError, TemplateLoadError, OutputError) as error:
+    except (ConfigError, TemplateLoadError, OutputError, AccountError) as error:
         return _fail(str(error))
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
