@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..account import AccountError, least_privilege_policy, preflight
+from ..account.audit import audit
 from ..catalogue import render_catalogue
 from ..checks import RULES, cfnlint_rules_path, check_templates
 from ..diagram.flows import mermaid_for_files
@@ -130,6 +131,14 @@ def _preflight(args: argparse.Namespace) -> int:
         return _fail("preflight: give --config FILE, or --print-policy for the IAM policy it needs")
     report = preflight(args.config, stacks=args.stack or ())
     _print(report.format_json() if args.format == "json" else report.format_text())
+    return report.exit_code
+
+
+def _audit(args: argparse.Namespace) -> int:
+    report = audit(args.config, args.stack or ())
+    _print(report.format_json() if args.format == "json" else report.format_text())
+    if args.strict and (report.check.warnings or report.drift):
+        return EXIT_FINDINGS
     return report.exit_code
 
 
@@ -261,6 +270,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the IAM policy of exactly the read-only actions preflight and audit call, and exit",
     )
     checks.set_defaults(handler=_preflight)
+
+    live = _subcommand(
+        commands,
+        "audit",
+        "Read what is live for deployed stacks and run the rules of check on it, plus what no template states.",
+        f"{PROG} audit --config examples/shared-alb.toml",
+    )
+    live.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks were deployed from")
+    live.add_argument(
+        "--stack",
+        metavar="NAME",
+        action="append",
+        help="audit this deployed stack (repeat for more; default: the config's stacks for this account)",
+    )
+    live.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
+    live.add_argument("--strict", action="store_true", help="fail on warnings and drift too")
+    live.set_defaults(handler=_audit)
 
     rules = _subcommand(
         commands,
