@@ -12,8 +12,9 @@ each making moto 5.2.5 do what AWS does (measured; /work/notes/issue24-research.
 - CloudFormation and EC2 security groups: the inline ``SecurityGroupEgress`` of AWS::EC2::SecurityGroup is dropped
   (the default allow-all egress stays) and AWS::EC2::SecurityGroupEgress is skipped -> both applied, the default
   egress revoked as CloudFormation does when a template states egress.
-- CloudFormation and EC2 networks: deleting a stack deletes no NAT gateway, route table or gateway attachment, so
-  the VPC's delete fails with DependencyViolation -> they are deleted with their VPC.
+- CloudFormation and EC2 networks: a VPC's EnableDnsHostnames and EnableDnsSupport are dropped (and RunTask then
+  fails on a network interface without a DNS name) -> applied; deleting a stack deletes no NAT gateway, route
+  table or gateway attachment, so the VPC's delete fails with DependencyViolation -> they go with their VPC.
 - CloudFormation and ECS: a service keeps no NetworkConfiguration, LaunchType or LoadBalancers, and a task
   definition no NetworkMode, RequiresCompatibilities, Cpu, Memory or RuntimePlatform -> kept as given.
 - CloudFormation and ELB: an ``AWS::NoValue`` inside a listener rule's Conditions stays a None condition
@@ -217,6 +218,25 @@ def _delete_vpc_with_dependents(delete: Any) -> classmethod:
     return classmethod(wrapped)
 
 
+def _vpc_dns(create: Any) -> classmethod:
+    """moto's CloudFormation drops a VPC's EnableDnsHostnames and EnableDnsSupport (and its RunTask then fails on a
+    network interface without a DNS name): applied as the template says."""
+
+    def wrapped(cls: type, name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any):
+        vpc = create(name, cloudformation_json, account_id, region_name, **kwargs)
+        properties = cloudformation_json.get("Properties", {})
+        ec2 = ec2_backends[account_id][region_name]
+        for key, attribute in (
+            ("EnableDnsHostnames", "enable_dns_hostnames"),
+            ("EnableDnsSupport", "enable_dns_support"),
+        ):
+            if key in properties:
+                ec2.modify_vpc_attribute(vpc.id, attribute, str(properties[key]).lower() == "true")
+        return vpc
+
+    return classmethod(wrapped)
+
+
 # --- ECS services and task definitions ---------------------------------------------------------------------------
 
 
@@ -324,6 +344,7 @@ def apply_account_shims(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(parsing, "get_model_map", _model_map(parsing.get_model_map))
     vpc = _delete_vpc_with_dependents(VPC.delete_from_cloudformation_json)
     patch.setattr(VPC, "delete_from_cloudformation_json", vpc)
+    patch.setattr(VPC, "create_from_cloudformation_json", _vpc_dns(VPC.create_from_cloudformation_json))
     for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
         patch.setattr(FakeEcsService, handler, _with_service_network(getattr(FakeEcsService, handler)))
     patch.setattr(

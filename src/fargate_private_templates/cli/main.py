@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-from ..account import AccountError, least_privilege_policy, preflight
-from ..account.audit import audit
 from ..catalogue import render_catalogue
 from ..checks import RULES, cfnlint_rules_path, check_templates
 from ..diagram.flows import mermaid_for_files
@@ -124,18 +122,30 @@ def _params(args: argparse.Namespace) -> int:
 
 
 def _preflight(args: argparse.Namespace) -> int:
+    # The AWS SDK is imported only by the commands that read an account: the others stay quick to start.
+    from ..account import AccountError, least_privilege_policy, preflight
+
     if args.print_policy:
         _print(least_privilege_policy())
         return EXIT_OK
     if not args.config:
         return _fail("preflight: give --config FILE, or --print-policy for the IAM policy it needs")
-    report = preflight(args.config, stacks=args.stack or ())
+    try:
+        report = preflight(args.config, stacks=args.stack or ())
+    except AccountError as error:
+        return _fail(str(error))
     _print(report.format_json() if args.format == "json" else report.format_text())
     return report.exit_code
 
 
 def _audit(args: argparse.Namespace) -> int:
-    report = audit(args.config, args.stack or ())
+    from ..account import AccountError
+    from ..account.audit import audit
+
+    try:
+        report = audit(args.config, args.stack or ())
+    except AccountError as error:
+        return _fail(str(error))
     _print(report.format_json() if args.format == "json" else report.format_text())
     if args.strict and (report.check.warnings or report.drift):
         return EXIT_FINDINGS
@@ -316,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.handler(args)
-    except (ConfigError, TemplateLoadError, OutputError, AccountError) as error:
+    except (ConfigError, TemplateLoadError, OutputError) as error:
         return _fail(str(error))
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
