@@ -35,6 +35,7 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from emulated_aws import REGION, apply_shims
 from moto import settings
@@ -52,6 +53,10 @@ from moto.server import ThreadedMotoServer
 from moto.servicequotas import models as quota_models
 from moto.servicequotas.exceptions import NoSuchResource
 
+from fargate_private_templates.account import Aws
+
+# One SDK session per server: creating clients from it again costs nothing (a new session reloads every model).
+_SESSIONS: list[boto3.Session] = []
 # ECR repository prefix -> the rule, as DescribePullThroughCacheRules returns it.
 CACHE_RULES: dict[str, dict[str, Any]] = {}
 # (service code, quota code) -> value: applied quotas (GetServiceQuota) and AWS defaults (GetAWSDefaultServiceQuota).
@@ -365,6 +370,11 @@ def apply_account_shims(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(settings, "ACM_VALIDATION_WAIT", 0)
 
 
+def reader() -> Aws:
+    """An account reader (preflight, audit) on the server's SDK session: fresh clients, models loaded once."""
+    return Aws(_SESSIONS[-1])
+
+
 @contextlib.contextmanager
 def emulated_server() -> Iterator[str]:
     """A moto server on 127.0.0.1 with every shim applied, the SDK and the AWS CLI pointed at it through
@@ -388,9 +398,11 @@ def emulated_server() -> Iterator[str]:
         patch.setenv("AWS_ENDPOINT_URL", url)
         # A fresh account: moto's backends are shared by the whole test process.
         urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=10).close()
+        _SESSIONS.append(boto3.Session(region_name=REGION))
         try:
             yield url
         finally:
+            _SESSIONS.pop()
             server.stop()
             CACHE_RULES.clear()
             QUOTAS.clear()

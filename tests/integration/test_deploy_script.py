@@ -19,9 +19,9 @@ from typing import Any
 import boto3
 import pytest
 from conftest import ROOT
-from emulated_server import emulated_server
+from emulated_server import emulated_server, reader
 
-from fargate_private_templates.account import Aws, preflight
+from fargate_private_templates.account import preflight
 from fargate_private_templates.account.audit import AuditReport, audit
 from fargate_private_templates.cli import main
 
@@ -53,7 +53,7 @@ def _sh(script: Path, environment: dict[str, str]) -> subprocess.CompletedProces
 
 
 def _audit(expected: int, *names: str) -> AuditReport:
-    report = audit(CONFIG, aws=Aws())
+    report = audit(CONFIG, aws=reader())
     text = report.format_text()
     assert report.exit_code == expected, text
     for name in names:
@@ -80,7 +80,7 @@ def test_deploy_audit_tamper_and_teardown(account: str, tmp_path: Path, capsys: 
     }
 
     # Everything in place: preflight passes.
-    report = preflight(CONFIG, aws=Aws(), environ=environment)
+    report = preflight(CONFIG, aws=reader(), environ=environment)
     assert report.exit_code == 0 and {r.status for r in report.results} <= {"PASS", "SKIP"}, report.format_text()
 
     assert main(["render", "--config", str(CONFIG), "--out", str(tmp_path)]) == 0

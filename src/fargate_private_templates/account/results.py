@@ -25,7 +25,7 @@ class Result:
     fix: str = ""
 
     def format_text(self) -> str:
-        fix = f" Fix: {self.fix}" if self.fix and self.status != PASS else ""
+        fix = f". Fix: {self.fix}" if self.fix and self.status != PASS else ""
         return f"{self.status} {self.check}: {self.subject}: {self.detail}{fix}"
 
     def as_dict(self) -> dict[str, str]:
