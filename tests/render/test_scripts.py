@@ -184,12 +184,7 @@ def test_teardown_deletes_in_reverse_order_and_waits(rendered: Path, tmp_path: P
 
 
 def test_a_config_spanning_accounts_gets_one_script_per_account(tmp_path: Path) -> None:
-    config = tmp_path / "multi.toml"
-    text = MULTI_ACCOUNT.read_text()
-    config.write_text(
-        text.replace('references = "stack_outputs"', 'references = "stack_outputs"\naccount = "111122223333"')
-    )
-    _, _, plan = plan_for_config(config)
+    _, _, plan = plan_for_config(MULTI_ACCOUNT)
     files = deployment_files(plan)
     assert script_names("111122223333") == ("deploy-111122223333.sh", "teardown-111122223333.sh")
     assert {"deploy.sh", "teardown.sh", "deploy-111122223333.sh", "teardown-111122223333.sh"} <= set(files)

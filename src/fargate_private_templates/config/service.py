@@ -13,7 +13,7 @@ from .capacity import CapacityOptions, check_spot_architecture
 from .deployment import DeploymentOptions, validate_strategy
 from .image import ImageOptions
 from .load_balancer import HEALTH_CHECKS, HTTPS_PORT, SHARED, LoadBalancerOptions
-from .patterns import ACCOUNT_ID, HEALTH_CHECK_PATH, KMS_KEY_ARN, NAME, SecretSources
+from .patterns import HEALTH_CHECK_PATH, KMS_KEY_ARN, NAME, SecretSources
 from .references import EXPORTS, REFERENCE_MODES
 from .routing import RoutingOptions
 from .sidecars import SidecarOptions, validate_sidecars
@@ -159,10 +159,6 @@ class ServiceConfig:
         deployment: how new revisions roll out, a ``DeploymentOptions`` (default: rolling, circuit breaker).
         capacity: on-demand Fargate or Fargate Spot, a ``CapacityOptions`` (default: on-demand only).
         sidecars: additional containers, each a ``SidecarOptions`` (default none).
-        account: the 12-digit AWS account the service's stack is deployed to (default none: the network's
-            account). It changes no template: ``render --config`` writes one deploy script per account, and a
-            service in another account than the network reads the network's outputs through
-            ``NetworkStackRoleArn`` (see ``[network] output_reader_role``).
     """
 
     name: str = "app"
@@ -185,7 +181,6 @@ class ServiceConfig:
     deployment: DeploymentOptions = field(default_factory=DeploymentOptions)
     capacity: CapacityOptions = field(default_factory=CapacityOptions)
     sidecars: tuple[SidecarOptions, ...] = ()
-    account: str | None = None
 
     def __post_init__(self) -> None:
         v.pattern("name", self.name, NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32")
@@ -207,8 +202,6 @@ class ServiceConfig:
         validate_strategy(self.deployment, self.load_balancer, self.routing)
         check_spot_architecture(self.capacity, self.cpu_architecture)
         validate_sidecars(self.sidecars, self.container.name, self.cpu, self.memory)
-        if self.account is not None:
-            v.pattern("account", self.account, ACCOUNT_ID, "a 12-digit AWS account ID")
 
     def _validate_egress_ports(self) -> None:
         if not isinstance(self.egress_ports, (tuple, list)) or not self.egress_ports:

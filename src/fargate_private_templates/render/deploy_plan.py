@@ -142,9 +142,10 @@ def build_plan(deployment: Deployment, templates: Mapping[str, Any]) -> DeployPl
         stacks.append(_stack(REGISTRY, names.registry, REGISTRY_FILE, dicts[REGISTRY_FILE], references))
     if FRONT_DOOR_FILE in dicts:
         stacks.append(_stack(FRONT_DOOR, names.front_door, FRONT_DOOR_FILE, dicts[FRONT_DOOR_FILE], references))
+    accounts = dict(deployment.accounts)
     for service in deployment.services:
         file = service_file(service)
-        remote = service.account is not None
+        account = accounts.get(service.name)
         stacks.append(
             _stack(
                 SERVICE,
@@ -152,8 +153,8 @@ def build_plan(deployment: Deployment, templates: Mapping[str, Any]) -> DeployPl
                 file,
                 dicts[file],
                 references,
-                _CROSS_ACCOUNT_PARAMETERS if remote else (),
-                service.account,
+                _CROSS_ACCOUNT_PARAMETERS if account else (),
+                account,
                 service.name,
             )
         )
