@@ -308,7 +308,7 @@ def _describe_pull_through_cache_rules(self: Any) -> str:
     prefixes = self._get_param("ecrRepositoryPrefixes") or list(CACHE_RULES)
     unknown = [p for p in prefixes if p not in CACHE_RULES]
     if unknown:
-        from moto.ecr.exceptions import JsonRESTError
+        from moto.core.exceptions import JsonRESTError
 
         raise JsonRESTError(
             "PullThroughCacheRuleNotFoundException", f"The pull-through cache rule for {unknown[0]} does not exist"

@@ -17,7 +17,9 @@ from moto import settings
 
 from fargate_private_templates.account import PreflightReport, preflight
 from fargate_private_templates.account.aws import READ_ACTIONS, UnlistedAction, iam_action, policy_actions
+from fargate_private_templates.account.context import Context
 from fargate_private_templates.cli import main
+from fargate_private_templates.regions import fargate_zones
 
 SHARED_ALB = ROOT / "examples" / "shared-alb.toml"
 ACCOUNT = "123456789012"
@@ -196,3 +198,101 @@ def test_the_policy_lists_only_read_only_actions_each_of_them_called_in_the_code
     snake["servicequotas:GetAWSDefaultServiceQuota"] = "get_aws_default_service_quota"
     snake["organizations:ListAWSServiceAccessForOrganization"] = "list_aws_service_access_for_organization"
     assert [action for action, name in snake.items() if not re.search(rf"[.\"]{name}\b", source)] == []
+
+
+KITCHEN = """
+[network]
+nat_mode = "single"
+share_with = ["arn:aws:organizations::123456789012:organization/o-abcdefghij"]
+
+[[services]]
+name = "cache"
+secrets_kms_key_arns = ["{key}"]
+
+[services.image]
+source = "pull_through_cache"
+repository = "library/nginx"
+
+[services.container]
+secrets = {{ FLAGS = "arn:aws:ssm:us-east-1:123456789012:parameter/app/flags" }}
+"""
+
+
+def _statuses(report: PreflightReport, check: str) -> list[str]:
+    return [f"{r.status} {r.subject}: {r.detail}" for r in report.results if r.check == check]
+
+
+def test_cache_rules_parameters_keys_and_sharing_are_read(environ: dict[str, str], tmp_path: Path) -> None:
+    kms = boto3.client("kms")
+    metadata = kms.create_key()["KeyMetadata"]
+    key = metadata["Arn"]
+    kms.disable_key(KeyId=metadata["KeyId"])
+    config = tmp_path / "kitchen.toml"
+    config.write_text(KITCHEN.format(key=key))
+    given = {
+        "FARGATE_CACHE_IMAGE_TAG": "1.27",
+        "FARGATE_CACHE_CERTIFICATE_ARN": environ["FARGATE_INGRESS_CERTIFICATE_ARN"],
+    }
+    report = _run(given, config)
+    assert _statuses(report, "image") == ["FAIL cache: pull-through cache rule docker-hub: no such rule"]
+    assert _statuses(report, "reference") == [
+        "FAIL fargate-cache secret FLAGS arn:aws:ssm:us-east-1:123456789012:parameter/app/flags: "
+        "parameter /app/flags does not exist",
+        f"FAIL fargate-cache secrets_kms_key_arns {key}: the key is Disabled",
+    ]
+    assert _statuses(report, "sharing") == ["FAIL fargate-network: AWS RAM sharing with AWS Organizations: not enabled"]
+
+    credential = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:ecr-pullthroughcache/hub-AbCdEf"
+    emulated_server.CACHE_RULES["docker-hub"] = {
+        "ecrRepositoryPrefix": "docker-hub",
+        "upstreamRegistryUrl": "registry-1.docker.io",
+        "credentialArn": credential,
+    }
+    assert _statuses(_run(given, config), "image")[0] == (
+        f"FAIL cache: pull-through cache rule docker-hub: its credential secret {credential} does not exist"
+    )
+    secret = boto3.client("secretsmanager").create_secret(Name="ecr-pullthroughcache/hub", SecretString="x")["ARN"]
+    emulated_server.CACHE_RULES["docker-hub"]["credentialArn"] = secret
+    boto3.client("ssm").put_parameter(Name="/app/flags", Value="on", Type="String")
+    kms.enable_key(KeyId=metadata["KeyId"])
+    organizations = boto3.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    organizations.enable_aws_service_access(ServicePrincipal="ram.amazonaws.com")
+    report = _run(given, config)
+    assert report.exit_code == 0, report.format_text()
+    assert _statuses(report, "image") == [
+        f"PASS cache: pull-through cache rule docker-hub: exists, with credential secret {secret}",
+        "SKIP cache: docker-hub/library/nginx is pulled through the cache on first use: its tag is not read",
+    ]
+    assert _statuses(report, "sharing") == ["PASS fargate-network: AWS RAM sharing with AWS Organizations: enabled"]
+    quota = _statuses(report, "quota")[0]
+    assert quota.startswith("PASS fargate-network: one Elastic IP per NAT gateway (1): ")
+
+
+def test_an_image_without_the_tasks_architecture_fails(environ: dict[str, str], tmp_path: Path) -> None:
+    config = tmp_path / "arm.toml"
+    config.write_text(SHARED_ALB.read_text().replace('name = "web"\n', 'name = "web"\ncpu_architecture = "ARM64"\n'))
+    (line,) = _failed(_run(environ, config))
+    assert line.startswith(f"FAIL image: web: web:1.0 in registry {ACCOUNT}: its platforms (linux/amd64) lack ")
+    assert "lack linux/arm64, the task's ARM64. Fix: build and push the image for linux/arm64" in line
+
+
+def test_zones_fargate_does_not_run_in_fail(environ: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(fargate_zones.FARGATE_ZONE_IDS, "us-east-1", frozenset({"use1-az1"}))
+    (line,) = _failed(_run(environ))
+    assert line.startswith(
+        "FAIL zones: fargate-network AvailabilityZones: Fargate does not run in us-east-1a (use1-az6)"
+    )
+
+
+def test_an_existing_stack_in_a_failed_state_fails(environ: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _create_stack("fargate-docs", {})
+    report = _run(environ)
+    assert "PASS stack: fargate-docs: is CREATE_COMPLETE: it will be updated" in report.format_text()
+    stacks = {"fargate-docs": {"StackName": "fargate-docs", "StackStatus": "ROLLBACK_COMPLETE"}}
+    monkeypatch.setattr(Context, "stack", lambda self, name: stacks.get(name))
+    (line,) = _failed(_run(environ))
+    assert line == (
+        "FAIL stack: fargate-docs: is ROLLBACK_COMPLETE. Fix: its creation failed and was rolled back: delete it, "
+        "then deploy again"
+    )

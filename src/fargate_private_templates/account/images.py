@@ -60,7 +60,10 @@ def _check_image(
     registry = values.get(f"{prefix}RegistryAccountId") or context.account
     if image.source == IMAGE_PULL_THROUGH_CACHE:
         cache_prefix = values.get(f"{prefix}PullThroughCachePrefix") or str(image.cache_prefix)
-        yield from _check_cache_rule(context, who, cache_prefix)
+        rule = list(_check_cache_rule(context, who, cache_prefix))
+        yield from rule
+        if any(result.status == FAIL for result in rule):
+            return
         if not image.cache_prewarmed:
             detail = f"{cache_prefix}/{repository} is pulled through the cache on first use: its tag is not read"
             yield Result(SKIP, CHECK, who, detail)

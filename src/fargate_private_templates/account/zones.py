@@ -25,18 +25,9 @@ def check_zones(context: Context) -> Iterator[Result]:
         for zone in zones
         if zone.get("ZoneType", "availability-zone") == "availability-zone" and zone.get("State") == "available"
     }
-    given = [name.strip() for name in context.values(network).get("AvailabilityZones", "").split(",") if name.strip()]
     subject = f"{network.stack_name} AvailabilityZones"
-    if given:
-        unknown = [name for name in given if name not in ids]
-        if unknown:
-            detail = f"{', '.join(unknown)} not available in {context.region} (available: {', '.join(sorted(ids))})"
-            yield Result(FAIL, CHECK, subject, detail, "name AZs of this Region")
-            return
-        chosen = given[:wanted]
-    else:
-        # Fn::GetAZs lists the Region's AZs in name order; the template takes the first az_count.
-        chosen = sorted(ids)[:wanted]
+    # Fn::GetAZs lists the Region's AZs in name order; the template takes the first az_count.
+    chosen = sorted(ids)[:wanted]
     if len(chosen) < wanted:
         detail = f"az_count {wanted}, but only {len(chosen)} AZs: {', '.join(chosen) or 'none'}"
         yield Result(FAIL, CHECK, subject, detail, "lower az_count or name more AZs")
