@@ -133,13 +133,7 @@ def emulated_account() -> Iterator[boto3.Session]:
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN"):
             patch.setenv(name, "testing")
         patch.setenv("AWS_DEFAULT_REGION", REGION)
-        patch.setattr(parsing, "clean_json", _with_fn_cidr(parsing.clean_json))
-        patch.setattr(FakeLoadBalancer, "create_from_cloudformation_json", classmethod(_create_load_balancer))
-        patch.setattr(Subnet, "create_from_cloudformation_json", _then(Subnet, _map_public_ip))
-        for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
-            patch.setattr(FakeEcsService, handler, _with_integer_desired_count(getattr(FakeEcsService, handler)))
-        association = _then(SubnetRouteTableAssociation, _associate_route_table)
-        patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)
+        apply_shims(patch)
         with mock_aws():
             yield boto3.Session(region_name=REGION)
 
@@ -176,3 +170,14 @@ def delete_network(cfn: Any, stack_id: str) -> None:
         return
     assert_status(cfn, stack_id, "DELETE_COMPLETE")
     assert not stack_exports(cfn, stack_id)
+
+
+def apply_shims(patch: pytest.MonkeyPatch) -> None:
+    """The shims above, undone with ``patch``: for an in-process account or a moto server (emulated_server.py)."""
+    patch.setattr(parsing, "clean_json", _with_fn_cidr(parsing.clean_json))
+    patch.setattr(FakeLoadBalancer, "create_from_cloudformation_json", classmethod(_create_load_balancer))
+    patch.setattr(Subnet, "create_from_cloudformation_json", _then(Subnet, _map_public_ip))
+    for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+        patch.setattr(FakeEcsService, handler, _with_integer_desired_count(getattr(FakeEcsService, handler)))
+    association = _then(SubnetRouteTableAssociation, _associate_route_table)
+    patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)

@@ -18,11 +18,12 @@ from ..diagram.flows import mermaid_for_files
 from ..diagram.mermaid import embed_diagram
 from ..errors import ConfigError, shorten
 from ..guard import guard_rules_path
+from ..render.deploy_plan import plan_for_config
 from ..render.files import OutputError, changed_files, describe, write_files
 from ..render.loader import TemplateLoadError, load_template
 from ..render.parameters import parameter_overrides
 from ..render.renderer import render_yaml
-from ..stacks import load_config
+from ..render.scripts import deployment_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "fargate-private-templates"
@@ -63,21 +64,29 @@ def _print(text: str) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    files: dict[str, str]
+    scripts: list[str] = []
     if args.config:
-        files = {name: render_yaml(template) for name, template in load_config(args.config).items()}
+        _, templates, plan = plan_for_config(args.config)
+        deployment = deployment_files(plan)
+        files = {name: render_yaml(template) for name, template in templates.items()} | deployment
+        scripts = [name for name in deployment if name.endswith(".sh")]
+        # Parameter files and scripts are written beside the templates.
+        what = f"templates ({len(deployment)} of them parameter files and scripts)"
         out_dir = os.path.normpath(args.out or ".")
     else:
         files = render_catalogue()
+        what = "templates"
         out_dir = os.path.normpath(args.out or "templates")
     if args.check:
         stale = changed_files(out_dir, files)
         for name in stale:
             print(f"would change: {os.path.join(out_dir, name)}")
-        print(f"{len(files) - len(stale)} of {len(files)} templates up to date in {out_dir}")
+        print(f"{len(files) - len(stale)} of {len(files)} {what} up to date in {out_dir}")
         return EXIT_FINDINGS if stale else EXIT_OK
-    for name in write_files(out_dir, files):
+    for name in write_files(out_dir, files, scripts):
         print(f"wrote {os.path.join(out_dir, name)}")
-    print(f"{len(files)} templates in {out_dir}")
+    print(f"{len(files)} {what} in {out_dir}")
     return EXIT_OK
 
 
@@ -110,6 +119,37 @@ def _diagram(args: argparse.Namespace) -> int:
 def _params(args: argparse.Namespace) -> int:
     _print(parameter_overrides(load_template(args.template), args.format))
     return EXIT_OK
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    # The AWS SDK is imported only by the commands that read an account: the others stay quick to start.
+    from ..account import AccountError, least_privilege_policy, preflight
+
+    if args.print_policy:
+        _print(least_privilege_policy())
+        return EXIT_OK
+    if not args.config:
+        return _fail("preflight: give --config FILE, or --print-policy for the IAM policy it needs")
+    try:
+        report = preflight(args.config, stacks=args.stack or ())
+    except AccountError as error:
+        return _fail(str(error))
+    _print(report.format_json() if args.format == "json" else report.format_text())
+    return report.exit_code
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from ..account import AccountError
+    from ..account.audit import audit
+
+    try:
+        report = audit(args.config, args.stack or ())
+    except AccountError as error:
+        return _fail(str(error))
+    _print(report.format_json() if args.format == "json" else report.format_text())
+    if args.strict and (report.check.warnings or report.drift):
+        return EXIT_FINDINGS
+    return report.exit_code
 
 
 def _rules_path(args: argparse.Namespace) -> int:
@@ -219,6 +259,44 @@ def build_parser() -> argparse.ArgumentParser:
         help="cli (default): one --parameter-overrides line; json: a file for --parameter-overrides file://...",
     )
     params.set_defaults(handler=_params)
+
+    checks = _subcommand(
+        commands,
+        "preflight",
+        "Read the target account before a deploy: images, certificates, AZs, secrets, stacks, exports, quotas.",
+        f"{PROG} preflight --config examples/shared-alb.toml --format json",
+    )
+    checks.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks are rendered from")
+    checks.add_argument(
+        "--stack",
+        metavar="NAME",
+        action="append",
+        help="check only this stack (repeat for more; default: the stacks of the deploy script for this account)",
+    )
+    checks.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
+    checks.add_argument(
+        "--print-policy",
+        action="store_true",
+        help="print the IAM policy of exactly the read-only actions preflight and audit call, and exit",
+    )
+    checks.set_defaults(handler=_preflight)
+
+    live = _subcommand(
+        commands,
+        "audit",
+        "Read what is live for deployed stacks and run the rules of check on it, plus what no template states.",
+        f"{PROG} audit --config examples/shared-alb.toml",
+    )
+    live.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks were deployed from")
+    live.add_argument(
+        "--stack",
+        metavar="NAME",
+        action="append",
+        help="audit this deployed stack (repeat for more; default: the config's stacks for this account)",
+    )
+    live.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
+    live.add_argument("--strict", action="store_true", help="fail on warnings and drift too")
+    live.set_defaults(handler=_audit)
 
     rules = _subcommand(
         commands,

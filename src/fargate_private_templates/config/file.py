@@ -32,10 +32,13 @@ from ..regions.partitions import check_regions
 from ..render.files import describe
 from .front_door import FrontDoorConfig
 from .network import NetworkConfig
+from .patterns import ACCOUNT_ID
 from .registry import RegistryConfig
 from .service import ServiceConfig
 
 SECTIONS = ("regions", "network", "ingress", "services", "registry")
+# A [[services]] key beside the ServiceConfig fields: the account the service's stack is deployed to.
+ACCOUNT_KEY = "account"
 # Keys of the flat service table before the groups: a config written for it is told where each one went.
 MOVED_SERVICE_KEYS = {
     "container_name": "container.name",
@@ -78,6 +81,9 @@ class Deployment:
     front_door: FrontDoorConfig | None = None
     # Where the stacks will be deployed; empty: Region-agnostic templates, nothing refused by Region.
     regions: tuple[str, ...] = ()
+    # (service name, account) for each service whose stack goes to another account than the network's: the
+    # ``account`` key of its [[services]] table. It changes no template; render writes a deploy script per account.
+    accounts: tuple[tuple[str, str], ...] = ()
 
 
 class _KeyError(ConfigError):
@@ -101,7 +107,7 @@ _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: 
 
 
 def _unknown_key(cls: type, key: str, where: str) -> _KeyError:
-    fields = [f.name for f in dataclasses.fields(cls)]
+    fields = [f.name for f in dataclasses.fields(cls)] + ([ACCOUNT_KEY] if cls is ServiceConfig else [])
     moved = MOVED_SERVICE_KEYS.get(key) if cls is ServiceConfig else None
     hint = ""
     if moved:
@@ -168,6 +174,17 @@ def _make(cls: type, table: Any, where: str) -> Any:
         raise ConfigError(f"{where}.{error}") from None
 
 
+def _without_account(table: Any) -> Any:
+    """A [[services]] table without its ``account`` key, which is about where the stack goes, not what it is."""
+    return {k: v for k, v in table.items() if k != ACCOUNT_KEY} if isinstance(table, dict) else table
+
+
+def _account(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
+        raise _KeyError(f"{where}: {shown(value)} is not allowed; a 12-digit AWS account ID")
+    return value
+
+
 def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
     """The configs a parsed TOML document describes; ConfigError names ``source`` and the key path."""
     try:
@@ -178,12 +195,19 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
         tables = document.get("services", [])
         if not isinstance(tables, list) or not tables:
             raise ConfigError("services: describe at least one service as [[services]]")
-        services = tuple(_make(ServiceConfig, table, f"services[{i}]") for i, table in enumerate(tables))
+        services = tuple(
+            _make(ServiceConfig, _without_account(table), f"services[{i}]") for i, table in enumerate(tables)
+        )
+        accounts = tuple(
+            (service.name, _account(table["account"], f"services[{i}].account"))
+            for i, (service, table) in enumerate(zip(services, tables, strict=True))
+            if "account" in table
+        )
         registry = _make(RegistryConfig, document["registry"], "registry") if "registry" in document else None
         # The front door's table keeps its first name, [ingress]: config files written for it stay valid.
         front_door = _make(FrontDoorConfig, document["ingress"], "ingress") if "ingress" in document else None
         regions = check_regions("regions", document.get("regions", ()))
-        return Deployment(network, services, registry, front_door, regions)
+        return Deployment(network, services, registry, front_door, regions, accounts)
     except ConfigError as error:
         raise ConfigError(f"{source}: {error}") from None
 

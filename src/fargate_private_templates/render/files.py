@@ -10,12 +10,14 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 PathLike = str | os.PathLike[str]
 
 # os.open applies the umask to this, as any program creating a file does.
 NEW_FILE_MODE = 0o666
+# A new script is executable by whoever may read it (the umask still applies).
+NEW_SCRIPT_MODE = 0o777
 
 
 class OutputError(ValueError):
@@ -87,12 +89,13 @@ def _mode(path: str) -> int | None:
         return None
 
 
-def _write_temporary(path: str, text: str) -> str:
-    """``text`` in a new file beside ``path``, with ``path``'s permissions if it exists, else the umask's."""
+def _write_temporary(path: str, text: str, new_mode: int = NEW_FILE_MODE) -> str:
+    """``text`` in a new file beside ``path``, with ``path``'s permissions if it exists, else ``new_mode`` less
+    the umask."""
     folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     mode = _mode(path)
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE if mode is None else mode)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, new_mode if mode is None else mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -105,8 +108,9 @@ def _write_temporary(path: str, text: str) -> str:
     return temporary
 
 
-def write_files(out_dir: PathLike, files: Mapping[str, str]) -> list[str]:
-    """Writes each changed file; every target is checked and every file written aside before any is replaced."""
+def write_files(out_dir: PathLike, files: Mapping[str, str], scripts: Collection[str] = ()) -> list[str]:
+    """Writes each changed file; every target is checked and every file written aside before any is replaced.
+    Names in ``scripts`` are created executable."""
     folder = os.fspath(out_dir)
     check_folder(folder)
     changed = changed_files(folder, files)
@@ -119,7 +123,8 @@ def write_files(out_dir: PathLike, files: Mapping[str, str]) -> list[str]:
         os.makedirs(folder, exist_ok=True)
         for name in changed:
             target = os.path.join(folder, name)
-            written.append((_write_temporary(target, files[name]), target))
+            new_mode = NEW_SCRIPT_MODE if name in scripts else NEW_FILE_MODE
+            written.append((_write_temporary(target, files[name], new_mode), target))
     except OSError as error:
         for temporary, _ in written:
             with contextlib.suppress(FileNotFoundError):

@@ -1,0 +1,108 @@
+"""Preflight of the listeners' certificates: each is ISSUED, in the stack's Region, and together they cover every host
+header routed to the front door.
+
+ACM's wildcard names: "the asterisk (*) must be in the leftmost position of the domain name and can protect only one
+subdomain level ... *.example.com protects only the subdomains of example.com, it does not protect the bare or apex
+domain" (https://docs.aws.amazon.com/acm/latest/userguide/acm-certificate-characteristics.html). SubjectAlternativeNames
+holds the certificate's DomainName too
+(https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from botocore.exceptions import ClientError
+
+from ..config.load_balancer import SHARED
+from ..render.deploy_plan import FRONT_DOOR, SERVICE
+from .aws import error_code
+from .context import Context
+from .results import FAIL, PASS, WARN, Result
+
+CHECK = "certificate"
+ISSUED = "ISSUED"
+
+
+def covers(name: str, host: str) -> bool:
+    """Whether a certificate name (exact, or ``*.`` one level) covers a host; case does not matter in DNS."""
+    name, host = name.lower().rstrip("."), host.lower().rstrip(".")
+    if name.startswith("*."):
+        parent = name[2:]
+        head, dot, rest = host.partition(".")
+        return bool(dot) and bool(head) and rest == parent
+    return name == host
+
+
+def _certificate_arns(context: Context) -> list[tuple[str, str, str]]:
+    """(stack, parameter, ARN) of every certificate a stack of the plan puts on a listener."""
+    found = []
+    for stack in context.plan.stacks:
+        values = context.values(stack)
+        for parameter in ("CertificateArn", "ExtraCertificateArn"):
+            if values.get(parameter):
+                found.append((stack.stack_name, parameter, values[parameter]))
+    return found
+
+
+def check_certificates(context: Context) -> Iterator[Result]:
+    names: dict[str, list[str]] = {}
+    for stack_name, parameter, arn in _certificate_arns(context):
+        if not context.deploys(stack_name):
+            continue
+        subject = f"{stack_name} {parameter} {arn}"
+        region = arn.split(":")[3] if arn.count(":") >= 5 else ""
+        if region != context.region:
+            fix = f"request or import the certificate in {context.region}"
+            yield Result(FAIL, CHECK, subject, f"is in Region {region or '?'}, not the stack's {context.region}", fix)
+            continue
+        try:
+            detail = context.aws.client("acm").describe_certificate(CertificateArn=arn)["Certificate"]
+        except ClientError as error:
+            if error_code(error) != "ResourceNotFoundException":
+                raise
+            yield Result(
+                FAIL, CHECK, subject, "does not exist", "request it in ACM, or give the ARN of one that exists"
+            )
+            continue
+        status = detail.get("Status", "?")
+        if status != ISSUED:
+            fix = "complete its DNS validation (or request a new one) before deploying"
+            yield Result(FAIL, CHECK, subject, f"is {status}, not {ISSUED}", fix)
+            continue
+        names[arn] = detail.get("SubjectAlternativeNames") or [detail.get("DomainName", "")]
+        yield Result(PASS, CHECK, subject, f"{ISSUED} for {', '.join(names[arn])}")
+    yield from _check_hosts(context, names)
+
+
+def _check_hosts(context: Context, names: dict[str, list[str]]) -> Iterator[Result]:
+    """Every host a shared service routes is covered by one of the front door listener's certificates: the front
+    door's own and the ones services add (the listener picks one by SNI)."""
+    listener = [
+        arn
+        for stack in context.plan.stacks
+        if stack.role in (FRONT_DOOR, SERVICE)
+        for parameter in ("CertificateArn", "ExtraCertificateArn")
+        if (stack.role == FRONT_DOOR) == (parameter == "CertificateArn")
+        and (arn := context.values(stack).get(parameter))
+    ]
+    known = [name for arn in listener for name in names.get(arn, [])]
+    unread = [arn for arn in listener if arn not in names]
+    for stack, service in context.services():
+        if service.load_balancer.kind != SHARED:
+            continue
+        hosts = [h for h in context.values(stack).get("HostHeaders", "").split(",") if h]
+        for host in hosts:
+            subject = f"{stack.stack_name} host {host}"
+            if any(covers(name, host) for name in known):
+                yield Result(PASS, CHECK, subject, "covered by a certificate on the front door's listener")
+            elif "*" in host or "?" in host:
+                detail = f"a host pattern: cannot prove {', '.join(known) or 'the certificates'} cover every match"
+                yield Result(WARN, CHECK, subject, detail, "make sure a certificate covers every host it matches")
+            elif unread:
+                detail = f"not covered by {', '.join(known) or 'the certificates read'}; {', '.join(unread)} not read"
+                yield Result(WARN, CHECK, subject, detail, "fix the certificates above, then run preflight again")
+            else:
+                fix = "add a certificate for it (the service's ExtraCertificateArn) or route a host it covers"
+                detail = f"no certificate on the front door's listener covers it (names: {', '.join(known) or 'none'})"
+                yield Result(FAIL, CHECK, subject, detail, fix)
