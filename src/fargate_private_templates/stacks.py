@@ -1,14 +1,18 @@
-"""A network and the services meant for it, built together: refused when a service's tasks could not start."""
+"""A network and the services meant for it, built together: refused when a service's tasks could not start; and
+the stack names of a deployment, defined here and nowhere else."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from troposphere import Template
 
 from .config import ConfigError, FrontDoorConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
+from .config.file import DEFAULT_NAME, Deployment
+from .config.load_balancer import SHARED
 from .config.priorities import assign_priorities
 from .layers import build_front_door, build_network, build_registry, build_service
 from .regions.features import check_regions_support
@@ -17,6 +21,45 @@ from .regions.partitions import check_regions
 NETWORK_FILE = "network.yaml"
 FRONT_DOOR_FILE = "ingress.yaml"
 REGISTRY_FILE = "registry.yaml"
+
+
+@dataclass(frozen=True)
+class StackNames:
+    """The CloudFormation stack names of one deployment, which every template's defaults, and every script or check
+    that deploys or reads the stacks, use.
+
+    Attributes:
+        network: ``<name>-network``.
+        front_door: ``<name>-ingress``: the shared front door's stack, whether or not the config renders it.
+        registry: ``<name>-registry``.
+        services: service name -> ``<name>-<service name>``, in the config's order.
+    """
+
+    network: str
+    front_door: str
+    registry: str
+    services: dict[str, str] = field(hash=False)
+
+
+def stack_names(deployment: Deployment) -> StackNames:
+    """The stack names of ``deployment``, prefixed by its ``name``; ConfigError when a service's stack name would be
+    another stack's (a service named ``network``, ``ingress`` or ``registry``)."""
+    prefix = deployment.name
+    names = StackNames(
+        network=f"{prefix}-network",
+        front_door=f"{prefix}-ingress",
+        registry=f"{prefix}-registry",
+        services={service.name: f"{prefix}-{service.name}" for service in deployment.services},
+    )
+    taken = {names.network: "network", names.front_door: "front door", names.registry: "registry"}
+    for index, service in enumerate(deployment.services):
+        stack = names.services[service.name]
+        if stack in taken:
+            raise ConfigError(
+                f"services[{index}].name: {service.name!r} would name its stack {stack!r}, the {taken[stack]} "
+                "stack's name; choose another service name"
+            )
+    return names
 
 
 def service_file(service: ServiceConfig) -> str:
@@ -28,9 +71,12 @@ def build_stacks(
     services: Sequence[ServiceConfig],
     front_door: FrontDoorConfig | None = None,
     regions: Sequence[str] = (),
+    *,
+    name: str = DEFAULT_NAME,
 ) -> dict[str, Template]:
     """File name -> template: ``network.yaml``, ``ingress.yaml`` with a shared front door, and one
-    ``service-<name>.yaml`` per service. Services on a shared front door get listener rule priorities here.
+    ``service-<name>.yaml`` per service, each reading the others by the stack names of deployment ``name``
+    (``stack_names``). Services on a shared front door get listener rule priorities here.
     ``regions``, where given, are the Regions the stacks will be deployed to: a feature documented as missing in one
     of them is refused (README, "Partitions and Regions")."""
     regions = check_regions("regions", regions)
@@ -39,23 +85,39 @@ def build_stacks(
         if service.name in seen:
             raise ConfigError(f"name: {service.name!r} is used by two services; each service needs its own name")
         seen.add(service.name)
+    names = stack_names(Deployment(network, tuple(services), None, front_door, regions, name))
     check_reachability(network, services)
+    if front_door is not None:
+        services = [_on_own_front_door(service, names.front_door) for service in services]
     services = assign_priorities(services)
     if any(service.capacity.uses_spot for service in services):
         network = dataclasses.replace(network, fargate_spot=True)
     stacks = {NETWORK_FILE: build_network(network)}
     if front_door is not None:
-        stacks[FRONT_DOOR_FILE] = build_front_door(front_door)
-    stacks |= {service_file(s): build_service(s) for s in services}
+        stacks[FRONT_DOOR_FILE] = build_front_door(front_door, network_stack=names.network)
+    stacks |= {service_file(s): build_service(s, network_stack=names.network) for s in services}
     check_regions_support(stacks, regions)
     return stacks
+
+
+def _on_own_front_door(service: ServiceConfig, front_door_stack: str) -> ServiceConfig:
+    """A shared service that names no front door attaches to the one rendered beside it."""
+    if service.load_balancer.kind != SHARED or service.routing.front_door is not None:
+        return service
+    return dataclasses.replace(service, routing=dataclasses.replace(service.routing, front_door=front_door_stack))
 
 
 def load_config(path: str | Path) -> dict[str, Template]:
     """File name -> template for what a TOML config file describes; ConfigError names the file and the key."""
     deployment = read_config(path)
     try:
-        stacks = build_stacks(deployment.network, deployment.services, deployment.front_door, deployment.regions)
+        stacks = build_stacks(
+            deployment.network,
+            deployment.services,
+            deployment.front_door,
+            deployment.regions,
+            name=deployment.name,
+        )
         if deployment.registry is not None:
             stacks[REGISTRY_FILE] = build_registry(deployment.registry)
             check_regions_support({REGISTRY_FILE: stacks[REGISTRY_FILE]}, deployment.regions)

@@ -63,7 +63,7 @@ def assign_priorities(services: Sequence[ServiceConfig]) -> list[ServiceConfig]:
     by_front_door: dict[str, list[ServiceConfig]] = defaultdict(list)
     for service in services:
         if service.load_balancer.kind == SHARED:
-            by_front_door[service.routing.front_door].append(service)
+            by_front_door[service.routing.front_door_stack].append(service)
     assigned: dict[str, int] = {}
     for front_door, attached in by_front_door.items():
         _check_quotas(front_door, attached)

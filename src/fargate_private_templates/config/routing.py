@@ -15,6 +15,8 @@ from .patterns import HOST_HEADER, PATH_PATTERN, STACK_NAME
 MAX_VALUES_PER_CONDITION: Final = 3
 MAX_VALUES_PER_RULE: Final = 5
 RULE_PRIORITIES: Final = (1, 50_000)
+# The front-door stack of the default deployment (stacks.stack_names), which a service built alone attaches to.
+DEFAULT_FRONT_DOOR_STACK: Final = "fargate-ingress"
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,15 @@ class RoutingOptions:
         priority: the listener rule's priority, 1-50000, lower evaluated first (default none: assigned when a config
             file renders the front door and its services together, so that priorities are unique, stable when
             services come and go, and more specific rules come first; a service built alone asks at deploy time).
-        front_door: default of the ``IngressStackName`` parameter: the front-door stack's name (default
-            ``fargate-ingress``).
+        front_door: default of the ``IngressStackName`` parameter: the name of the front-door stack to attach to
+            (default none: in a config file with an ``[ingress]`` table, that front door's stack, ``<name>-ingress``;
+            a service built alone, ``fargate-ingress``).
     """
 
     hosts: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     priority: int | None = None
-    front_door: str = "fargate-ingress"
+    front_door: str | None = None
 
     def __post_init__(self) -> None:
         for name, pattern, allowed in (
@@ -63,8 +66,14 @@ class RoutingOptions:
             )
         if self.priority is not None:
             v.int_between("routing.priority", self.priority, *RULE_PRIORITIES)
-        v.pattern("routing.front_door", self.front_door, STACK_NAME, "a CloudFormation stack name")
+        if self.front_door is not None:
+            v.pattern("routing.front_door", self.front_door, STACK_NAME, "a CloudFormation stack name")
 
     @property
     def is_set(self) -> bool:
-        return bool(self.hosts or self.paths or self.priority is not None)
+        return bool(self.hosts or self.paths or self.priority is not None or self.front_door is not None)
+
+    @property
+    def front_door_stack(self) -> str:
+        """The front-door stack the rule goes on: ``front_door``, or the one a service built alone expects."""
+        return self.front_door or DEFAULT_FRONT_DOOR_STACK

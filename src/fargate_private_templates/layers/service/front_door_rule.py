@@ -53,7 +53,7 @@ def _add_list_parameter(
 
 def add_front_door_parameters(template: Template, config: ServiceConfig) -> FrontDoor:
     routing = config.routing
-    imports = FrontDoorImports(template, routing.front_door, config.references)
+    imports = FrontDoorImports(template, routing.front_door_stack, config.references)
     host_headers = _add_list_parameter(
         template,
         "HostHeaders",
