@@ -7,6 +7,7 @@ Regenerate the golden files after an intended change with
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from troposphere import Template
 
 from fargate_private_templates.config.file import Deployment
 from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.contract import DEFAULT_FRONT_DOOR_STACK, DEFAULT_NETWORK_STACK
 from fargate_private_templates.errors import ConfigError
@@ -143,3 +145,16 @@ def test_build_stacks_takes_the_deployment_name() -> None:
     assert _parameter_default(stacks["service-web.yaml"], "NetworkStackName") == "blue-network"
     with pytest.raises(ConfigError, match="^name: '-blue' is not allowed; a stack-name prefix"):
         build_stacks(ENDPOINTS_ONLY, [ServiceConfig(name="web")], name="-blue")
+
+
+def test_build_stacks_refuses_a_shared_service_with_no_front_door_to_attach_to() -> None:
+    service = ServiceConfig(
+        name="web", load_balancer=LoadBalancerOptions(kind="shared"), routing=RoutingOptions(hosts=("a.example.com",))
+    )
+    with pytest.raises(ConfigError, match=r"^services\[0\].routing.front_door: service 'web' attaches"):
+        build_stacks(ENDPOINTS_ONLY, [service])
+    stacks = build_stacks(
+        ENDPOINTS_ONLY,
+        [dataclasses.replace(service, routing=RoutingOptions(hosts=("a.example.com",), front_door="live-ingress"))],
+    )
+    assert _parameter_default(stacks["service-web.yaml"], "IngressStackName") == "live-ingress"

@@ -85,3 +85,24 @@ def test_an_unknown_top_level_key_lists_the_allowed_ones() -> None:
     assert str(caught.value) == (
         "x.toml: nmae: unknown section or key; allowed: name, regions, network, ingress, services, registry"
     )
+
+
+SHARED_WEB = {"name": "web", "load_balancer": {"kind": "shared"}, "routing": {"hosts": ["www.example.com"]}}
+
+
+def test_a_shared_service_without_a_front_door_to_attach_to_is_refused_naming_both_ways_out() -> None:
+    document = {"services": [{"name": "own"}, SHARED_WEB]}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(document, "x.toml")
+    assert str(caught.value) == (
+        "x.toml: services[1].routing.front_door: service 'web' attaches to a shared front door (load_balancer.kind "
+        "'shared') but names none, and the config has no [ingress] table; add an [ingress] table to render the "
+        "front door with it, or set routing.front_door to the stack name of a deployed front door"
+    )
+
+
+def test_a_shared_service_attaches_to_the_configs_front_door_or_the_one_it_names() -> None:
+    with_front_door = parse_config({"ingress": {}, "services": [SHARED_WEB]}, "x.toml")
+    assert with_front_door.services[0].routing.front_door is None
+    named = {**SHARED_WEB, "routing": {"hosts": ["www.example.com"], "front_door": "shop-ingress"}}
+    assert parse_config({"services": [named]}, "x.toml").services[0].routing.front_door == "shop-ingress"

@@ -32,6 +32,7 @@ from ..regions.partitions import check_regions
 from ..render.files import describe
 from . import validators as v
 from .front_door import FrontDoorConfig
+from .load_balancer import SHARED
 from .network import NetworkConfig
 from .patterns import DEPLOYMENT_NAME, DEPLOYMENT_NAME_LENGTH
 from .registry import RegistryConfig
@@ -101,6 +102,20 @@ class Deployment:
             f"a stack-name prefix: a letter, then letters, digits and hyphens, {DEPLOYMENT_NAME_LENGTH} characters at "
             "most (<name>-<service name> must stay a stack name of 128 characters at most)",
         )
+        if self.front_door is None:
+            self._check_front_doors_named()
+
+    def _check_front_doors_named(self) -> None:
+        """Without an [ingress] table, a shared service must say which deployed front door it attaches to: a default
+        name would point it at a stack that may not exist, and only the deploy would tell."""
+        for index, service in enumerate(self.services):
+            if service.load_balancer.kind == SHARED and service.routing.front_door is None:
+                raise ConfigError(
+                    f"services[{index}].routing.front_door: service {service.name!r} attaches to a shared front door "
+                    "(load_balancer.kind 'shared') but names none, and the config has no [ingress] table; add an "
+                    "[ingress] table to render the front door with it, or set routing.front_door to the stack name "
+                    "of a deployed front door"
+                )
 
 
 class _KeyError(ConfigError):
