@@ -25,7 +25,7 @@ from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.contract import DEFAULT_FRONT_DOOR_STACK, DEFAULT_NETWORK_STACK
 from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.render import ordered_dict, render_yaml
-from fargate_private_templates.stacks import StackNames, build_stacks, load_config, stack_names
+from fargate_private_templates.stacks import StackNames, build_config, build_stacks, load_config, stack_names
 
 GOLDEN = ROOT / "tests" / "golden" / "examples"
 
@@ -51,6 +51,16 @@ def test_example_config_renders_as_its_golden_files(config: Path) -> None:
     for name, text in rendered.items():
         _compare(folder / name, text)
     assert sorted(rendered) == sorted(p.name for p in folder.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.stem)
+def test_example_config_has_its_priority_lock_committed_beside_it(config: Path) -> None:
+    built = build_config(config)
+    lock = config.with_name(f"{config.stem}.lock.json")
+    if built.lock is None:
+        assert not lock.exists() and built.lock_path == lock
+        return
+    _compare(lock, built.lock.to_json())
 
 
 def test_scheduled_task_example_renders_as_its_golden_file() -> None:

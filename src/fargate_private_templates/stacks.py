@@ -13,10 +13,12 @@ from troposphere import Template
 from .config import ConfigError, FrontDoorConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
 from .config.file import DEFAULT_NAME, Deployment
 from .config.load_balancer import SHARED
-from .config.priorities import assign_priorities
+from .config.priorities import assign_priorities, priority_lock
+from .config.priority_lock import PriorityLock, lock_path, read_lock
 from .layers import build_front_door, build_network, build_registry, build_service
 from .regions.features import check_regions_support
 from .regions.partitions import check_regions
+from .render.renderer import render_yaml
 
 NETWORK_FILE = "network.yaml"
 FRONT_DOOR_FILE = "ingress.yaml"
@@ -73,12 +75,25 @@ def build_stacks(
     regions: Sequence[str] = (),
     *,
     name: str = DEFAULT_NAME,
+    lock: PriorityLock | None = None,
 ) -> dict[str, Template]:
     """File name -> template: ``network.yaml``, ``ingress.yaml`` with a shared front door, and one
     ``service-<name>.yaml`` per service, each reading the others by the stack names of deployment ``name``
-    (``stack_names``). Services on a shared front door get listener rule priorities here.
-    ``regions``, where given, are the Regions the stacks will be deployed to: a feature documented as missing in one
-    of them is refused (README, "Partitions and Regions")."""
+    (``stack_names``). Services on a shared front door get listener rule priorities here, keeping those ``lock``
+    holds. ``regions``, where given, are the Regions the stacks will be deployed to: a feature documented as missing
+    in one of them is refused (README, "Partitions and Regions")."""
+    return _build(network, services, front_door, regions, name, lock)[0]
+
+
+def _build(
+    network: NetworkConfig,
+    services: Sequence[ServiceConfig],
+    front_door: FrontDoorConfig | None,
+    regions: Sequence[str],
+    name: str,
+    lock: PriorityLock | None,
+) -> tuple[dict[str, Template], list[ServiceConfig]]:
+    """The templates, and the services as built: with their front doors and listener rule priorities."""
     regions = check_regions("regions", regions)
     seen: set[str] = set()
     for service in services:
@@ -89,7 +104,7 @@ def build_stacks(
     check_reachability(network, services)
     if front_door is not None:
         services = [_on_own_front_door(service, names.front_door) for service in services]
-    services = assign_priorities(services)
+    services = assign_priorities(services, lock)
     if any(service.capacity.uses_spot for service in services):
         network = dataclasses.replace(network, fargate_spot=True)
     stacks = {NETWORK_FILE: build_network(network)}
@@ -97,7 +112,7 @@ def build_stacks(
         stacks[FRONT_DOOR_FILE] = build_front_door(front_door, network_stack=names.network)
     stacks |= {service_file(s): build_service(s, network_stack=names.network) for s in services}
     check_regions_support(stacks, regions)
-    return stacks
+    return stacks, services
 
 
 def _on_own_front_door(service: ServiceConfig, front_door_stack: str) -> ServiceConfig:
@@ -107,20 +122,51 @@ def _on_own_front_door(service: ServiceConfig, front_door_stack: str) -> Service
     return dataclasses.replace(service, routing=dataclasses.replace(service.routing, front_door=front_door_stack))
 
 
-def load_config(path: str | Path) -> dict[str, Template]:
-    """File name -> template for what a TOML config file describes; ConfigError names the file and the key."""
+@dataclass(frozen=True)
+class ConfigStacks:
+    """What a config file renders to.
+
+    Attributes:
+        templates: file name -> template.
+        lock_path: the config's priority lock, ``<config stem>.lock.json`` beside it.
+        lock: what the lock must now hold: the listener rule priorities of the templates (none when no service is
+            on a shared front door and there is no lock file to bring up to date).
+    """
+
+    templates: dict[str, Template] = field(hash=False)
+    lock_path: Path
+    lock: PriorityLock | None
+
+
+def build_config(path: str | Path) -> ConfigStacks:
+    """The templates a TOML config file describes, with the listener rule priorities its lock file keeps, and the
+    lock that keeps theirs; ConfigError names the file (the config or its lock) and the key."""
     deployment = read_config(path)
+    locked_at = lock_path(path)
+    lock = read_lock(locked_at)
     try:
-        stacks = build_stacks(
-            deployment.network,
-            deployment.services,
-            deployment.front_door,
-            deployment.regions,
-            name=deployment.name,
+        stacks, services = _build(
+            deployment.network, deployment.services, deployment.front_door, deployment.regions, deployment.name, lock
         )
         if deployment.registry is not None:
             stacks[REGISTRY_FILE] = build_registry(deployment.registry)
             check_regions_support({REGISTRY_FILE: stacks[REGISTRY_FILE]}, deployment.regions)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None
-    return stacks
+    held = priority_lock(services)
+    return ConfigStacks(stacks, locked_at, held if held.front_doors or lock is not None else None)
+
+
+def config_file_sets(path: str | Path, out_dir: str) -> list[tuple[str, dict[str, str]]]:
+    """What ``render --config`` writes, folder by folder: the templates as YAML in ``out_dir``, then, when there is
+    one, the priority lock beside the config, wherever the templates go."""
+    built = build_config(path)
+    sets = [(out_dir, {name: render_yaml(template) for name, template in built.templates.items()})]
+    if built.lock is not None:
+        sets.append((str(built.lock_path.parent), {built.lock_path.name: built.lock.to_json()}))
+    return sets
+
+
+def load_config(path: str | Path) -> dict[str, Template]:
+    """File name -> template for what a TOML config file describes (``build_config``'s templates)."""
+    return build_config(path).templates

@@ -18,11 +18,10 @@ from ..diagram.flows import mermaid_for_files
 from ..diagram.mermaid import embed_diagram
 from ..errors import ConfigError, shorten
 from ..guard import guard_rules_path
-from ..render.files import OutputError, changed_files, describe, write_files
+from ..render.files import OutputError, changed_files, describe, write_file_sets
 from ..render.loader import TemplateLoadError, load_template
 from ..render.parameters import parameter_overrides
-from ..render.renderer import render_yaml
-from ..stacks import load_config
+from ..stacks import config_file_sets
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "fargate-private-templates"
@@ -64,20 +63,22 @@ def _print(text: str) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     if args.config:
-        files = {name: render_yaml(template) for name, template in load_config(args.config).items()}
-        out_dir = os.path.normpath(args.out or ".")
+        sets = config_file_sets(args.config, os.path.normpath(args.out or "."))
     else:
-        files = render_catalogue()
-        out_dir = os.path.normpath(args.out or "templates")
+        sets = [(os.path.normpath(args.out or "templates"), render_catalogue())]
+    (out_dir, files), locks = sets[0], sets[1:]
+    lock_paths = [os.path.join(folder, name) for folder, texts in locks for name in texts]
     if args.check:
-        stale = changed_files(out_dir, files)
-        for name in stale:
-            print(f"would change: {os.path.join(out_dir, name)}")
-        print(f"{len(files) - len(stale)} of {len(files)} templates up to date in {out_dir}")
-        return EXIT_FINDINGS if stale else EXIT_OK
-    for name in write_files(out_dir, files):
-        print(f"wrote {os.path.join(out_dir, name)}")
-    print(f"{len(files)} templates in {out_dir}")
+        stale = [[os.path.join(folder, name) for name in changed_files(folder, texts)] for folder, texts in sets]
+        for path in (path for paths in stale for path in paths):
+            print(f"would change: {path}")
+        print(f"{len(files) - len(stale[0])} of {len(files)} templates up to date in {out_dir}")
+        for path, changed in zip(lock_paths, stale[1:], strict=True):
+            print(f"priority lock {path}: {'would change' if changed else 'up to date'}")
+        return EXIT_FINDINGS if any(stale) else EXIT_OK
+    for path in write_file_sets(sets):
+        print(f"wrote {path}")
+    print(f"{len(files)} templates in {out_dir}" + "".join(f", priority lock {path}" for path in lock_paths))
     return EXIT_OK
 
 
