@@ -90,9 +90,12 @@ def _add_security_group(template: Template, config: FrontDoorConfig, network: Ne
         for cidr in config.allowed_cidrs
         for port in ports
     ] + [
-        tcp_rule(port, f"Listener port {port} from prefix list {prefix_list}", SourcePrefixListId=prefix_list)
+        # HTTPS only: a referenced prefix list counts as its max entries against the group's rule quota (CloudFront's
+        # origin-facing list as 55 of the default 60), so a second rule for the redirect port would not fit.
+        tcp_rule(
+            HTTPS_PORT, f"Listener port {HTTPS_PORT} from prefix list {prefix_list}", SourcePrefixListId=prefix_list
+        )
         for prefix_list in config.allowed_prefix_lists
-        for port in ports
     ]
     security_group = ec2.SecurityGroup(
         "LoadBalancerSecurityGroup",
