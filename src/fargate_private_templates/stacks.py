@@ -100,7 +100,7 @@ def _build(
         if service.name in seen:
             raise ConfigError(f"name: {service.name!r} is used by two services; each service needs its own name")
         seen.add(service.name)
-    names = stack_names(Deployment(network, tuple(services), None, front_door, regions, name))
+    names = stack_names(Deployment(network, tuple(services), None, front_door, regions, name=name))
     check_reachability(network, services)
     if front_door is not None:
         services = [_on_own_front_door(service, names.front_door) for service in services]

@@ -221,7 +221,7 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
         # The front door's table keeps its first name, [ingress]: config files written for it stay valid.
         front_door = _make(FrontDoorConfig, document["ingress"], "ingress") if "ingress" in document else None
         regions = check_regions("regions", document.get("regions", ()))
-        return Deployment(network, services, registry, front_door, regions, document.get("name", DEFAULT_NAME))
+        return Deployment(network, services, registry, front_door, regions, name=document.get("name", DEFAULT_NAME))
     except ConfigError as error:
         raise ConfigError(f"{source}: {error}") from None
 
