@@ -197,10 +197,21 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))}
 
 
+def example_copy(tmp_path: Path, example: Path) -> Path:
+    """A copy of an example config, with its priority lock if it has one, in a new folder of ``tmp_path``: a render
+    writes the lock beside its config, and a test must never write into the examples."""
+    folder = tmp_path / f"{example.stem}-config"
+    folder.mkdir()
+    for source in (example, example.with_name(f"{example.stem}.lock.json")):
+        if source.exists():
+            (folder / source.name).write_bytes(source.read_bytes())
+    return folder / example.name
+
+
 def render_example(tmp_path: Path, config: str, capsys: pytest.CaptureFixture[str]) -> Path:
-    """``render --config examples/<config>`` into a new folder of ``tmp_path``."""
+    """``render --config examples/<config>`` (a copy) into a new folder of ``tmp_path``."""
     out = tmp_path / Path(config).stem
-    assert main(["render", "--config", str(EXAMPLES / config), "--out", str(out)]) == 0
+    assert main(["render", "--config", str(example_copy(tmp_path, EXAMPLES / config)), "--out", str(out)]) == 0
     capsys.readouterr()
     return out
 

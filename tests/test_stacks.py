@@ -7,6 +7,7 @@ Regenerate the golden files after an intended change with
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -15,12 +16,16 @@ import pytest
 from conftest import ENDPOINTS_ONLY, ROOT
 from conftest import EXAMPLE_CONFIGS as CONFIGS
 from conftest import literals as _literals
+from troposphere import Template
 
+from fargate_private_templates.config.file import Deployment
 from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.contract import DEFAULT_FRONT_DOOR_STACK, DEFAULT_NETWORK_STACK
 from fargate_private_templates.errors import ConfigError
-from fargate_private_templates.render import render_yaml
-from fargate_private_templates.stacks import build_stacks, load_config
+from fargate_private_templates.render import ordered_dict, render_yaml
+from fargate_private_templates.stacks import StackNames, build_config, build_stacks, load_config, stack_names
 
 GOLDEN = ROOT / "tests" / "golden" / "examples"
 
@@ -48,6 +53,16 @@ def test_example_config_renders_as_its_golden_files(config: Path) -> None:
     assert sorted(rendered) == sorted(p.name for p in folder.glob("*.yaml"))
 
 
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.stem)
+def test_example_config_has_its_priority_lock_committed_beside_it(config: Path) -> None:
+    built = build_config(config)
+    lock = config.with_name(f"{config.stem}.lock.json")
+    if built.lock is None:
+        assert not lock.exists() and built.lock_path == lock
+        return
+    _compare(lock, built.lock.to_json())
+
+
 def test_scheduled_task_example_renders_as_its_golden_file() -> None:
     sys.path.insert(0, str(ROOT / "examples"))
     try:
@@ -70,3 +85,86 @@ def test_build_stacks_returns_a_network_and_each_service() -> None:
     assert list(stacks) == ["network.yaml", "service-web.yaml", "service-api.yaml"]
     with pytest.raises(ConfigError, match="^name: 'web' is used by two services"):
         build_stacks(ENDPOINTS_ONLY, [ServiceConfig(name="web"), ServiceConfig(name="web")])
+
+
+def test_stack_names_are_the_deployment_name_and_the_stack_role() -> None:
+    web, api = ServiceConfig(name="web"), ServiceConfig(name="api")
+    names = stack_names(Deployment(ENDPOINTS_ONLY, (web, api), name="Shop-2"))
+    assert names == StackNames(
+        "Shop-2-network", "Shop-2-ingress", "Shop-2-registry", {"web": "Shop-2-web", "api": "Shop-2-api"}
+    )
+    assert list(names.services) == ["web", "api"] and hash(names) == hash(
+        stack_names(Deployment(ENDPOINTS_ONLY, (web, api), name="Shop-2"))
+    )
+
+
+def test_the_default_stack_names_are_the_ones_templates_built_alone_expect() -> None:
+    names = stack_names(Deployment(ENDPOINTS_ONLY, (ServiceConfig(name="web"),)))
+    assert (names.network, names.front_door, names.registry) == (
+        "fargate-network",
+        "fargate-ingress",
+        "fargate-registry",
+    )
+    assert (names.network, names.front_door) == (DEFAULT_NETWORK_STACK, DEFAULT_FRONT_DOOR_STACK)
+    assert names.services == {"web": "fargate-web"}
+
+
+@pytest.mark.parametrize(
+    ("service", "role"), [("network", "network"), ("ingress", "front door"), ("registry", "registry")]
+)
+def test_a_service_whose_stack_name_is_another_stacks_is_refused(service: str, role: str) -> None:
+    deployment = Deployment(ENDPOINTS_ONLY, (ServiceConfig(name="web"), ServiceConfig(name=service)), name="shop")
+    with pytest.raises(ConfigError) as caught:
+        stack_names(deployment)
+    assert str(caught.value) == (
+        f"services[1].name: {service!r} would name its stack 'shop-{service}', the {role} stack's name; "
+        "choose another service name"
+    )
+
+
+def _parameter_default(template: Template, name: str) -> object:
+    return ordered_dict(template)["Parameters"][name]["Default"]
+
+
+def test_a_named_config_reads_its_own_stacks_by_name(tmp_path: Path) -> None:
+    config = tmp_path / "shop.toml"
+    config.write_text(
+        'name = "shop"\n[network]\nnat_mode = "none"\nendpoints = "ecr"\n[ingress]\n'
+        '[[services]]\nname = "web"\n[services.load_balancer]\nkind = "shared"\n'
+        '[services.routing]\nhosts = ["www.example.com"]\n'
+        '[[services]]\nname = "api"\n[services.load_balancer]\nkind = "shared"\n'
+        '[services.routing]\nhosts = ["api.example.com"]\nfront_door = "other-ingress"\n'
+        '[[services]]\nname = "own"\n',
+        encoding="utf-8",
+    )
+    stacks = load_config(config)
+    assert _parameter_default(stacks["ingress.yaml"], "NetworkStackName") == "shop-network"
+    for service in ("web", "api", "own"):
+        assert _parameter_default(stacks[f"service-{service}.yaml"], "NetworkStackName") == "shop-network"
+    assert _parameter_default(stacks["service-web.yaml"], "IngressStackName") == "shop-ingress"
+    assert _parameter_default(stacks["service-api.yaml"], "IngressStackName") == "other-ingress"
+    config.write_text(config.read_text(encoding="utf-8").replace('name = "own"', 'name = "network"'), encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"shop.toml: services\[2\].name: 'network' would name its stack 'shop-network'"
+    ):
+        load_config(config)
+
+
+def test_build_stacks_takes_the_deployment_name() -> None:
+    stacks = build_stacks(ENDPOINTS_ONLY, [ServiceConfig(name="web")], name="blue")
+    assert _parameter_default(stacks["service-web.yaml"], "NetworkStackName") == "blue-network"
+    with pytest.raises(ConfigError, match="^name: '-blue' is not allowed; a stack-name prefix"):
+        build_stacks(ENDPOINTS_ONLY, [ServiceConfig(name="web")], name="-blue")
+
+
+def test_build_stacks_refuses_a_shared_service_with_no_front_door_to_attach_to() -> None:
+    service = ServiceConfig(
+        name="web", load_balancer=LoadBalancerOptions(kind="shared"), routing=RoutingOptions(hosts=("a.example.com",))
+    )
+    with pytest.raises(ConfigError, match=r"^services\[0\].routing.front_door: service 'web' attaches"):
+        build_stacks(ENDPOINTS_ONLY, [service])
+    stacks = build_stacks(
+        ENDPOINTS_ONLY,
+        [dataclasses.replace(service, routing=RoutingOptions(hosts=("a.example.com",), front_door="live-ingress"))],
+    )
+    assert _parameter_default(stacks["service-web.yaml"], "IngressStackName") == "live-ingress"

@@ -46,7 +46,7 @@ from .layers import (
 from .layers.blocks import iam as policies
 from .render import render_json, render_yaml
 from .render.loader import TemplateLoadError, load_template
-from .stacks import build_stacks, load_config
+from .stacks import StackNames, build_stacks, load_config, stack_names
 
 __all__ = [
     "CATALOGUE",
@@ -75,6 +75,7 @@ __all__ = [
     "RoutingOptions",
     "ScalingOptions",
     "ServiceConfig",
+    "StackNames",
     "TemplateLoadError",
     "build_front_door",
     "build_ingress",
@@ -92,4 +93,5 @@ __all__ = [
     "render_catalogue",
     "render_json",
     "render_yaml",
+    "stack_names",
 ]

@@ -39,9 +39,12 @@ from troposphere import (
 
 from .config.patterns import STACK_NAME
 from .config.references import EXPORTS, REFERENCE_MODES, STACK_OUTPUTS
+from .config.routing import DEFAULT_FRONT_DOOR_STACK
 
 NETWORK_STACK_PARAMETER = "NetworkStackName"
 FRONT_DOOR_STACK_PARAMETER = "IngressStackName"
+# The network stack a template built alone expects: the default deployment's (stacks.stack_names).
+DEFAULT_NETWORK_STACK = "fargate-network"
 # Comma-joined lists, because an export value must be a string.
 LIST_SEPARATOR = ","
 # An export's value cannot be empty.
@@ -265,7 +268,9 @@ class NetworkImports(StackImports):
     ``NetworkImports(template, mode="stack_outputs")`` reads outputs instead of imports.
     """
 
-    def __init__(self, template: Template, default_stack_name: str = "fargate-network", mode: str = EXPORTS) -> None:
+    def __init__(
+        self, template: Template, default_stack_name: str = DEFAULT_NETWORK_STACK, mode: str = EXPORTS
+    ) -> None:
         super().__init__(template, NETWORK_STACK_PARAMETER, default_stack_name, mode, producer="network")
         self._local_cluster: AWSObject | None = None
 
@@ -308,7 +313,9 @@ class NetworkImports(StackImports):
 class FrontDoorImports(StackImports):
     """The shared front door as an attached service sees it, through the ``IngressStackName`` parameter."""
 
-    def __init__(self, template: Template, default_stack_name: str = "fargate-ingress", mode: str = EXPORTS) -> None:
+    def __init__(
+        self, template: Template, default_stack_name: str = DEFAULT_FRONT_DOOR_STACK, mode: str = EXPORTS
+    ) -> None:
         super().__init__(template, FRONT_DOOR_STACK_PARAMETER, default_stack_name, mode, producer="front-door")
 
     @property

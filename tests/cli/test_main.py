@@ -4,6 +4,7 @@ bad input of every kind."""
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shlex
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_PAIR, JOIN, JOIN_PATHS, ROOT, TEMPLATES, doc, lint_findings, run
+from conftest import DEFAULT_PAIR, JOIN, JOIN_PATHS, ROOT, TEMPLATES, doc, example_copy, lint_findings, run
 from conftest import snapshot as _snapshot
 
 from fargate_private_templates.checks import check_dicts
@@ -24,6 +25,7 @@ from fargate_private_templates.cli import main
 from fargate_private_templates.cli.main import build_parser
 from fargate_private_templates.diagram.flows import mermaid_for_files
 from fargate_private_templates.diagram.mermaid import embedded, markers
+from fargate_private_templates.render import files
 from fargate_private_templates.render.loader import load_template
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -43,6 +45,108 @@ def test_render_check_lists_stale_files_and_writes_nothing(tmp_path: Path, capsy
     assert f"would change: {tmp_path / 'network.yaml'}" not in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["network.yaml", "service-alb.yaml"]
     assert (tmp_path / "service-alb.yaml").read_text() == "stale\n"
+
+
+def _front_door_config(count: int, extra: str = "") -> str:
+    """A config of ``count`` services on one front door, one distinct host each, no priority set by hand."""
+    services = "".join(
+        f'[[services]]\nname = "svc{i:03d}"\n[services.load_balancer]\nkind = "shared"\n'
+        f'[services.routing]\nhosts = ["svc{i:03d}.example.com"]\n'
+        for i in range(count)
+    )
+    return f'[network]\nnat_mode = "none"\nendpoints = "ecr"\n[ingress]\n{extra}{services}'
+
+
+def _rule_priorities(folder: Path) -> dict[str, int]:
+    return {
+        path.stem.removeprefix("service-"): load_template(path)["Parameters"]["ListenerRulePriority"]["Default"]
+        for path in sorted(folder.glob("service-*.yaml"))
+    }
+
+
+def test_render_writes_the_priority_lock_beside_the_config_and_check_compares_it(tmp_path: Path, capsys) -> None:
+    config, out = tmp_path / "shop.toml", tmp_path / "out"
+    lock = tmp_path / "shop.lock.json"
+    config.write_text(_front_door_config(2))
+    code, printed, _ = run(capsys, "render", "--config", str(config), "--out", str(out))
+    assert code == 0 and f"wrote {lock}\n" in printed
+    deploy_files = len(list(out.glob("*.parameters.json"))) + len(list(out.glob("*.sh")))
+    assert deploy_files == 6 and printed.endswith(f"4 templates, 6 deploy files in {out}, priority lock {lock}\n")
+    assert (
+        json.loads(lock.read_text())["front_doors"]["fargate-ingress"]["svc001"]["priority"]
+        == (_rule_priorities(out)["svc001"])
+    )
+    code, printed, _ = run(capsys, "render", "--config", str(config), "--out", str(out))
+    assert code == 0 and "wrote" not in printed
+    code, printed, _ = run(capsys, "render", "--check", "--config", str(config), "--out", str(out))
+    up_to_date = f"4 of 4 templates up to date in {out}\n6 of 6 deploy files up to date in {out}\n"
+    assert code == 0 and printed == f"{up_to_date}priority lock {lock}: up to date\n"
+    lock.unlink()
+    code, printed, _ = run(capsys, "render", "--check", "--config", str(config), "--out", str(out))
+    assert code == 1 and not lock.exists()
+    assert printed == f"would change: {lock}\n{up_to_date}priority lock {lock}: would change\n"
+
+
+def test_a_config_with_no_shared_service_writes_no_lock_but_brings_an_old_one_up_to_date(
+    tmp_path: Path, capsys
+) -> None:
+    config, out = tmp_path / "own.toml", tmp_path / "out"
+    config.write_text('[[services]]\nname = "web"\n')
+    code, printed, _ = run(capsys, "render", "--config", str(config), "--out", str(out))
+    assert code == 0 and printed.endswith(f"2 templates, 4 deploy files in {out}\n")
+    assert not (tmp_path / "own.lock.json").exists()
+    code, printed, _ = run(capsys, "render", "--check", "--config", str(config), "--out", str(out))
+    assert code == 0 and printed == f"2 of 2 templates up to date in {out}\n4 of 4 deploy files up to date in {out}\n"
+    (tmp_path / "own.lock.json").write_text('{"version": 1, "front_doors": {"fargate-ingress": {}}}')
+    code, printed, _ = run(capsys, "render", "--config", str(config), "--out", str(out))
+    assert code == 0 and json.loads((tmp_path / "own.lock.json").read_text())["front_doors"] == {}
+
+
+def test_nothing_is_written_when_the_lock_cannot_be(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    config, out = tmp_path / "shop.toml", tmp_path / "out"
+    config.write_text(_front_door_config(1))
+    real_open = os.open
+
+    def refusing_open(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        if "shop.lock.json" in str(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(files.os, "open", refusing_open)
+    code, printed, err = run(capsys, "render", "--config", str(config), "--out", str(out))
+    assert code == 2 and printed == "" and err.endswith("shop.lock.json: cannot write (permission denied)\n")
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["shop.toml"]
+
+
+def test_a_broken_lock_stops_the_render_in_one_line(tmp_path: Path, capsys) -> None:
+    config, out = tmp_path / "shop.toml", tmp_path / "out"
+    config.write_text(_front_door_config(1))
+    (tmp_path / "shop.lock.json").write_text('{"version": 7}')
+    code, printed, err = run(capsys, "render", "--config", str(config), "--out", str(out))
+    assert code == 2 and printed == "" and err.count("\n") == 1 and not out.exists()
+    assert f"{tmp_path / 'shop.lock.json'}: version: 7 is not a lock version this release reads (1)" in err
+
+
+def test_a_hundred_services_on_one_front_door_get_generated_priorities_that_a_growing_config_keeps(
+    tmp_path: Path, capsys
+) -> None:
+    """Issue 22's done-when: 99 services rendered, the config grown to 100 with its lock kept, and check exits 0."""
+    config, out = tmp_path / "fleet.toml", tmp_path / "out"
+    config.write_text(_front_door_config(99))
+    assert run(capsys, "render", "--config", str(config), "--out", str(out))[0] == 0
+    before = _rule_priorities(out)
+    config.write_text(_front_door_config(100))
+    assert run(capsys, "render", "--config", str(config), "--out", str(out))[0] == 0
+    after = _rule_priorities(out)
+    assert len(before) == 99 and {name: after[name] for name in before} == before
+    assert len(after) == 100 == len(set(after.values()))
+    locked = json.loads((tmp_path / "fleet.lock.json").read_text())["front_doors"]["fargate-ingress"]
+    assert {name: rule["priority"] for name, rule in locked.items()} == after
+    code, printed, _ = run(capsys, "check", *map(str, sorted(out.glob("*.yaml"))))
+    assert code == 0, printed
+    config.write_text(_front_door_config(101))
+    code, _, err = run(capsys, "render", "--config", str(config), "--out", str(out))
+    assert code == 2 and "101 listener rules (101 services, 0 test rules)" in err
 
 
 def test_bad_config_value_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, capsys) -> None:
@@ -92,8 +196,11 @@ def test_config_errors_name_the_key_and_the_file(tmp_path: Path, capsys, toml: s
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_each_example_config_renders_lints_and_passes_the_checker(example: Path, tmp_path: Path, capsys) -> None:
-    code, _, err = run(capsys, "render", "--config", str(example), "--out", str(tmp_path))
+    config = example_copy(tmp_path, example)
+    code, out, err = run(capsys, "render", "--config", str(config), "--out", str(tmp_path))
     assert code == 0, err
+    # The committed lock holds what the render gives (test_stacks compares it), so only templates are written.
+    assert f"wrote {config.with_name(example.stem + '.lock.json')}" not in out
     rendered = sorted(tmp_path.glob("*.yaml"))
     assert len(rendered) >= 2
     for path in rendered:

@@ -8,6 +8,7 @@ from conftest import KMS_KEY as KEY
 from fargate_private_templates.config import ConfigError
 from fargate_private_templates.config.file import parse_config, read_config
 from fargate_private_templates.config.sidecars import SidecarOptions
+from fargate_private_templates.errors import shown
 
 
 def test_a_wrong_type_names_every_accepted_type() -> None:
@@ -56,3 +57,52 @@ def test_sidecar_tables_build_groups_with_full_path_errors() -> None:
     document["services"][1]["sidecars"] = [{"name": "b", "cpu": 32, "depends_on": {"app": "START"}}]
     (_, api) = parse_config(document, "x.toml").services
     assert api.sidecars == (SidecarOptions(name="b", cpu=32, depends_on=(("app", "START"),)),)
+
+
+def test_the_deployment_name_is_read_and_defaults_to_fargate() -> None:
+    assert parse_config({"services": [{"name": "web"}]}, "x.toml").name == "fargate"
+    longest = "S" + "a-9" * 31 + "b"
+    assert len(longest) == 95
+    assert parse_config({"name": longest, "services": [{"name": "web"}]}, "x.toml").name == longest
+
+
+@pytest.mark.parametrize("name", ["9shop", "shop_1", "", "s" * 96, 7, "shop\n"])
+def test_a_bad_deployment_name_says_what_a_name_is(name: object) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"name": name, "services": [{"name": "web"}]}, "x.toml")
+    assert str(caught.value).startswith(
+        f"x.toml: name: {shown(name)} is not allowed; a stack-name prefix: a letter, "
+    ), caught.value
+    assert str(caught.value).endswith(
+        "letters, digits and hyphens, 95 characters at most (<name>-<service name> must stay a stack name of 128 "
+        "characters at most)"
+    )
+
+
+def test_an_unknown_top_level_key_lists_the_allowed_ones() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"nmae": "shop", "services": [{"name": "web"}]}, "x.toml")
+    assert str(caught.value) == (
+        "x.toml: nmae: unknown section or key; allowed: name, regions, network, ingress, services, registry"
+    )
+
+
+SHARED_WEB = {"name": "web", "load_balancer": {"kind": "shared"}, "routing": {"hosts": ["www.example.com"]}}
+
+
+def test_a_shared_service_without_a_front_door_to_attach_to_is_refused_naming_both_ways_out() -> None:
+    document = {"services": [{"name": "own"}, SHARED_WEB]}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(document, "x.toml")
+    assert str(caught.value) == (
+        "x.toml: services[1].routing.front_door: service 'web' attaches to a shared front door (load_balancer.kind "
+        "'shared') but names none, and the config has no [ingress] table; add an [ingress] table to render the "
+        "front door with it, or set routing.front_door to the stack name of a deployed front door"
+    )
+
+
+def test_a_shared_service_attaches_to_the_configs_front_door_or_the_one_it_names() -> None:
+    with_front_door = parse_config({"ingress": {}, "services": [SHARED_WEB]}, "x.toml")
+    assert with_front_door.services[0].routing.front_door is None
+    named = {**SHARED_WEB, "routing": {"hosts": ["www.example.com"], "front_door": "shop-ingress"}}
+    assert parse_config({"services": [named]}, "x.toml").services[0].routing.front_door == "shop-ingress"

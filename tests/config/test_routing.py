@@ -63,3 +63,27 @@ def test_a_bad_front_door_error_names_the_key() -> None:
     with pytest.raises(ConfigError) as caught:
         RoutingOptions(front_door="1 bad")
     assert str(caught.value) == "routing.front_door: '1 bad' is not allowed; a CloudFormation stack name"
+
+
+def test_a_front_door_on_a_service_with_its_own_load_balancer_is_refused() -> None:
+    with pytest.raises(ConfigError, match="^routing: only used with load_balancer.kind 'shared', not 'alb'"):
+        ServiceConfig(routing=RoutingOptions(front_door="fargate-ingress"))
+
+
+def test_a_service_built_alone_attaches_to_the_default_front_door() -> None:
+    assert RoutingOptions().front_door_stack == "fargate-ingress"
+    assert RoutingOptions(front_door="shop-ingress").front_door_stack == "shop-ingress"
+
+
+@pytest.mark.parametrize("path", ["api/*", "Api", ".well-known/*", "~user"])
+def test_a_path_that_does_not_start_with_a_slash_or_a_wildcard_is_refused(path: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        RoutingOptions(paths=("/ok/*", path))
+    assert str(caught.value) == (
+        f"routing.paths: {path!r} never matches: the ALB compares a path pattern with the request's path, which "
+        "starts with /; start it with / or a wildcard (as in *.jpg)"
+    )
+
+
+def test_paths_starting_with_a_slash_or_a_wildcard_are_accepted() -> None:
+    assert RoutingOptions(paths=("*.jpg", "?api/*", "/")).paths == ("*.jpg", "?api/*", "/")

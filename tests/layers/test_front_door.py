@@ -41,15 +41,18 @@ def test_front_door_group_admits_only_the_allow_list_on_the_listener_ports_and_h
     config = FrontDoorConfig(allowed_cidrs=("203.0.113.0/24",), allowed_prefix_lists=("pl-0123456789abcdef0",))
     group = one(ingress(config), "AWS::EC2::SecurityGroup")
     sources = {(r["FromPort"], r.get("CidrIp") or r.get("SourcePrefixListId")) for r in group["SecurityGroupIngress"]}
-    assert sources == {
-        (443, "203.0.113.0/24"),
-        (80, "203.0.113.0/24"),
-        (443, "pl-0123456789abcdef0"),
-        (80, "pl-0123456789abcdef0"),
-    }
+    # A prefix list on HTTPS only: it weighs its max entries against the group's rule quota (CloudFront's: 55 of 60).
+    assert sources == {(443, "203.0.113.0/24"), (80, "203.0.113.0/24"), (443, "pl-0123456789abcdef0")}
     # One rule that matches nothing: CloudFormation then adds no allow-all egress; services add theirs.
     (egress,) = group["SecurityGroupEgress"]
     assert (egress["CidrIp"], egress["IpProtocol"]) == ("255.255.255.255/32", "icmp")
+
+
+def test_a_front_door_behind_cloudfront_lints_clean_with_its_one_prefix_list_rule() -> None:
+    config = FrontDoorConfig(allowed_cidrs=(), allowed_prefix_lists=("pl-3b927c52",))
+    group = one(ingress(config), "AWS::EC2::SecurityGroup")
+    assert [(r["FromPort"], r["SourcePrefixListId"]) for r in group["SecurityGroupIngress"]] == [(443, "pl-3b927c52")]
+    assert lint_findings(render_yaml(build_front_door(config))) == []
 
 
 def test_front_door_waf_is_optional_and_exports_what_services_need() -> None:

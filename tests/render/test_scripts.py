@@ -15,14 +15,14 @@ import pytest
 from conftest import ROOT
 
 from fargate_private_templates.cli import main
-from fargate_private_templates.render.deploy_plan import (
+from fargate_private_templates.deploy.plan import (
     CAPABILITY_IAM,
     CAPABILITY_NAMED_IAM,
     capabilities,
     environment_variable,
     plan_for_config,
 )
-from fargate_private_templates.render.scripts import deployment_files, parameter_file, script_names
+from fargate_private_templates.deploy.scripts import deployment_files, parameter_file, script_names
 
 SHARED_ALB = ROOT / "examples" / "shared-alb.toml"
 MULTI_ACCOUNT = ROOT / "examples" / "multi-account.toml"

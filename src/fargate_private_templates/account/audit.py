@@ -12,8 +12,8 @@ from pathlib import Path
 from ..checks import check_dicts
 from ..checks.report import CheckReport, Finding
 from ..checks.rulebook import ERROR
+from ..deploy.plan import plan_for_config
 from ..errors import ConfigError
-from ..render.deploy_plan import plan_for_config
 from .aws import AccountError, Aws
 from .deployed import DeployedStack, read_stack
 from .drift import Drift, route_drift, security_group_drift

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from botocore.exceptions import ClientError
 
 from ..config.load_balancer import SHARED
-from ..render.deploy_plan import FRONT_DOOR, SERVICE
+from ..deploy.plan import FRONT_DOOR, SERVICE
 from .aws import error_code
 from .context import Context
 from .results import FAIL, PASS, WARN, Result

@@ -11,7 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..config import Deployment, ServiceConfig
-from ..render.deploy_plan import SERVICE, DeployPlan, StackPlan
+from ..deploy.plan import SERVICE, DeployPlan, StackPlan
 from .aws import Aws, error_code
 
 

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from ..config import ImageOptions, ServiceConfig
 from ..config.image import IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY
-from ..render.deploy_plan import StackPlan
+from ..deploy.plan import StackPlan
 from .aws import denied, error_code
 from .context import Context
 from .results import FAIL, PASS, SKIP, WARN, Result

@@ -11,8 +11,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from ..deploy.plan import DeployPlan, StackPlan, plan_for_config
 from ..errors import ConfigError
-from ..render.deploy_plan import DeployPlan, StackPlan, plan_for_config
 from .aws import Aws
 from .certificates import check_certificates
 from .context import Context

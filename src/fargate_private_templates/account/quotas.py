@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from ..config.load_balancer import ALB, NLB, SHARED
 from ..config.network import NAT_PER_AZ, NAT_SINGLE
-from ..render.deploy_plan import FRONT_DOOR, NETWORK
+from ..deploy.plan import FRONT_DOOR, NETWORK
 from .aws import denied, error_code
 from .context import Context
 from .results import FAIL, PASS, SKIP, WARN, Result

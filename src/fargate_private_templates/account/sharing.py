@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from botocore.exceptions import ClientError
 
-from ..render.deploy_plan import NETWORK
+from ..deploy.plan import NETWORK
 from .aws import denied, error_code
 from .context import Context
 from .results import FAIL, PASS, SKIP, Result

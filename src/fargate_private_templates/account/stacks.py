@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..contract import FRONT_DOOR_STACK_PARAMETER, NETWORK_STACK_PARAMETER, exported_keys
-from ..render.deploy_plan import StackPlan
+from ..deploy.plan import StackPlan
 from .context import Context
 from .results import FAIL, PASS, SKIP, Result
 

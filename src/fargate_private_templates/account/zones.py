@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..deploy.plan import NETWORK
 from ..regions.fargate_zones import FARGATE_REGIONS_PAGE, runs_fargate
-from ..render.deploy_plan import NETWORK
 from .context import Context
 from .results import FAIL, PASS, Result
 

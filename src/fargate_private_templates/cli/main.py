@@ -14,16 +14,14 @@ from pathlib import Path
 
 from ..catalogue import render_catalogue
 from ..checks import RULES, cfnlint_rules_path, check_templates
+from ..deploy import config_files
 from ..diagram.flows import mermaid_for_files
 from ..diagram.mermaid import embed_diagram
 from ..errors import ConfigError, shorten
 from ..guard import guard_rules_path
-from ..render.deploy_plan import plan_for_config
-from ..render.files import OutputError, changed_files, describe, write_files
+from ..render.files import OutputError, changed_files, describe, write_file_sets
 from ..render.loader import TemplateLoadError, load_template
 from ..render.parameters import parameter_overrides
-from ..render.renderer import render_yaml
-from ..render.scripts import deployment_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "fargate-private-templates"
@@ -64,29 +62,29 @@ def _print(text: str) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
-    files: dict[str, str]
-    scripts: list[str] = []
     if args.config:
-        _, templates, plan = plan_for_config(args.config)
-        deployment = deployment_files(plan)
-        files = {name: render_yaml(template) for name, template in templates.items()} | deployment
-        scripts = [name for name in deployment if name.endswith(".sh")]
-        # Parameter files and scripts are written beside the templates.
-        what = f"templates ({len(deployment)} of them parameter files and scripts)"
-        out_dir = os.path.normpath(args.out or ".")
+        rendered = config_files(args.config, os.path.normpath(args.out or "."))
+        groups = [("templates", rendered.templates), ("deploy files", rendered.deploy_files)]
+        out_dir, sets, scripts = rendered.out_dir, rendered.sets, rendered.scripts
+        lock_paths = [os.path.join(rendered.lock_dir, name) for name in rendered.lock]
     else:
-        files = render_catalogue()
-        what = "templates"
         out_dir = os.path.normpath(args.out or "templates")
+        groups = [("templates", render_catalogue())]
+        sets, scripts, lock_paths = [(out_dir, groups[0][1])], (), []
     if args.check:
-        stale = changed_files(out_dir, files)
-        for name in stale:
-            print(f"would change: {os.path.join(out_dir, name)}")
-        print(f"{len(files) - len(stale)} of {len(files)} {what} up to date in {out_dir}")
+        stale = {os.path.join(folder, name) for folder, texts in sets for name in changed_files(folder, texts)}
+        for path in sorted(stale):
+            print(f"would change: {path}")
+        for what, texts in groups:
+            fresh = sum(os.path.join(out_dir, name) not in stale for name in texts)
+            print(f"{fresh} of {len(texts)} {what} up to date in {out_dir}")
+        for path in lock_paths:
+            print(f"priority lock {path}: {'would change' if path in stale else 'up to date'}")
         return EXIT_FINDINGS if stale else EXIT_OK
-    for name in write_files(out_dir, files, scripts):
-        print(f"wrote {os.path.join(out_dir, name)}")
-    print(f"{len(files)} {what} in {out_dir}")
+    for path in write_file_sets(sets, scripts):
+        print(f"wrote {path}")
+    counts = ", ".join(f"{len(texts)} {what}" for what, texts in groups)
+    print(f"{counts} in {out_dir}" + "".join(f", priority lock {path}" for path in lock_paths))
     return EXIT_OK
 
 

@@ -70,7 +70,9 @@ class DeploymentOptions:
             traffic, through a test listener rule (default none: no test rule); blue_green, canary, linear only.
         test_header_value: the header's value that selects the new revision (default ``green``).
         test_priority: with ``load_balancer.kind = "shared"``: the test rule's priority, lower than the service's
-            rule (default none: asked at deploy time); a service's own ALB uses priority 1.
+            rule (default none: assigned with the service's rule when a config file renders it, just below it, and
+            kept in the priority lock; a service built alone asks at deploy time); a service's own ALB uses priority
+            1.
         alarm_rollback: create CloudWatch alarms (target 5xx rate, unhealthy targets) that fail and roll back a
             deployment of any strategy (default False).
         alarm_5xx_percent: default of the ``RollbackAlarm5xxPercent`` parameter (default 5, allowed 1-100).

@@ -1,5 +1,5 @@
-"""Config files (TOML): one network, its services, optionally a shared front door and a registry, mapped one to one
-onto the configs.
+"""Config files (TOML): a deployment's name, one network, its services, optionally a shared front door and a
+registry, mapped one to one onto the configs.
 
 Each group of ``ServiceConfig`` is a sub-table of its ``[[services]]`` entry:
 
@@ -30,13 +30,16 @@ from typing import Any
 from ..errors import ConfigError, shown
 from ..regions.partitions import check_regions
 from ..render.files import describe
+from . import validators as v
 from .front_door import FrontDoorConfig
+from .load_balancer import SHARED
 from .network import NetworkConfig
-from .patterns import ACCOUNT_ID
+from .patterns import ACCOUNT_ID, DEPLOYMENT_NAME, DEPLOYMENT_NAME_LENGTH
 from .registry import RegistryConfig
 from .service import ServiceConfig
 
-SECTIONS = ("regions", "network", "ingress", "services", "registry")
+DEFAULT_NAME = "fargate"
+SECTIONS = ("name", "regions", "network", "ingress", "services", "registry")
 # A [[services]] key beside the ServiceConfig fields: the account the service's stack is deployed to.
 ACCOUNT_KEY = "account"
 # Keys of the flat service table before the groups: a config written for it is told where each one went.
@@ -72,18 +75,52 @@ MOVED_SERVICE_KEYS = {
 
 @dataclass(frozen=True)
 class Deployment:
-    """What one config file describes."""
+    """What one config file describes.
+
+    Attributes:
+        network: the network stack's config.
+        services: one config per service stack.
+        registry: the registry stack's config (default none: no registry stack).
+        front_door: a shared front door that services with ``load_balancer.kind = "shared"`` attach to (default none).
+        regions: where the stacks will be deployed (default none: Region-agnostic templates, nothing refused by
+            Region).
+        name: the top-level ``name``, prefix of every stack name (``stacks.stack_names``): a letter, then letters,
+            digits and hyphens, at most 95 characters so that ``<name>-<service name>`` stays a valid stack name
+            (default ``fargate``: stacks ``fargate-network``, ``fargate-ingress``, ``fargate-<service name>``).
+    """
 
     network: NetworkConfig
     services: tuple[ServiceConfig, ...]
     registry: RegistryConfig | None = None
-    # A shared front door that services with load_balancer.kind "shared" attach to.
     front_door: FrontDoorConfig | None = None
-    # Where the stacks will be deployed; empty: Region-agnostic templates, nothing refused by Region.
     regions: tuple[str, ...] = ()
     # (service name, account) for each service whose stack goes to another account than the network's: the
     # ``account`` key of its [[services]] table. It changes no template; render writes a deploy script per account.
     accounts: tuple[tuple[str, str], ...] = ()
+    name: str = DEFAULT_NAME
+
+    def __post_init__(self) -> None:
+        v.pattern(
+            "name",
+            self.name,
+            DEPLOYMENT_NAME,
+            f"a stack-name prefix: a letter, then letters, digits and hyphens, {DEPLOYMENT_NAME_LENGTH} characters at "
+            "most (<name>-<service name> must stay a stack name of 128 characters at most)",
+        )
+        if self.front_door is None:
+            self._check_front_doors_named()
+
+    def _check_front_doors_named(self) -> None:
+        """Without an [ingress] table, a shared service must say which deployed front door it attaches to: a default
+        name would point it at a stack that may not exist, and only the deploy would tell."""
+        for index, service in enumerate(self.services):
+            if service.load_balancer.kind == SHARED and service.routing.front_door is None:
+                raise ConfigError(
+                    f"services[{index}].routing.front_door: service {service.name!r} attaches to a shared front door "
+                    "(load_balancer.kind 'shared') but names none, and the config has no [ingress] table; add an "
+                    "[ingress] table to render the front door with it, or set routing.front_door to the stack name "
+                    "of a deployed front door"
+                )
 
 
 class _KeyError(ConfigError):
@@ -190,7 +227,7 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
     try:
         unknown = sorted(set(document) - set(SECTIONS))
         if unknown:
-            raise ConfigError(f"{unknown[0]}: unknown section; allowed: {', '.join(SECTIONS)}")
+            raise ConfigError(f"{unknown[0]}: unknown section or key; allowed: {', '.join(SECTIONS)}")
         network = _make(NetworkConfig, document.get("network", {}), "network")
         tables = document.get("services", [])
         if not isinstance(tables, list) or not tables:
@@ -207,7 +244,9 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
         # The front door's table keeps its first name, [ingress]: config files written for it stay valid.
         front_door = _make(FrontDoorConfig, document["ingress"], "ingress") if "ingress" in document else None
         regions = check_regions("regions", document.get("regions", ()))
-        return Deployment(network, services, registry, front_door, regions, accounts)
+        return Deployment(
+            network, services, registry, front_door, regions, accounts=accounts, name=document.get("name", DEFAULT_NAME)
+        )
     except ConfigError as error:
         raise ConfigError(f"{source}: {error}") from None
 

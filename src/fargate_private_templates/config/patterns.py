@@ -28,8 +28,18 @@ HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9/_.~%&=?+-]{0,1023}$")
 # A listener rule's values, from the ALB guide's "Add a listener rule" (value matching):
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/add-rule.html
 HOST_HEADER = re.compile(r"^(?=.{1,128}$)[A-Za-z0-9_.*?-]*\.[A-Za-z0-9]+$")
-PATH_PATTERN = re.compile(r"^[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}$")
+# A path pattern is compared with the request's path, which starts with "/", so a pattern must start with "/" or a
+# wildcard to ever match (PATH_STARTS).
+PATH_STARTS: Final = "/*?"
+PATH_PATTERN = re.compile(r"^[/*?][A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}$")
+# A stack name: a letter, then letters, digits and hyphens, 128 characters at most (CloudFormation API reference,
+# CreateStack StackName: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html).
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+STACK_NAME_LENGTH: Final = 128
+# A deployment's name prefixes every stack name it renders (``<name>-<service name>``), so it leaves room for a
+# hyphen and the longest service name (NAME: 32 characters).
+DEPLOYMENT_NAME_LENGTH: Final = STACK_NAME_LENGTH - 1 - 32
+DEPLOYMENT_NAME = re.compile(rf"^[A-Za-z][A-Za-z0-9-]{{0,{DEPLOYMENT_NAME_LENGTH - 1}}}$")
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8,17}$")
 # An ALB http-header condition: a header name of up to 40 characters; a value kept to literal characters.
 HTTP_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,40}$")

@@ -5,16 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from . import validators as v
-from .patterns import HOST_HEADER, PATH_PATTERN, STACK_NAME
+from .patterns import HOST_HEADER, PATH_PATTERN, PATH_STARTS, STACK_NAME
 
-# Listener rule limits, from "Condition types for listener rules" and "Quotas for your Application Load Balancers":
+# Listener rule limits, from "Condition types for listener rules" and "Quotas for your Application Load Balancers"
+# (a path pattern "is compared only to the path of the URL", and a URL's path starts with "/"):
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
 MAX_VALUES_PER_CONDITION: Final = 3
 MAX_VALUES_PER_RULE: Final = 5
 RULE_PRIORITIES: Final = (1, 50_000)
+# The front-door stack of the default deployment (stacks.stack_names), which a service built alone attaches to.
+DEFAULT_FRONT_DOOR_STACK: Final = "fargate-ingress"
+
+
+def _check_path_starts(paths: tuple[str, ...] | list[str]) -> None:
+    for path in paths:
+        if isinstance(path, str) and path and path[0] not in PATH_STARTS:
+            raise ConfigError(
+                f"routing.paths: {shown(path)} never matches: the ALB compares a path pattern with the request's path, "
+                "which starts with /; start it with / or a wildcard (as in *.jpg)"
+            )
 
 
 @dataclass(frozen=True)
@@ -28,16 +40,18 @@ class RoutingOptions:
             or ``*.example.com``: up to 128 of a-z A-Z 0-9 - _ . * ?, with a dot, ending in letters or digits.
         paths: path patterns, default of the ``PathPatterns`` parameter (default none), for example ``/api/*``.
         priority: the listener rule's priority, 1-50000, lower evaluated first (default none: assigned when a config
-            file renders the front door and its services together, so that priorities are unique, stable when
-            services come and go, and more specific rules come first; a service built alone asks at deploy time).
-        front_door: default of the ``IngressStackName`` parameter: the front-door stack's name (default
-            ``fargate-ingress``).
+            file renders its services, unique on the front door, kept in the config's priority lock so that it never
+            moves when services come and go, and after more specific rules that can match the same request; a
+            service built alone asks at deploy time).
+        front_door: default of the ``IngressStackName`` parameter: the name of the front-door stack to attach to
+            (default none: in a config file with an ``[ingress]`` table, that front door's stack, ``<name>-ingress``;
+            a service built alone, ``fargate-ingress``).
     """
 
     hosts: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     priority: int | None = None
-    front_door: str = "fargate-ingress"
+    front_door: str | None = None
 
     def __post_init__(self) -> None:
         for name, pattern, allowed in (
@@ -47,6 +61,8 @@ class RoutingOptions:
             values = getattr(self, name)
             if isinstance(values, str) or not isinstance(values, (tuple, list)):
                 raise ConfigError(f"routing.{name}: {values!r} is not a list of strings")
+            if name == "paths":
+                _check_path_starts(values)
             values = tuple(v.pattern(f"routing.{name}", value, pattern, allowed) for value in values)
             if len(set(values)) != len(values):
                 raise ConfigError(f"routing.{name}: {values!r} names a value twice")
@@ -63,8 +79,14 @@ class RoutingOptions:
             )
         if self.priority is not None:
             v.int_between("routing.priority", self.priority, *RULE_PRIORITIES)
-        v.pattern("routing.front_door", self.front_door, STACK_NAME, "a CloudFormation stack name")
+        if self.front_door is not None:
+            v.pattern("routing.front_door", self.front_door, STACK_NAME, "a CloudFormation stack name")
 
     @property
     def is_set(self) -> bool:
-        return bool(self.hosts or self.paths or self.priority is not None)
+        return bool(self.hosts or self.paths or self.priority is not None or self.front_door is not None)
+
+    @property
+    def front_door_stack(self) -> str:
+        """The front-door stack the rule goes on: ``front_door``, or the one a service built alone expects."""
+        return self.front_door or DEFAULT_FRONT_DOOR_STACK

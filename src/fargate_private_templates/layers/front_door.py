@@ -9,7 +9,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from .. import contract
 from ..config.front_door import FrontDoorConfig
-from ..contract import NETWORK_STACK_PARAMETER, FrontDoorExport, NetworkImports
+from ..contract import DEFAULT_NETWORK_STACK, NETWORK_STACK_PARAMETER, FrontDoorExport, NetworkImports
 from .blocks.load_balancers import (
     HTTP_REDIRECT_PORT,
     LOAD_BALANCER_GROUP,
@@ -33,12 +33,13 @@ WEB_ACL_ARN = (
 )
 
 
-def build_front_door(config: FrontDoorConfig | None = None) -> Template:
-    """The front-door stack, reading the network stack's exports through ``NetworkStackName``."""
+def build_front_door(config: FrontDoorConfig | None = None, *, network_stack: str = DEFAULT_NETWORK_STACK) -> Template:
+    """The front-door stack, reading the network stack's exports through ``NetworkStackName`` (default
+    ``network_stack``)."""
     config = config or FrontDoorConfig()
     template = Template(Description=_description(config))
     template.set_version()
-    network = NetworkImports(template)
+    network = NetworkImports(template, network_stack)
     add_parameter_group(template, "Network stack", {NETWORK_STACK_PARAMETER: "Network stack name"})
     certificate = add_certificate_parameter(
         template,
@@ -89,9 +90,12 @@ def _add_security_group(template: Template, config: FrontDoorConfig, network: Ne
         for cidr in config.allowed_cidrs
         for port in ports
     ] + [
-        tcp_rule(port, f"Listener port {port} from prefix list {prefix_list}", SourcePrefixListId=prefix_list)
+        # HTTPS only: a referenced prefix list counts as its max entries against the group's rule quota (CloudFront's
+        # origin-facing list as 55 of the default 60), so a second rule for the redirect port would not fit.
+        tcp_rule(
+            HTTPS_PORT, f"Listener port {HTTPS_PORT} from prefix list {prefix_list}", SourcePrefixListId=prefix_list
+        )
         for prefix_list in config.allowed_prefix_lists
-        for port in ports
     ]
     security_group = ec2.SecurityGroup(
         "LoadBalancerSecurityGroup",

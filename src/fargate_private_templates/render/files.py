@@ -10,7 +10,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 PathLike = str | os.PathLike[str]
 
@@ -111,28 +111,39 @@ def _write_temporary(path: str, text: str, new_mode: int = NEW_FILE_MODE) -> str
 def write_files(out_dir: PathLike, files: Mapping[str, str], scripts: Collection[str] = ()) -> list[str]:
     """Writes each changed file; every target is checked and every file written aside before any is replaced.
     Names in ``scripts`` are created executable."""
-    folder = os.fspath(out_dir)
-    check_folder(folder)
-    changed = changed_files(folder, files)
+    return [os.path.basename(path) for path in write_file_sets([(out_dir, files)], scripts)]
+
+
+def write_file_sets(sets: Sequence[tuple[PathLike, Mapping[str, str]]], scripts: Collection[str] = ()) -> list[str]:
+    """``write_files`` for several folders at once (a render's templates and the lock beside its config): every
+    target in every folder is checked, and every changed file written aside, before any is replaced. Names in
+    ``scripts`` are created executable. Returns the paths written."""
+    changed: list[tuple[str, str]] = []
+    for out_dir, files in sets:
+        folder = os.fspath(out_dir)
+        check_folder(folder)
+        changed += [(os.path.join(folder, name), files[name]) for name in changed_files(folder, files)]
     if not changed:
         return []
-    created = not os.path.exists(folder)
+    created: list[str] = []
     written: list[tuple[str, str]] = []
-    target = folder
+    target = ""
     try:
-        os.makedirs(folder, exist_ok=True)
-        for name in changed:
-            target = os.path.join(folder, name)
-            new_mode = NEW_SCRIPT_MODE if name in scripts else NEW_FILE_MODE
-            written.append((_write_temporary(target, files[name], new_mode), target))
+        for target, text in changed:
+            folder = os.path.dirname(target)
+            if not os.path.exists(folder):
+                os.makedirs(folder)
+                created.append(folder)
+            new_mode = NEW_SCRIPT_MODE if os.path.basename(target) in scripts else NEW_FILE_MODE
+            written.append((_write_temporary(target, text, new_mode), target))
     except OSError as error:
         for temporary, _ in written:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-        if created:
+        for folder in reversed(created):
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
         raise OutputError(f"{target}: cannot write ({describe(error)})") from None
     for temporary, target in written:
         os.replace(temporary, target)
-    return changed
+    return [target for _, target in written]

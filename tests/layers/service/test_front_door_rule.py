@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from conftest import CERTIFICATE, lint_findings, one, resources_of_type, shared
 
@@ -51,3 +52,12 @@ def test_a_rule_that_could_match_everything_is_refused_in_the_template_too() -> 
     template = ordered_dict(build_service(shared("web", hosts=("www.example.com",))))
     (assertion,) = template["Rules"]["HostOrPathGiven"]["Assertions"]
     assert "Fn::Or" in assertion["Assert"]
+
+
+def test_the_path_patterns_parameter_refuses_a_path_that_never_matches() -> None:
+    template = ordered_dict(build_service(shared("web", paths=("/web/*",))))
+    allowed = re.compile(template["Parameters"]["PathPatterns"]["AllowedPattern"])
+    for accepted in ("", "/web/*", "*.jpg,/a/*", "?x"):
+        assert allowed.fullmatch(accepted), accepted
+    for refused in ("api/*", "/a/*,api/*", "/a b"):
+        assert not allowed.fullmatch(refused), refused

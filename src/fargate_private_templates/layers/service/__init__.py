@@ -7,7 +7,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.load_balancer import ALB, SHARED
 from ...config.service import ServiceConfig
-from ...contract import STACK_OUTPUTS, NetworkImports
+from ...contract import DEFAULT_NETWORK_STACK, STACK_OUTPUTS, NetworkImports
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
@@ -38,14 +38,15 @@ from .task import add_execution_role, add_task_definition, add_task_role
 ALTERNATE_TARGET_GROUP = "AlternateTargetGroup"
 
 
-def build_service(config: ServiceConfig | None = None) -> Template:
-    """A service stack that reads the network stack (named by ``NetworkStackName``) in ``config.references`` mode,
-    and on a shared front door the front door's (named by ``IngressStackName``) the same way."""
+def build_service(config: ServiceConfig | None = None, *, network_stack: str = DEFAULT_NETWORK_STACK) -> Template:
+    """A service stack that reads the network stack (named by ``NetworkStackName``, default ``network_stack``) in
+    ``config.references`` mode, and on a shared front door the front door's (named by ``IngressStackName``) the same
+    way."""
     config = config or ServiceConfig()
     shared = config.load_balancer.kind == SHARED
     template = Template(Description=_description(config))
     template.set_version()
-    network = _add_network_reference(template, config)
+    network = _add_network_reference(template, config, network_stack)
     front_door = add_front_door_parameters(template, config) if shared else None
     image = add_image_parameters(template, config.image)
     sidecar_images = tuple(
@@ -99,8 +100,8 @@ def build_service(config: ServiceConfig | None = None) -> Template:
 _NETWORK_PARAMETER_LABELS = ("Network stack name", "Network stack Region", "Role to read the network stack")
 
 
-def _add_network_reference(template: Template, config: ServiceConfig) -> NetworkImports:
-    network = NetworkImports(template, mode=config.references)
+def _add_network_reference(template: Template, config: ServiceConfig, network_stack: str) -> NetworkImports:
+    network = NetworkImports(template, network_stack, config.references)
     labels = dict(zip(network.parameter_titles, _NETWORK_PARAMETER_LABELS, strict=False))
     add_parameter_group(template, "Network stack", labels)
     if config.references == STACK_OUTPUTS:

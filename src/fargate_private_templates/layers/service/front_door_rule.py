@@ -23,7 +23,7 @@ FRONT_DOOR_GROUP = "Front door"
 _FRONT_DOOR_PARAMETER_LABELS = ("Front-door stack name", "Front-door stack Region", "Role to read the front-door stack")
 # Comma-separated values, each as the listener rule takes it (see config.patterns.HOST_HEADER / PATH_PATTERN).
 _HOST = r"[A-Za-z0-9_.*?-]*\.[A-Za-z0-9]+"
-_PATH = r"[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}"
+_PATH = r"[/*?][A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}"
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _add_list_parameter(
 
 def add_front_door_parameters(template: Template, config: ServiceConfig) -> FrontDoor:
     routing = config.routing
-    imports = FrontDoorImports(template, routing.front_door, config.references)
+    imports = FrontDoorImports(template, routing.front_door_stack, config.references)
     host_headers = _add_list_parameter(
         template,
         "HostHeaders",

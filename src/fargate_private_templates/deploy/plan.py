@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import Deployment, read_config
+from ..config import Deployment
 from ..contract import FRONT_DOOR_STACK_PARAMETER, NETWORK_STACK_PARAMETER
-from ..stacks import FRONT_DOOR_FILE, NETWORK_FILE, REGISTRY_FILE, load_config, service_file
-from .parameters import REQUIRED, parameter_values
-from .renderer import ordered_dict
-from .stack_names import deployment_name, stack_names
+from ..render.parameters import REQUIRED, parameter_values
+from ..render.renderer import ordered_dict
+from ..stacks import FRONT_DOOR_FILE, NETWORK_FILE, REGISTRY_FILE, build_config, service_file, stack_names
 
 NETWORK, REGISTRY, FRONT_DOOR, SERVICE = "network", "registry", "front door", "service"
 # The tag every stack of a deployment carries, so an operator (or audit) finds them all.
@@ -158,11 +157,11 @@ def build_plan(deployment: Deployment, templates: Mapping[str, Any]) -> DeployPl
                 service.name,
             )
         )
-    return DeployPlan(deployment_name(deployment), tuple(stacks))
+    return DeployPlan(deployment.name, tuple(stacks))
 
 
 def plan_for_config(path: str | Path) -> tuple[Deployment, dict[str, Any], DeployPlan]:
-    """The config's deployment, its templates (file name -> troposphere Template) and its plan."""
-    deployment = read_config(path)
-    templates = load_config(path)
-    return deployment, templates, build_plan(deployment, templates)
+    """The config's deployment, its templates (file name -> troposphere Template, with the priorities its lock keeps)
+    and its plan."""
+    built = build_config(path)
+    return built.deployment, built.templates, build_plan(built.deployment, built.templates)
