@@ -96,6 +96,15 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
             "scaling.target_requests_per_target:",
             "needs an ALB, not load_balancer.kind 'nlb'",
         ),
+        *(
+            (
+                {"scaling": {"target_requests_per_target": 100}, "deployment": {"strategy": strategy}},
+                "scaling.target_requests_per_target, deployment.strategy: request-count scaling tracks one target "
+                f"group, and a {strategy!r} deployment moves the traffic to the other one",
+                "remove scaling.target_requests_per_target (CPU scaling stays) or use deployment.strategy 'rolling'",
+            )
+            for strategy in ("blue_green", "canary", "linear")
+        ),
         ({"scaling": {"target_cpu_utilization": 95}}, "scaling.target_cpu_utilization: 95", "10 to 90"),
         ({"log_retention_days": 0}, "log_retention_days: 0", "allowed days"),
         ({"platform_version": "1.3.0"}, "platform_version: '1.3.0'", "'1.4.0', 'LATEST'"),

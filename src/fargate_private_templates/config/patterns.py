@@ -20,6 +20,13 @@ IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 IMAGE_URI = re.compile(
     r"^[a-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
 )
+# An Amazon ECR registry host, in every partition: <account>.dkr.ecr.<region>.amazonaws.com (.com.cn in China), its
+# FIPS form dkr.ecr-fips, and the dual-stack dkr-ecr(-fips).<region>.on.aws (AWS General Reference, "Amazon ECR
+# endpoints and quotas": https://docs.aws.amazon.com/general/latest/gr/ecr.html; China's amazonaws.com.cn domain:
+# https://docs.amazonaws.cn/en_us/general/latest/gr/endpoints-Beijing.html).
+ECR_REGISTRY_HOST = re.compile(
+    r"^(?P<account>\d{12})\.(?:dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|dkr-ecr(?:-fips)?\.[a-z0-9-]+\.on\.aws)$"
+)
 CACHE_PREFIX = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 CACHE_PREFIX_LENGTH: Final = (2, 30)
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")

@@ -254,3 +254,13 @@ class ServiceConfig:
                 f"scaling.target_requests_per_target: request-count scaling needs an ALB, not load_balancer.kind "
                 f"{kind!r}"
             )
+        if self.scaling.target_requests_per_target is not None and self.deployment.shifts_traffic:
+            # The policy's ResourceLabel names one target group, and ECS moves production traffic to the other one
+            # at every deployment; the ECS guide lists ALBRequestCountPerTarget as unsupported with blue/green:
+            # https://docs.aws.amazon.com/AmazonECS/latest/userguide/service-autoscaling-targettracking.html
+            raise ConfigError(
+                f"scaling.target_requests_per_target, deployment.strategy: request-count scaling tracks one target "
+                f"group, and a {self.deployment.strategy!r} deployment moves the traffic to the other one, after "
+                "which the service would silently stop scaling on requests; remove scaling.target_requests_per_target "
+                "(CPU scaling stays) or use deployment.strategy 'rolling'"
+            )
