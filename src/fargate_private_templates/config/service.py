@@ -155,7 +155,7 @@ class ServiceConfig:
         scaling: autoscaling, a ``ScalingOptions`` (default: 2-4 tasks at 70% CPU).
         references: how the template reads the network stack: ``exports`` (default: ``Fn::ImportValue``, strict;
             the network's exported values are then pinned) or ``stack_outputs`` (``Fn::GetStackOutput``, weak;
-            works across Regions and accounts, and lets the network grow while services run).
+            works across accounts, and lets the network grow while services run).
         deployment: how new revisions roll out, a ``DeploymentOptions`` (default: rolling, circuit breaker).
         capacity: on-demand Fargate or Fargate Spot, a ``CapacityOptions`` (default: on-demand only).
         sidecars: additional containers, each a ``SidecarOptions`` (default none).

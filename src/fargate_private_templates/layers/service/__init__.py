@@ -96,7 +96,7 @@ def build_service(config: ServiceConfig | None = None) -> Template:
     return template
 
 
-_NETWORK_PARAMETER_LABELS = ("Network stack name", "Network stack Region", "Role to read the network stack")
+_NETWORK_PARAMETER_LABELS = ("Network stack name", "Role to read the network stack")
 
 
 def _add_network_reference(template: Template, config: ServiceConfig) -> NetworkImports:
@@ -104,8 +104,8 @@ def _add_network_reference(template: Template, config: ServiceConfig) -> Network
     labels = dict(zip(network.parameter_titles, _NETWORK_PARAMETER_LABELS, strict=False))
     add_parameter_group(template, "Network stack", labels)
     if config.references == STACK_OUTPUTS:
-        # A network in another account (shared subnets) or Region cannot lend its cluster: ECS runs a service only
-        # in a cluster of the service's own account and Region, so the stack brings its own in that case.
+        # A network in another account (shared subnets) cannot lend its cluster: ECS runs a service only in a
+        # cluster of the service's own account, so the stack brings its own in that case.
         cluster = template.add_resource(
             ecs.Cluster(
                 "Cluster",

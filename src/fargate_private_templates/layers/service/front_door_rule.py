@@ -20,7 +20,7 @@ HAS_HOST_HEADERS = "HasHostHeaders"
 HAS_PATH_PATTERNS = "HasPathPatterns"
 HAS_EXTRA_CERTIFICATE = "HasExtraCertificate"
 FRONT_DOOR_GROUP = "Front door"
-_FRONT_DOOR_PARAMETER_LABELS = ("Front-door stack name", "Front-door stack Region", "Role to read the front-door stack")
+_FRONT_DOOR_PARAMETER_LABELS = ("Front-door stack name", "Role to read the front-door stack")
 # Comma-separated values, each as the listener rule takes it (see config.patterns.HOST_HEADER / PATH_PATTERN).
 _HOST = r"[A-Za-z0-9_.*?-]*\.[A-Za-z0-9]+"
 _PATH = r"[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}"
