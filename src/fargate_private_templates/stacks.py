@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,8 +40,6 @@ def build_stacks(
         seen.add(service.name)
     check_reachability(network, services)
     services = assign_priorities(services)
-    if any(service.capacity.uses_spot for service in services):
-        network = dataclasses.replace(network, fargate_spot=True)
     stacks = {NETWORK_FILE: build_network(network)}
     if front_door is not None:
         stacks[FRONT_DOOR_FILE] = build_front_door(front_door)

@@ -97,7 +97,7 @@ def _endpoint_fix(network: NetworkConfig, needs: Sequence[ServiceNeed]) -> str |
         held = ", ".join(ENDPOINT_PRESETS[name])
         return f'add endpoints {", ".join(missing)} (the preset endpoints = "{name}" holds {held})'
     listed = ", ".join(f'"{e}"' for e in ENDPOINTS if e in after)
-    return f'add endpoints {", ".join(missing)} (endpoints = [{listed}])'
+    return f"add endpoints {', '.join(missing)} (endpoints = [{listed}])"
 
 
 def _fixes(network: NetworkConfig, needs: Sequence[ServiceNeed]) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROOT, doc
+from conftest import ROOT, doc, resources_of_type
 from conftest import check_files as _check
 from conftest import network_dict as _network
 from conftest import render_example as _render
-from conftest import resources_of_type
 
 from fargate_private_templates.render.loader import load_template
 

@@ -8,7 +8,7 @@ from conftest import one as _one
 from conftest import service_with as _service
 
 from fargate_private_templates.checks import check_dicts
-from fargate_private_templates.config import NetworkConfig
+from fargate_private_templates.config import ConfigError, NetworkConfig
 from fargate_private_templates.config.capacity import CapacityOptions
 from fargate_private_templates.config.deployment import DeploymentOptions
 from fargate_private_templates.config.image import ImageOptions
@@ -17,6 +17,7 @@ from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.config.sidecars import SidecarOptions
 from fargate_private_templates.layers import build_service
+from fargate_private_templates.regions.features import features_used
 from fargate_private_templates.render import ordered_dict, render_yaml
 from fargate_private_templates.stacks import build_stacks
 
@@ -125,7 +126,11 @@ def test_alarm_rollback_on_an_nlb_watches_unhealthy_targets_only() -> None:
     assert alarm["Properties"]["Metrics"][1]["MetricStat"]["Metric"]["Namespace"] == "AWS/NetworkELB"
 
 
-def test_spot_replaces_the_launch_type_and_the_network_stack_associates_the_providers() -> None:
+SPOT_IN_ITS_PARTITIONS = ["FARGATE", {"Fn::If": ["PartitionHasFargateSpot", "FARGATE_SPOT", {"Ref": "AWS::NoValue"}]}]
+ON_DEMAND_DEFAULT = [{"CapacityProvider": "FARGATE", "Weight": 1}]
+
+
+def test_spot_replaces_the_launch_type_and_every_network_offers_the_providers() -> None:
     config = ServiceConfig(capacity=CapacityOptions(spot_weight=3, on_demand_base=1))
     service = _one(ordered_dict(build_service(config)), "AWS::ECS::Service")
     assert "LaunchType" not in service
@@ -133,13 +138,46 @@ def test_spot_replaces_the_launch_type_and_the_network_stack_associates_the_prov
         {"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1},
         {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
     ]
-    network = NetworkConfig()
-    with_spot = ordered_dict(build_stacks(network, [config])["network.yaml"])
-    association = _one(with_spot, "AWS::ECS::ClusterCapacityProviderAssociations")
-    assert association["Cluster"] == {"Ref": "Cluster"}
-    assert association["CapacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
-    without = ordered_dict(build_stacks(network, [ServiceConfig()])["network.yaml"])
-    assert not resources_of_type(without, "AWS::ECS::ClusterCapacityProviderAssociations")
+    # With a Spot service, without one, and with the old option: the same association, nothing to flip.
+    networks = [
+        ordered_dict(build_stacks(NetworkConfig(), [config])["network.yaml"]),
+        ordered_dict(build_stacks(NetworkConfig(), [ServiceConfig()])["network.yaml"]),
+        ordered_dict(build_stacks(NetworkConfig(fargate_spot=True), [])["network.yaml"]),
+    ]
+    assert networks[0] == networks[1] == networks[2]
+    association = _one(networks[0], "AWS::ECS::ClusterCapacityProviderAssociations")
+    assert association == {
+        "Cluster": {"Ref": "Cluster"},
+        "CapacityProviders": SPOT_IN_ITS_PARTITIONS,
+        "DefaultCapacityProviderStrategy": ON_DEMAND_DEFAULT,
+    }
+    assert networks[0]["Conditions"]["PartitionHasFargateSpot"] == {"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws"]}
+
+
+def test_a_service_that_brings_its_own_cluster_offers_the_providers_on_it() -> None:
+    config = ServiceConfig(references="stack_outputs", capacity=CapacityOptions(spot_weight=1))
+    template = ordered_dict(build_service(config))
+    (cluster,) = resources_of_type(template, "AWS::ECS::Cluster").values()
+    assert cluster["Condition"] == "NetworkStackIsRemote"
+    assert cluster["Properties"]["CapacityProviders"] == SPOT_IN_ITS_PARTITIONS
+    assert cluster["Properties"]["DefaultCapacityProviderStrategy"] == ON_DEMAND_DEFAULT
+    # The service reaches the association through its reference to the cluster, not a DependsOn a conditional
+    # resource could break.
+    service = resources_of_type(template, "AWS::ECS::Service")["Service"]
+    assert service["Properties"]["Cluster"]["Fn::If"][1] == {"Fn::GetAtt": ["Cluster", "Arn"]}
+    assert "Cluster" not in service.get("DependsOn", [])
+
+
+def test_a_network_deploys_where_spot_is_not_documented_and_a_spot_service_does_not() -> None:
+    region = "cn-north-1"  # Fargate Spot unknown there (regions/availability.py); GovCloud refuses more than Spot
+    stacks = build_stacks(NetworkConfig(), [ServiceConfig()], regions=[region])
+    assert "fargate_spot" not in features_used(ordered_dict(stacks["network.yaml"]))
+    with pytest.raises(ConfigError) as refused:
+        build_stacks(NetworkConfig(), [ServiceConfig(capacity=CapacityOptions(spot_weight=1))], regions=[region])
+    assert str(refused.value).startswith(
+        f"regions: service-app.yaml uses the Fargate Spot capacity provider, which is not documented as available in "
+        f"{region}"
+    )
 
 
 VARIANTS = {

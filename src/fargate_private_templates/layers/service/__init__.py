@@ -8,6 +8,7 @@ from troposphere import elasticloadbalancingv2 as elb
 from ...config.load_balancer import ALB, SHARED
 from ...config.service import ServiceConfig
 from ...contract import STACK_OUTPUTS, NetworkImports
+from ..blocks.capacity import offer_fargate_capacity
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
@@ -106,13 +107,12 @@ def _add_network_reference(template: Template, config: ServiceConfig) -> Network
     if config.references == STACK_OUTPUTS:
         # A network in another account (shared subnets) cannot lend its cluster: ECS runs a service only in a
         # cluster of the service's own account, so the stack brings its own in that case.
-        cluster = template.add_resource(
-            ecs.Cluster(
-                "Cluster",
-                Condition=network.remote_condition,
-                ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
-            )
+        cluster = ecs.Cluster(
+            "Cluster",
+            Condition=network.remote_condition,
+            ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
         )
+        cluster = template.add_resource(offer_fargate_capacity(template, cluster))
         network.run_in_local_cluster_when_remote(cluster)
     return network
 
