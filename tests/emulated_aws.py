@@ -8,8 +8,10 @@ CreateService takes a capacity provider strategy naming a provider the cluster l
 capacity provider must be associated with a cluster before it can be ... used in a capacity provider strategy when
 calling the CreateService or RunTask actions", CreateCluster in the ECS API reference); here both are associated as
 PutClusterCapacityProviders does, and a service whose strategy names another provider is refused with ECS's
-InvalidParameterException. Fake credentials, no network: the ``aws`` fixture (conftest) opens one account per test
-module. Below them, what the emulated deployments
+InvalidParameterException. A listener rule's Conditions lose the AWS::NoValue an Fn::If leaves, as CloudFormation
+drops it (moto keeps it as None in the list and fails), on create and on update. Fake credentials, no network: the
+``aws`` fixture (conftest) opens one account per test module; ``aws_cli`` also serves that account on 127.0.0.1 to
+the AWS CLI, for shell the docs show. Below them, what the emulated deployments
 (tests/integration/) share: reading stacks back, deleting a network, and the warnings of moto's known gaps.
 """
 
@@ -18,7 +20,12 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import itertools
+import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -32,7 +39,8 @@ from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.models import Cluster as FakeEcsCluster
 from moto.ecs.models import Service as FakeEcsService
 from moto.ecs.models import ecs_backends
-from moto.elbv2.models import FakeLoadBalancer, elbv2_backends
+from moto.elbv2.models import FakeListenerRule, FakeLoadBalancer, elbv2_backends
+from moto.server import ThreadedMotoServer
 
 REGION = "us-east-1"
 # Warnings of two known gaps (tests/integration/test_emulated_deploy.py): moto skipping Application Auto Scaling, and
@@ -224,6 +232,18 @@ class CapacityProviderAssociations:
         _associate(self.cluster, {})
 
 
+def _rule_without_no_value(handler: Any) -> classmethod:
+    # An Fn::If that switches a rule's condition off leaves AWS::NoValue in the list: CloudFormation drops it, moto
+    # keeps a None and fails in its validation.
+    def wrapped(cls: type, *args: Any, **kwargs: Any) -> Any:
+        cloudformation_json = kwargs.get("cloudformation_json") or next(a for a in args if isinstance(a, dict))
+        properties = cloudformation_json["Properties"]
+        properties["Conditions"] = [c for c in properties.get("Conditions", []) if c is not None]
+        return handler(*args, **kwargs)
+
+    return classmethod(wrapped)
+
+
 def _map_public_ip(ec2: Any, subnet: Any, properties: dict) -> None:
     # moto ignores MapPublicIpOnLaunch: without this, "no subnet maps public IPs" would hold whatever the template said.
     value = str(properties.get("MapPublicIpOnLaunch", False)).lower() == "true"
@@ -258,6 +278,8 @@ def emulated_account() -> Iterator[boto3.Session]:
             "get_model_map",
             lambda: {**models(), CapacityProviderAssociations.TYPE: CapacityProviderAssociations},
         )
+        for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+            patch.setattr(FakeListenerRule, handler, _rule_without_no_value(getattr(FakeListenerRule, handler)))
         association = _then(SubnetRouteTableAssociation, _associate_route_table)
         patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)
         with mock_aws():
@@ -296,3 +318,38 @@ def delete_network(cfn: Any, stack_id: str) -> None:
         return
     assert_status(cfn, stack_id, "DELETE_COMPLETE")
     assert not stack_exports(cfn, stack_id)
+
+
+@contextlib.contextmanager
+def aws_cli() -> Iterator[Callable[[str], str]]:
+    """Runs shell with the project's AWS CLI against the emulated account of the enclosing ``emulated_account``: a
+    moto server on 127.0.0.1 serves the same in-process state, every shim applied. Yields ``run(script) -> stdout``;
+    a failing script fails the test with its stderr."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    cli_folder = str(Path(sys.executable).parent)
+    environment = {
+        "PATH": f"{cli_folder}:/usr/bin:/bin",
+        "HOME": tempfile.gettempdir(),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_PAGER": "",
+    }
+
+    def run(script: str) -> str:
+        done = subprocess.run(
+            ["sh", "-c", script], env=environment, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 0, f"exit {done.returncode}: {done.stderr}"
+        return done.stdout
+
+    try:
+        yield run
+    finally:
+        server.stop()

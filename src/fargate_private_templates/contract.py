@@ -16,6 +16,7 @@ Either way keys and output logical IDs only ever get added; ``templates/exports.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 
 from troposphere import (
@@ -73,6 +74,33 @@ class FrontDoorExport(StrEnum):
     LOAD_BALANCER_DNS_NAME = "LoadBalancerDnsName"
     # For Route 53 alias records to the load balancer.
     LOAD_BALANCER_HOSTED_ZONE_ID = "LoadBalancerCanonicalHostedZoneId"
+
+
+@dataclass(frozen=True)
+class RuleWeights:
+    """The forward weights of one listener rule ECS shifts traffic with, as the service stack's Number parameters.
+
+    ECS moves these weights at every blue/green, canary or linear deployment; CloudFormation does not see it. A stack
+    update that sends the template's weights back would move every request to whichever target group they name,
+    which after an odd number of deployments has no tasks. So every update restates the live weights, read from the
+    rule (docs/rollouts.md shows the shell that reads them; a deploy script imports these names).
+
+    ``rules`` are the logical IDs the rule has (``ProductionListenerRule`` on a service's own ALB, ``ListenerRule`` on
+    the shared front door); ``primary`` weighs ``TargetGroup``, ``alternate`` weighs ``AlternateTargetGroup``.
+    """
+
+    rules: tuple[str, ...]
+    primary: str
+    alternate: str
+
+
+PRODUCTION_WEIGHTS = RuleWeights(
+    ("ProductionListenerRule", "ListenerRule"), "TargetGroupWeight", "AlternateTargetGroupWeight"
+)
+TEST_WEIGHTS = RuleWeights(("TestListenerRule",), "TestTargetGroupWeight", "TestAlternateTargetGroupWeight")
+WEIGHTED_RULES = (PRODUCTION_WEIGHTS, TEST_WEIGHTS)
+# Target group weights of an ALB forward action: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupTuple.html
+TARGET_GROUP_WEIGHTS = (0, 999)
 
 
 class RegistryExport(StrEnum):

@@ -13,6 +13,7 @@ from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
 from .deployment import (
+    ALTERNATE_TARGET_GROUP,
     Rollout,
     add_infrastructure_role,
     add_own_alb_rules,
@@ -35,8 +36,6 @@ from .load_balancing import (
     task_security_group_summary,
 )
 from .task import add_execution_role, add_task_definition, add_task_role
-
-ALTERNATE_TARGET_GROUP = "AlternateTargetGroup"
 
 
 def build_service(config: ServiceConfig | None = None) -> Template:
