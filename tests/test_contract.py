@@ -200,6 +200,10 @@ def test_every_lookup_of_a_stack_carries_the_same_role(example: str, service: st
         assert "Region" not in lookup, lookup
         by_stack.setdefault(lookup["StackName"]["Ref"], []).append(lookup.get("RoleArn"))
     assert {"ClusterArn", "ClusterName"} <= {lookup["OutputName"] for lookup in lookups}
+    # cfn-lint (W1028) calls the role unreachable in the branch taken without one: accepted there, with the reason.
+    for name in ("Service", "ScalableTarget"):
+        lint = template["Resources"][name]["Metadata"]["cfn-lint"]
+        assert lint["config"]["ignore_checks"] == ["W1028"] and "workload account" in lint["reasons"]["W1028"]
     for stack, roles in by_stack.items():
         role = {
             "Fn::If": [
@@ -255,3 +259,15 @@ def test_contract_keys_of_templates_without_sections() -> None:
     assert exported_keys({}) == [] and imported_keys({}) == []
     output = {"Value": {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcCidr"}}}
     assert imported_keys({"Outputs": {"Cidr": output}}) == ["VpcCidr"]
+
+
+def test_a_service_that_never_brings_its_own_cluster_accepts_no_lint_warning() -> None:
+    from fargate_private_templates.config.service import ServiceConfig
+    from fargate_private_templates.layers import build_service
+    from fargate_private_templates.render import ordered_dict
+
+    for references in (contract.EXPORTS, contract.STACK_OUTPUTS):
+        template = ordered_dict(build_service(ServiceConfig(references=references)))
+        expected = {"Service", "ScalableTarget"} if references == contract.STACK_OUTPUTS else set()
+        accepted = {name for name, body in template["Resources"].items() if "cfn-lint" in body.get("Metadata", {})}
+        assert accepted == expected, references

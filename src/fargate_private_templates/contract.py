@@ -309,6 +309,11 @@ class NetworkImports(StackImports):
     def cluster_arn(self) -> AWSHelperFn:
         return self._cluster(lambda cluster: GetAtt(cluster, "Arn"), NetworkExport.CLUSTER_ARN)
 
+    @property
+    def cluster_read_is_conditional(self) -> bool:
+        """True when the cluster is this stack's own under ``remote_condition`` and the network's otherwise."""
+        return self._local_cluster is not None and self.remote_condition is not None
+
     def _cluster(self, local: Callable[[AWSObject], AWSHelperFn], key: str) -> AWSHelperFn:
         if self._local_cluster is None or self.remote_condition is None:
             return self.value(key)

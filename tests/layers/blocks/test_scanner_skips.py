@@ -21,6 +21,7 @@ from fargate_private_templates.layers.blocks.scanner_skips import (
     AcceptedFinding,
     accept,
     accept_finding,
+    accept_lint_warning,
     checkov_skips,
     guard_suppressions,
     skip_checkov,
@@ -194,3 +195,14 @@ def test_variants_outside_the_catalogue_suppress_what_they_add() -> None:
     assert found["TcpListener"] == {"ELBV2_LISTENER_SSL_POLICY_RULE"}
     assert found["TaskRole"] == {"IAM_NO_INLINE_POLICY_CHECK", "IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"}
     assert "TaskRole" not in {r for r, _, _ in guard_suppressions(catalogue_dict("service-alb.yaml"))}
+
+
+def test_an_accepted_lint_warning_keeps_other_metadata_and_its_reason() -> None:
+    group = logs.LogGroup("Group", Metadata={"Owner": "team", "cfn-lint": {"config": {"ignore_checks": ["W1"]}}})
+    accept_lint_warning(group, ("W1028", "why"))
+    assert group.Metadata == {
+        "Owner": "team",
+        "cfn-lint": {"config": {"ignore_checks": ["W1", "W1028"]}, "reasons": {"W1028": "why"}},
+    }
+    plain = accept_lint_warning(logs.LogGroup("Plain"), scanner_skips.ROLE_IN_BOTH_BRANCHES)
+    assert plain.Metadata["cfn-lint"]["config"] == {"ignore_checks": ["W1028"]}

@@ -131,6 +131,29 @@ def accept(resource: AWSObject, *findings: AcceptedFinding) -> AWSObject:
     return resource
 
 
+# cfn-lint rules a resource may ignore, with why: the only lint finding the templates accept.
+ROLE_IN_BOTH_BRANCHES = (
+    "W1028",
+    "The network's cluster is read with the RoleArn every other read of the network stack carries, also in the "
+    "Fn::If branch taken when no role is given: CloudFormation is not documented to leave a Fn::GetStackOutput in "
+    "the branch it does not take unresolved, and one without the role would run in the workload account",
+)
+
+
+def accept_lint_warning(resource: AWSObject, warning: tuple[str, str]) -> AWSObject:
+    """cfn-lint ignores ``warning`` (rule id, reason) on ``resource``; the reason is written beside it."""
+    rule, reason = warning
+    metadata: dict[str, Any] = dict(resource.resource.get("Metadata") or {})
+    lint = dict(metadata.get("cfn-lint") or {})
+    config = dict(lint.get("config") or {})
+    config["ignore_checks"] = [*config.get("ignore_checks", []), rule]
+    lint["config"] = config
+    lint["reasons"] = {**lint.get("reasons", {}), rule: reason}
+    metadata["cfn-lint"] = lint
+    resource.Metadata = metadata
+    return resource
+
+
 def skip_checkov(resource: AWSObject, check_id: str, reason: str) -> AWSObject:
     """A checkov-only finding (kept for callers written before the guard suppressions)."""
     return accept_finding(resource, checkov_id=check_id, reason=reason)
