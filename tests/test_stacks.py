@@ -16,6 +16,7 @@ from conftest import ENDPOINTS_ONLY, ROOT
 from conftest import EXAMPLE_CONFIGS as CONFIGS
 from conftest import literals as _literals
 
+from fargate_private_templates.config.file import read_config
 from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.errors import ConfigError
@@ -70,3 +71,11 @@ def test_build_stacks_returns_a_network_and_each_service() -> None:
     assert list(stacks) == ["network.yaml", "service-web.yaml", "service-api.yaml"]
     with pytest.raises(ConfigError, match="^name: 'web' is used by two services"):
         build_stacks(ENDPOINTS_ONLY, [ServiceConfig(name="web"), ServiceConfig(name="web")])
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.stem)
+def test_no_example_names_a_secret_by_an_arn_of_one_account_and_region(config: Path) -> None:
+    """Examples are linted for China and GovCloud: a literal ARN would deploy in one account and Region only."""
+    for service in read_config(config).services:
+        for container in (service.container, *service.sidecars):
+            assert not [v for _, v in container.secrets if v.startswith("arn:")], f"{config.name}: {container.name}"

@@ -68,9 +68,9 @@ def _container_needs(
         needs.append(ServiceNeed(f"{label}image (third-party registry)", (), third_party_image=True))
         if image.credentials_secret_arn:
             needs.append(ServiceNeed(f"{label}registry credentials (Secrets Manager)", ("secretsmanager",)))
-    if container.secrets_manager_arns:
+    if container.uses_secrets_manager:
         needs.append(ServiceNeed(f"{label}secrets (Secrets Manager)", ("secretsmanager",)))
-    if container.ssm_parameter_arns:
+    if container.uses_ssm:
         needs.append(ServiceNeed(f"{label}secrets (SSM Parameter Store)", ("ssm",)))
     return needs
 
