@@ -2,8 +2,16 @@
 
 Each shim makes moto do what CloudFormation does and never changes a template: Fn::Cidr and Fn::GetStackOutput (moto
 has neither), the load balancer's Type and IpAddressType, a subnet's MapPublicIpOnLaunch, subnet route table
-associations visible to DescribeRouteTables, and string DesiredCount values. Fake credentials, no network: the
-``aws`` fixture (conftest) opens one account per test module. Below them, what the emulated deployments
+associations visible to DescribeRouteTables, string DesiredCount values, and the capacity providers of a cluster:
+moto drops an AWS::ECS::Cluster's CapacityProviders and has no AWS::ECS::ClusterCapacityProviderAssociations, and its
+CreateService takes a capacity provider strategy naming a provider the cluster lacks, which ECS refuses ("A
+capacity provider must be associated with a cluster before it can be ... used in a capacity provider strategy when
+calling the CreateService or RunTask actions", CreateCluster in the ECS API reference); here both are associated as
+PutClusterCapacityProviders does, and a service whose strategy names another provider is refused with ECS's
+InvalidParameterException. A listener rule's Conditions lose the AWS::NoValue an Fn::If leaves, as CloudFormation
+drops it (moto keeps it as None in the list and fails), on create and on update. Fake credentials, no network: the
+``aws`` fixture (conftest) opens one account per test module; ``aws_cli`` also serves that account on 127.0.0.1 to
+the AWS CLI, for shell the docs show. Below them, what the emulated deployments
 (tests/integration/) share: reading stacks back, deleting a network, and the warnings of moto's known gaps.
 """
 
@@ -12,7 +20,12 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import itertools
+import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -22,8 +35,12 @@ from moto import mock_aws
 from moto.cloudformation import parsing
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.subnets import Subnet, SubnetRouteTableAssociation
+from moto.ecs.exceptions import InvalidParameterException
+from moto.ecs.models import Cluster as FakeEcsCluster
 from moto.ecs.models import Service as FakeEcsService
-from moto.elbv2.models import FakeLoadBalancer, elbv2_backends
+from moto.ecs.models import ecs_backends
+from moto.elbv2.models import FakeListenerRule, FakeLoadBalancer, elbv2_backends
+from moto.server import ThreadedMotoServer
 
 REGION = "us-east-1"
 # Warnings of two known gaps (tests/integration/test_emulated_deploy.py): moto skipping Application Auto Scaling, and
@@ -99,14 +116,129 @@ def _then(model: type, apply: Callable[[Any, Any, dict], None]) -> classmethod:
     return classmethod(wrapped)
 
 
-def _with_integer_desired_count(handler: Any) -> classmethod:
-    # CloudFormation turns a String parameter's "3" into the Integer DesiredCount; moto passes the string on and then
-    # fails on arithmetic. Converting it here is what CloudFormation does before calling ECS.
+def _ecs_service_as_cloudformation_calls_it(handler: Any) -> classmethod:
+    """moto's ECS service create or update, given what CloudFormation gives ECS: an Integer DesiredCount, and only
+    a capacity provider strategy whose providers the cluster has."""
+
     def wrapped(cls: type, *args: Any, **kwargs: Any) -> Any:
         cloudformation_json = kwargs.get("cloudformation_json") or next(a for a in args if isinstance(a, dict))
         properties = cloudformation_json.get("Properties", {})
+        # CloudFormation turns a String parameter's "3" into the Integer DesiredCount; moto passes the string on and
+        # then fails on arithmetic.
         if isinstance(properties.get("DesiredCount"), str):
             properties["DesiredCount"] = int(properties["DesiredCount"])
+        _refuse_providers_the_cluster_lacks(properties)
+        return handler(*args, **kwargs)
+
+    return classmethod(wrapped)
+
+
+def _ecs_cluster(reference: Any) -> Any:
+    """The emulated cluster a property names: moto's object (a Ref in the same stack) or a cluster ARN."""
+    if isinstance(reference, FakeEcsCluster):
+        return reference
+    _, _, _, region, account, resource = str(reference).split(":", 5)
+    return ecs_backends[account][region]._get_cluster(resource.split("/")[-1])
+
+
+# ECS's words for a strategy naming a provider the cluster lacks (seen for RunTask; CreateService checks the same).
+NOT_ASSOCIATED = (
+    "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the "
+    "cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again."
+)
+
+
+def _refuse_providers_the_cluster_lacks(properties: dict) -> None:
+    wanted = [item["CapacityProvider"] for item in properties.get("CapacityProviderStrategy") or []]
+    if not wanted:
+        return
+    offered = _ecs_cluster(properties["Cluster"]).capacity_providers or []
+    if any(provider not in offered for provider in wanted):
+        raise InvalidParameterException(NOT_ASSOCIATED)
+
+
+def _strategy(items: list[dict] | None) -> list[dict]:
+    """A CloudFormation strategy as the ECS API spells it."""
+    keys = {"CapacityProvider": "capacityProvider", "Weight": "weight", "Base": "base"}
+    return [{keys[k]: v for k, v in item.items() if k in keys} for item in items or [] if item is not None]
+
+
+def _associate(cluster: Any, properties: dict) -> None:
+    # CloudFormation drops an AWS::NoValue from a list; moto keeps it as None.
+    providers = [p for p in properties.get("CapacityProviders") or [] if p is not None]
+    strategy = _strategy(properties.get("DefaultCapacityProviderStrategy"))
+    ecs_backends[cluster.arn.split(":")[4]][cluster.region_name].put_cluster_capacity_providers(
+        cluster.name, providers, strategy
+    )
+
+
+def _create_cluster_with_providers(
+    cls: type, name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+) -> Any:
+    cluster = _MOTO_CLUSTER_CREATE(name, cloudformation_json, account_id, region_name, **kwargs)
+    _associate(cluster, cloudformation_json.get("Properties", {}))
+    return cluster
+
+
+_MOTO_CLUSTER_CREATE = FakeEcsCluster.create_from_cloudformation_json
+
+
+class CapacityProviderAssociations:
+    """AWS::ECS::ClusterCapacityProviderAssociations, which moto lacks: PutClusterCapacityProviders on the cluster,
+    emptied again when the resource is deleted."""
+
+    TYPE = "AWS::ECS::ClusterCapacityProviderAssociations"
+
+    def __init__(self, cluster: Any) -> None:
+        self.cluster = cluster
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.cluster.name
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return CapacityProviderAssociations.TYPE
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, name: str, cloudformation_json: dict, account_id: str, region_name: str, **_: Any
+    ) -> Any:
+        properties = cloudformation_json["Properties"]
+        # A Ref to the cluster gives its name; the backend also takes an ARN.
+        association = cls(ecs_backends[account_id][region_name]._get_cluster(str(properties["Cluster"])))
+        _associate(association.cluster, properties)
+        return association
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    def is_created(self) -> bool:
+        return True
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _associate(self.cluster, {})
+
+
+def _rule_without_no_value(handler: Any) -> classmethod:
+    # An Fn::If that switches a rule's condition off leaves AWS::NoValue in the list: CloudFormation drops it, moto
+    # keeps a None and fails in its validation.
+    def wrapped(cls: type, *args: Any, **kwargs: Any) -> Any:
+        cloudformation_json = kwargs.get("cloudformation_json") or next(a for a in args if isinstance(a, dict))
+        properties = cloudformation_json["Properties"]
+        properties["Conditions"] = [c for c in properties.get("Conditions", []) if c is not None]
         return handler(*args, **kwargs)
 
     return classmethod(wrapped)
@@ -178,6 +310,51 @@ def apply_shims(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(FakeLoadBalancer, "create_from_cloudformation_json", classmethod(_create_load_balancer))
     patch.setattr(Subnet, "create_from_cloudformation_json", _then(Subnet, _map_public_ip))
     for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
-        patch.setattr(FakeEcsService, handler, _with_integer_desired_count(getattr(FakeEcsService, handler)))
+        service_handler = _ecs_service_as_cloudformation_calls_it(getattr(FakeEcsService, handler))
+        patch.setattr(FakeEcsService, handler, service_handler)
+    patch.setattr(FakeEcsCluster, "create_from_cloudformation_json", classmethod(_create_cluster_with_providers))
+    models = parsing.get_model_map
+    patch.setattr(
+        parsing,
+        "get_model_map",
+        lambda: {**models(), CapacityProviderAssociations.TYPE: CapacityProviderAssociations},
+    )
+    for handler in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+        patch.setattr(FakeListenerRule, handler, _rule_without_no_value(getattr(FakeListenerRule, handler)))
     association = _then(SubnetRouteTableAssociation, _associate_route_table)
     patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)
+
+
+@contextlib.contextmanager
+def aws_cli() -> Iterator[Callable[[str], str]]:
+    """Runs shell with the project's AWS CLI against the emulated account of the enclosing ``emulated_account``: a
+    moto server on 127.0.0.1 serves the same in-process state, every shim applied. Yields ``run(script) -> stdout``;
+    a failing script fails the test with its stderr."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    cli_folder = str(Path(sys.executable).parent)
+    environment = {
+        "PATH": f"{cli_folder}:/usr/bin:/bin",
+        "HOME": tempfile.gettempdir(),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_PAGER": "",
+    }
+
+    def run(script: str) -> str:
+        done = subprocess.run(
+            ["sh", "-c", script], env=environment, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 0, f"exit {done.returncode}: {done.stderr}"
+        return done.stdout
+
+    try:
+        yield run
+    finally:
+        server.stop()

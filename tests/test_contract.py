@@ -166,7 +166,7 @@ def test_every_output_a_weak_service_reads_is_promised_by_every_network(network:
 NO_VALUE = {"Ref": "AWS::NoValue"}
 
 
-def test_stack_outputs_mode_reads_through_get_stack_output_with_optional_region_and_role() -> None:
+def test_stack_outputs_mode_reads_through_get_stack_output_with_an_optional_role_and_no_region() -> None:
     from troposphere import Template
 
     template = Template()
@@ -175,15 +175,44 @@ def test_stack_outputs_mode_reads_through_get_stack_output_with_optional_region_
         "Fn::GetStackOutput": {
             "StackName": {"Ref": "NetworkStackName"},
             "OutputName": "VpcId",
-            "Region": {"Fn::If": ["NetworkStackRegionGiven", {"Ref": "NetworkStackRegion"}, NO_VALUE]},
-            "RoleArn": {"Fn::If": ["NetworkStackRoleArnGiven", {"Ref": "NetworkStackRoleArn"}, NO_VALUE]},
+            "RoleArn": {"Fn::If": ["NetworkStackIsRemote", {"Ref": "NetworkStackRoleArn"}, NO_VALUE]},
         }
     }
     listed = imports.private_subnet_ids.to_dict()["Fn::Split"]
     assert listed[0] == "," and listed[1]["Fn::Join"][0] == ""
     assert listed[1]["Fn::Join"][1][0]["Fn::GetStackOutput"]["OutputName"] == "PrivateSubnetIds"
-    assert imports.parameter_titles == ["NetworkStackName", "NetworkStackRegion", "NetworkStackRoleArn"]
-    assert template.parameters["NetworkStackRegion"].Default == template.parameters["NetworkStackRoleArn"].Default == ""
+    # VPC, subnet and security group IDs belong to their Region: no parameter points the reads at another one.
+    assert imports.parameter_titles == ["NetworkStackName", "NetworkStackRoleArn"]
+    assert template.parameters["NetworkStackRoleArn"].Default == ""
+    assert template.conditions["NetworkStackIsRemote"].to_dict() == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "NetworkStackRoleArn"}, ""]}]
+    }
+
+
+@pytest.mark.parametrize(("example", "service"), [("multi-account", "shop"), ("weak-references", "web")])
+def test_every_lookup_of_a_stack_carries_the_same_role(example: str, service: str, tmp_path: Path, capsys) -> None:
+    """The cluster's reads too, in both branches of their Fn::If: a lookup without the role would run in the
+    workload account, where the network stack does not exist."""
+    template = load_template(_render(tmp_path, f"{example}.toml", capsys) / f"service-{service}.yaml")
+    lookups = list(contract._arguments_of(template, "Fn::GetStackOutput"))
+    by_stack: dict[str, list] = {}
+    for lookup in lookups:
+        assert "Region" not in lookup, lookup
+        by_stack.setdefault(lookup["StackName"]["Ref"], []).append(lookup.get("RoleArn"))
+    assert {"ClusterArn", "ClusterName"} <= {lookup["OutputName"] for lookup in lookups}
+    # cfn-lint (W1028) calls the role unreachable in the branch taken without one: accepted there, with the reason.
+    for name in ("Service", "ScalableTarget"):
+        lint = template["Resources"][name]["Metadata"]["cfn-lint"]
+        assert lint["config"]["ignore_checks"] == ["W1028"] and "workload account" in lint["reasons"]["W1028"]
+    for stack, roles in by_stack.items():
+        role = {
+            "Fn::If": [
+                f"{stack.removesuffix('Name')}IsRemote",
+                {"Ref": f"{stack.removesuffix('Name')}RoleArn"},
+                NO_VALUE,
+            ]
+        }
+        assert roles == [role] * len(roles), stack
 
 
 def test_stack_imports_refuses_an_unknown_mode() -> None:
@@ -208,7 +237,7 @@ def test_stack_outputs_service_parameters_are_grouped_for_the_console(tmp_path: 
     out = _render(tmp_path, "weak-references.toml", capsys)
     interface = load_template(out / "service-web.yaml")["Metadata"]["AWS::CloudFormation::Interface"]
     (group,) = [g for g in interface["ParameterGroups"] if g["Label"]["default"] == "Network stack"]
-    assert group["Parameters"] == ["NetworkStackName", "NetworkStackRegion", "NetworkStackRoleArn"]
+    assert group["Parameters"] == ["NetworkStackName", "NetworkStackRoleArn"]
 
 
 def test_network_imports_properties() -> None:
@@ -230,3 +259,15 @@ def test_contract_keys_of_templates_without_sections() -> None:
     assert exported_keys({}) == [] and imported_keys({}) == []
     output = {"Value": {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcCidr"}}}
     assert imported_keys({"Outputs": {"Cidr": output}}) == ["VpcCidr"]
+
+
+def test_a_service_that_never_brings_its_own_cluster_accepts_no_lint_warning() -> None:
+    from fargate_private_templates.config.service import ServiceConfig
+    from fargate_private_templates.layers import build_service
+    from fargate_private_templates.render import ordered_dict
+
+    for references in (contract.EXPORTS, contract.STACK_OUTPUTS):
+        template = ordered_dict(build_service(ServiceConfig(references=references)))
+        expected = {"Service", "ScalableTarget"} if references == contract.STACK_OUTPUTS else set()
+        accepted = {name for name, body in template["Resources"].items() if "cfn-lint" in body.get("Metadata", {})}
+        assert accepted == expected, references

@@ -18,7 +18,7 @@ from conftest import EXAMPLE_CONFIGS as CONFIGS
 from conftest import literals as _literals
 from troposphere import Template
 
-from fargate_private_templates.config.file import Deployment
+from fargate_private_templates.config.file import Deployment, read_config
 from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import ServiceConfig
@@ -168,3 +168,11 @@ def test_build_stacks_refuses_a_shared_service_with_no_front_door_to_attach_to()
         [dataclasses.replace(service, routing=RoutingOptions(hosts=("a.example.com",), front_door="live-ingress"))],
     )
     assert _parameter_default(stacks["service-web.yaml"], "IngressStackName") == "live-ingress"
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.stem)
+def test_no_example_names_a_secret_by_an_arn_of_one_account_and_region(config: Path) -> None:
+    """Examples are linted for China and GovCloud: a literal ARN would deploy in one account and Region only."""
+    for service in read_config(config).services:
+        for container in (service.container, *service.sidecars):
+            assert not [v for _, v in container.secrets if v.startswith("arn:")], f"{config.name}: {container.name}"

@@ -5,9 +5,10 @@ one of two reference modes (``StackImports``):
 
 - ``exports`` (default, strict): ``Fn::ImportValue``. A deployed stack that imports an export pins it: renaming or
   removing the key, or even changing its value, then fails with "Export ... cannot be updated as it is in use".
-- ``stack_outputs`` (weak): ``Fn::GetStackOutput`` on the output's logical ID, optionally in another Region or
-  through a role in another account. Nothing is pinned: the producer can change a value (add an AZ's subnet) and
-  consumers pick it up on their next update.
+- ``stack_outputs`` (weak): ``Fn::GetStackOutput`` on the output's logical ID, optionally through a role in another
+  account. Nothing is pinned: the producer can change a value (add an AZ's subnet) and consumers pick it up on their
+  next update. Never from another Region: the values read are VPC, subnet and security group IDs, which belong to
+  their Region (EC2 resource locations: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resources.html).
 
 Either way keys and output logical IDs only ever get added; ``templates/exports.json`` with its test guards both.
 """
@@ -15,12 +16,12 @@ Either way keys and output logical IDs only ever get added; ``templates/exports.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 
 from troposphere import (
     AWSHelperFn,
     AWSObject,
-    Condition,
     Equals,
     Export,
     GetAtt,
@@ -28,7 +29,6 @@ from troposphere import (
     ImportValue,
     Join,
     Not,
-    Or,
     Output,
     Parameter,
     Ref,
@@ -77,6 +77,33 @@ class FrontDoorExport(StrEnum):
     LOAD_BALANCER_DNS_NAME = "LoadBalancerDnsName"
     # For Route 53 alias records to the load balancer.
     LOAD_BALANCER_HOSTED_ZONE_ID = "LoadBalancerCanonicalHostedZoneId"
+
+
+@dataclass(frozen=True)
+class RuleWeights:
+    """The forward weights of one listener rule ECS shifts traffic with, as the service stack's Number parameters.
+
+    ECS moves these weights at every blue/green, canary or linear deployment; CloudFormation does not see it. A stack
+    update that sends the template's weights back would move every request to whichever target group they name,
+    which after an odd number of deployments has no tasks. So every update restates the live weights, read from the
+    rule (docs/rollouts.md shows the shell that reads them; a deploy script imports these names).
+
+    ``rules`` are the logical IDs the rule has (``ProductionListenerRule`` on a service's own ALB, ``ListenerRule`` on
+    the shared front door); ``primary`` weighs ``TargetGroup``, ``alternate`` weighs ``AlternateTargetGroup``.
+    """
+
+    rules: tuple[str, ...]
+    primary: str
+    alternate: str
+
+
+PRODUCTION_WEIGHTS = RuleWeights(
+    ("ProductionListenerRule", "ListenerRule"), "TargetGroupWeight", "AlternateTargetGroupWeight"
+)
+TEST_WEIGHTS = RuleWeights(("TestListenerRule",), "TestTargetGroupWeight", "TestAlternateTargetGroupWeight")
+WEIGHTED_RULES = (PRODUCTION_WEIGHTS, TEST_WEIGHTS)
+# Target group weights of an ALB forward action: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupTuple.html
+TARGET_GROUP_WEIGHTS = (0, 999)
 
 
 class RegistryExport(StrEnum):
@@ -176,9 +203,10 @@ class StackImports:
     """The consumer side of one producer stack: its stack-name parameter and the reads of its keys.
 
     ``mode`` is ``exports`` (``Fn::ImportValue`` of ``${<parameter_name>}-<key>``) or ``stack_outputs``
-    (``Fn::GetStackOutput`` of output ``<key>`` of stack ``<parameter_name>``, plus two optional parameters,
-    ``<prefix>Region`` and ``<prefix>RoleArn``, for a producer in another Region or another account, where
-    ``<prefix>`` is ``parameter_name`` without its trailing ``Name``). Producer-specific subclasses add properties.
+    (``Fn::GetStackOutput`` of output ``<key>`` of stack ``<parameter_name>``, plus one optional parameter,
+    ``<prefix>RoleArn``, for a producer in another account, where ``<prefix>`` is ``parameter_name`` without its
+    trailing ``Name``). Every read of the producer carries that same role. Producer-specific subclasses add
+    properties.
     """
 
     def __init__(
@@ -204,22 +232,12 @@ class StackImports:
                 "starting with a letter",
             )
         )
-        self.region = self.role_arn = None
+        self.role_arn: Parameter | None = None
         self.remote_condition: str | None = None
         if mode == STACK_OUTPUTS:
             self._add_remote_parameters(template, parameter_name.removesuffix("Name"), producer)
 
     def _add_remote_parameters(self, template: Template, prefix: str, producer: str) -> None:
-        self.region = template.add_parameter(
-            Parameter(
-                f"{prefix}Region",
-                Type="String",
-                Default="",
-                Description=f"Region of the {producer} stack; empty for this stack's Region",
-                AllowedPattern=r"^([a-z]{2}(-[a-z]+)+-[0-9])?$",
-                ConstraintDescription="empty or a Region code: area-direction-number, all lowercase",
-            )
-        )
         self.role_arn = template.add_parameter(
             Parameter(
                 f"{prefix}RoleArn",
@@ -231,27 +249,20 @@ class StackImports:
                 ConstraintDescription="empty or an IAM role ARN",
             )
         )
-        self._region_given = f"{prefix}RegionGiven"
-        self._role_given = f"{prefix}RoleArnGiven"
-        template.add_condition(self._region_given, Not(Equals(Ref(self.region), "")))
-        template.add_condition(self._role_given, Not(Equals(Ref(self.role_arn), "")))
-        # Another Region or another account: resources that must sit beside the consumer cannot be the producer's.
+        # Another account: resources that must sit beside the consumer cannot be the producer's.
         self.remote_condition = f"{prefix}IsRemote"
-        template.add_condition(self.remote_condition, Or(Condition(self._region_given), Condition(self._role_given)))
+        template.add_condition(self.remote_condition, Not(Equals(Ref(self.role_arn), "")))
 
     @property
     def parameter_titles(self) -> list[str]:
         """The parameters this reference added, for a parameter group."""
-        return [p.title for p in (self.parameter, self.region, self.role_arn) if p is not None]
+        return [p.title for p in (self.parameter, self.role_arn) if p is not None]
 
     def value(self, key: str) -> AWSHelperFn:
         if self.mode == EXPORTS:
             return ImportValue(Sub(f"${{{self.parameter.title}}}-{key}"))
         return GetStackOutput(
-            Ref(self.parameter),
-            str(key),
-            If(self._region_given, Ref(self.region), Ref("AWS::NoValue")),
-            If(self._role_given, Ref(self.role_arn), Ref("AWS::NoValue")),
+            Ref(self.parameter), str(key), role_arn=If(self.remote_condition, Ref(self.role_arn), Ref("AWS::NoValue"))
         )
 
     def list(self, key: str) -> AWSHelperFn:
@@ -275,8 +286,8 @@ class NetworkImports(StackImports):
         self._local_cluster: AWSObject | None = None
 
     def run_in_local_cluster_when_remote(self, cluster: AWSObject) -> None:
-        """Use ``cluster`` (created under ``remote_condition``) when the network stack is in another account or
-        Region: an ECS service can only run in a cluster of its own account and Region."""
+        """Use ``cluster`` (created under ``remote_condition``) when the network stack is in another account: an ECS
+        service can only run in a cluster of its own account."""
         self._local_cluster = cluster
 
     @property
@@ -303,11 +314,16 @@ class NetworkImports(StackImports):
     def cluster_arn(self) -> AWSHelperFn:
         return self._cluster(lambda cluster: GetAtt(cluster, "Arn"), NetworkExport.CLUSTER_ARN)
 
+    @property
+    def cluster_read_is_conditional(self) -> bool:
+        """True when the cluster is this stack's own under ``remote_condition`` and the network's otherwise."""
+        return self._local_cluster is not None and self.remote_condition is not None
+
     def _cluster(self, local: Callable[[AWSObject], AWSHelperFn], key: str) -> AWSHelperFn:
         if self._local_cluster is None or self.remote_condition is None:
             return self.value(key)
-        # Not remote means neither Region nor role is given: the plain read, with no Fn::If that could never apply.
-        return If(self.remote_condition, local(self._local_cluster), GetStackOutput(Ref(self.parameter), str(key)))
+        # The read carries the role like every other read of the network: one lookup, one way to reach the stack.
+        return If(self.remote_condition, local(self._local_cluster), self.value(key))
 
 
 class FrontDoorImports(StackImports):

@@ -104,8 +104,6 @@ def _build(
     if front_door is not None:
         services = [_on_own_front_door(service, names.front_door) for service in services]
     services = assign_priorities(services, lock)
-    if any(service.capacity.uses_spot for service in services):
-        network = dataclasses.replace(network, fargate_spot=True)
     stacks = {NETWORK_FILE: build_network(network)}
     if front_door is not None:
         stacks[FRONT_DOOR_FILE] = build_front_door(front_door, network_stack=names.network)

@@ -9,7 +9,7 @@ from conftest import fixture as load
 from conftest import template_pair as pair
 
 from fargate_private_templates.checks import check_dicts
-from fargate_private_templates.checks.needs import PREWARMED_METADATA
+from fargate_private_templates.checks.needs import PREWARMED_METADATA, _container_needs
 from fargate_private_templates.layers.service import task
 
 SUBNETS = ("Resources", "Service", "Properties", "NetworkConfiguration", "AwsvpcConfiguration", "Subnets")
@@ -94,3 +94,31 @@ def test_the_generator_and_the_checker_read_the_same_prewarmed_metadata() -> Non
     assert [f.rule_id for f in findings] == ["E9014"] and "pull-through cache" in findings[0].message
     cache_first_pull["Resources"]["TaskDefinition"]["Metadata"] = {PREWARMED_METADATA[0]: {PREWARMED_METADATA[1]: True}}
     assert check_dicts({"t.yaml": cache_first_pull}).findings == []
+
+
+def _needs_of_value_from(value_from: object, parameters: dict) -> list[tuple[str, tuple[str, ...], str]]:
+    container = {"Name": "app", "Secrets": [{"Name": "DB", "ValueFrom": value_from}]}
+    return [(n.what, n.services, n.unproven) for n in _container_needs("t", container, parameters)]
+
+
+def test_a_secret_arn_parameter_is_read_by_the_service_its_pattern_admits() -> None:
+    """The generator's <Variable>SecretArn parameters have no default; their AllowedPattern says the service."""
+    secrets = {"DbSecretArn": {"Type": "String", "AllowedPattern": "^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:x$"}}
+    assert _needs_of_value_from({"Ref": "DbSecretArn"}, secrets) == [
+        ("container app: secrets (Secrets Manager)", ("secretsmanager",), "")
+    ]
+    ssm = {"Flags": {"Type": "String", "AllowedPattern": "^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/x$"}}
+    assert _needs_of_value_from({"Ref": "Flags"}, ssm) == [
+        ("container app: secrets (SSM Parameter Store)", ("ssm",), "")
+    ]
+    unsaid = "the template does not say which service holds the secret"
+    for parameters in (
+        {"DbSecretArn": {"Type": "String"}},
+        {"DbSecretArn": {"Type": "String", "AllowedPattern": "^.*:secretsmanager:.*$"}},
+        {"DbSecretArn": {"Type": "String", "AllowedPattern": "^arn:aws:kms:.*$"}},
+        {},
+    ):
+        ((_, services, unproven),) = _needs_of_value_from({"Ref": "DbSecretArn"}, parameters)
+        assert services == () and unproven == unsaid, parameters
+    ((what, _, _),) = _needs_of_value_from({"Ref": "DbSecretArn", "Extra": 1}, secrets)
+    assert "Secrets Manager or Parameter Store" in what

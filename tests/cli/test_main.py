@@ -165,7 +165,7 @@ def test_bad_config_value_exits_2_with_one_line_and_writes_nothing(tmp_path: Pat
         ('[network]\ncolour = "blue"\n[[services]]\n', "network.colour: unknown key"),
         ('[[services]]\ncpu = "256"\n', "services[0].cpu: '256' has the wrong type; expected an integer"),
         ("[[services]]\nmemory = 4096\n", "services[0].memory: 4096 is not valid with cpu 256"),
-        ('[network]\nnat_mode = "none"\n[[services]]\n', "cannot reach its image (ecr)"),
+        ('[network]\nnat_mode = "none"\n[[services]]\nname = "web"\n', "cannot reach its image (ecr)"),
         ("[network]\n", "services: describe at least one service"),
         ("[servics]\n", "servics: unknown section"),
         ("[[services]\n", "not valid TOML"),
@@ -183,7 +183,14 @@ def test_bad_config_value_exits_2_with_one_line_and_writes_nothing(tmp_path: Pat
             "services[0].scaling.target_requests_per_target: request-count scaling needs an ALB, not "
             "load_balancer.kind 'nlb'",
         ),
-        ("[[services]]\n[[services]]\n", "name: 'app' is used by two services"),
+        ('[[services]]\nname = "web"\n[[services]]\nname = "web"\n', "name: 'web' is used by two services"),
+        ("[[services]]\ncpu = 512\nmemory = 1024\n", "services[0].name: required in a config file"),
+        ('[[services]]\nname = "a"\n[[services]]\ncpu = 512\nmemory = 1024\n', "services[1].name: required"),
+        (
+            '[[services]]\nname = "web"\nload_balancer = "nlb"\n',
+            "services[0].load_balancer: 'nlb' has the wrong type; expected a table; the flat setting load_balancer "
+            "moved: write it in the [services.load_balancer] table as kind",
+        ),
     ],
 )
 def test_config_errors_name_the_key_and_the_file(tmp_path: Path, capsys, toml: str, mentions: str) -> None:
@@ -532,6 +539,36 @@ CASES: dict[str, Case] = {
         ("config.toml", "services[0].name: 'aaaa", "more characters"),
         _config('[[services]]\nname = "' + "a" * 3_000_000 + '"\n'),
     ),
+    "config-huge-integer": Case(
+        ("render", "--config", "config.toml", "--out", "out"),
+        ("config.toml", "an integer of more than 4300 digits"),
+        _config(SERVICE + "cpu = " + "1" * 5_000 + "\n"),
+    ),
+    **_each_reader(
+        "template-huge-integer",
+        b"Resources:\n  X:\n    Type: T\n    Properties:\n      A: " + b"1" * 5_000 + b"\n",
+        "an integer of more than 4300 digits",
+    ),
+    **_each_reader(
+        "json-huge-integer",
+        b'{"Resources": {"X": {"Type": "T", "Properties": {"A": ' + b"1" * 5_000 + b"}}}}",
+        "an integer of more than 4300 digits",
+    ),
+    **{
+        f"canary-percent-{name}": Case(
+            ("render", "--config", "config.toml", "--out", "out"),
+            ("config.toml", f"services[0].deployment.canary_percent: {shown} is not a finite number"),
+            _config(
+                SERVICE + f'[services.deployment]\nstrategy = "canary"\ncanary_percent = {value}\n',
+            ),
+        )
+        for name, value, shown in (("nan", "nan", "nan"), ("inf", "inf", "inf"), ("1e309", "1e309", "inf"))
+    },
+    "linear-step-percent-minus-inf": Case(
+        ("render", "--config", "config.toml", "--out", "out"),
+        ("config.toml", "services[0].deployment.linear_step_percent: -inf is not a finite number"),
+        _config(SERVICE + '[services.deployment]\nstrategy = "linear"\nlinear_step_percent = -inf\n'),
+    ),
     **_each_reader("unknown-short-form", b"Resources:\n  X:\n    Type: !Frobnicate x\n", "unknown tag !Frobnicate"),
     **_each_reader("resources-not-a-mapping", b"Resources: [1, 2]\n", "no Resources mapping"),
     **_each_reader("resource-not-a-mapping", b"Resources:\n  Bucket: 5\n", "Resources.Bucket"),
@@ -590,6 +627,8 @@ def test_every_case_class_is_covered() -> None:
         "not a mapping": lambda n: "not-a-mapping" in n,
         "unwritable target": lambda n: n.startswith("out-"),
         "huge value": lambda n: n == "huge-value",
+        "integer past Python's string limit": lambda n: "huge-integer" in n,
+        "nan or infinity": lambda n: n.endswith(("-nan", "-inf", "-1e309")),
     }
     assert {label for label, matches in classes.items() if not any(matches(n) for n in CASES)} == set()
 

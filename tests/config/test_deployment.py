@@ -76,3 +76,14 @@ def test_bad_rollouts_are_refused_naming_the_field(build, mentions: str) -> None
     with pytest.raises(ConfigError) as raised:
         build()
     assert mentions in str(raised.value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize(("strategy", "field"), [("canary", "canary_percent"), ("linear", "linear_step_percent")])
+def test_a_percentage_that_is_not_finite_is_refused_in_words(value: float, strategy: str, field: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        DeploymentOptions(strategy=strategy, **{field: value})
+    low, high = (0.1, 100.0) if strategy == "canary" else (3.0, 100.0)
+    assert str(caught.value) == (
+        f"deployment.{field}: {value} is not a finite number; give a percentage from {low} to {high}"
+    )

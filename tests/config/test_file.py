@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 from conftest import KMS_KEY as KEY
 
 from fargate_private_templates.config import ConfigError
+from fargate_private_templates.config import file as file_module
 from fargate_private_templates.config.file import parse_config, read_config
+from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.config.sidecars import SidecarOptions
 from fargate_private_templates.errors import shown
 
@@ -106,3 +111,58 @@ def test_a_shared_service_attaches_to_the_configs_front_door_or_the_one_it_names
     assert with_front_door.services[0].routing.front_door is None
     named = {**SHARED_WEB, "routing": {"hosts": ["www.example.com"], "front_door": "shop-ingress"}}
     assert parse_config({"services": [named]}, "x.toml").services[0].routing.front_door == "shop-ingress"
+
+
+def test_a_service_in_a_file_needs_a_name_while_the_library_keeps_its_default() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"services": [{"name": "web"}, {"cpu": 512, "memory": 1024}]}, "f.toml")
+    assert str(caught.value).startswith("f.toml: services[1].name: required in a config file; give each [[services]]")
+    assert ServiceConfig().name == "app"
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("nlb", "'nlb' has the wrong type; expected a table"), (7, "7 has the wrong type; expected a table")],
+)
+def test_the_old_flat_load_balancer_key_says_where_it_moved(value: object, why: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"services": [{"name": "web", "load_balancer": value}]}, "f.toml")
+    assert str(caught.value) == (
+        f"f.toml: services[0].load_balancer: {why}; the flat setting load_balancer moved: write it in the "
+        "[services.load_balancer] table as kind"
+    )
+
+
+def test_a_group_of_the_wrong_type_that_never_was_a_flat_key_says_only_the_type() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"services": [{"name": "web", "scaling": 3}]}, "f.toml")
+    assert str(caught.value) == "f.toml: services[0].scaling: 3 has the wrong type; expected a table"
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"network": {"load_balancer": "nlb"}, "services": [{"name": "web"}]}, "f.toml")
+    assert "network.load_balancer: unknown key; allowed here:" in str(caught.value)
+
+
+def test_an_integer_past_pythons_limit_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[[services]]\nname = "web"\ncpu = ' + "9" * 5_000 + "\n")
+    with pytest.raises(ConfigError) as caught:
+        read_config(config)
+    limit = sys.get_int_max_str_digits()
+    assert (
+        str(caught.value)
+        == f"{config}: not a usable config (an integer of more than {limit} digits; no setting takes one)"
+    )
+
+
+def test_any_other_value_error_of_the_toml_reader_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[[services]]\nname = "web"\n')
+    for message, expected in (("first\nsecond", "first"), ("", "a value Python cannot read")):
+
+        def refuse(text: str, message: str = message) -> None:
+            raise ValueError(message)
+
+        monkeypatch.setattr(file_module.tomllib, "loads", refuse)
+        with pytest.raises(ConfigError) as caught:
+            read_config(config)
+        assert str(caught.value) == f"{config}: not a usable config ({expected})"

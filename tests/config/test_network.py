@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from conftest import doc
 
-from fargate_private_templates.config.network import NetworkConfig, subnet_plan
+from fargate_private_templates.config.network import ENDPOINT_PRESETS, ENDPOINTS, NetworkConfig, subnet_plan
 from fargate_private_templates.errors import ConfigError
 
 
@@ -154,3 +154,11 @@ def test_share_with_is_stored_as_a_tuple() -> None:
     assert config.share_with == ("123456789012",)
     assert isinstance(config.share_with, tuple)
     hash(config)
+
+
+def test_the_network_page_lists_every_endpoint_preset_with_its_endpoints() -> None:
+    rows = [line for line in doc("network.md").splitlines() if line.startswith("| `endpoints = ")]
+    listed = {row.split("`")[1].split('"')[1]: row.split("|")[2] for row in rows}
+    assert set(listed) == set(ENDPOINT_PRESETS)
+    for name, endpoints in ENDPOINT_PRESETS.items():
+        assert [e for e in ENDPOINTS if f"`{e}`" in listed[name]] == list(endpoints), name

@@ -123,8 +123,11 @@ def test_ecr_image_refused_without_endpoints_does_not_suggest_the_pull_through_c
     with pytest.raises(ConfigError) as caught:
         check_reachability(NetworkConfig(nat_mode="none"), [ServiceConfig()])
     message = str(caught.value)
-    assert message.startswith("nat_mode, endpoints: service 'app' cannot reach its image (ecr)")
-    assert message.endswith("fix: set nat_mode to per_az, single or regional; or add endpoints s3, ecr.api, ecr.dkr")
+    assert message == (
+        "nat_mode, endpoints: service 'app' cannot reach its image (ecr), logs (CloudWatch Logs): nat_mode is 'none' "
+        "and endpoints are [none]; fix: set nat_mode to per_az, single or regional; or add endpoints s3, ecr.api, "
+        'ecr.dkr, logs (the preset endpoints = "ecr" holds s3, ecr.api, ecr.dkr, logs)'
+    )
     assert "pull_through_cache" not in message
 
 
@@ -147,7 +150,9 @@ def test_logs_refused_on_a_third_party_service_do_not_suggest_the_pull_through_c
     with pytest.raises(ConfigError) as caught:
         check_reachability(network, [service])
     assert "cannot reach its logs (CloudWatch Logs)" in str(caught.value)
-    assert str(caught.value).endswith("; or add endpoints logs")
+    assert str(caught.value).endswith(
+        '; or add endpoints logs (the preset endpoints = "ecr" holds s3, ecr.api, ecr.dkr, logs)'
+    )
 
 
 def test_reachability_names_every_need_and_the_empty_endpoint_list() -> None:
@@ -291,3 +296,36 @@ def test_unreachable_image_lists_the_endpoints_in_place() -> None:
     with pytest.raises(ConfigError) as caught:
         check_reachability(network, [ServiceConfig(name="web")])
     assert "nat_mode is 'none' and endpoints are [s3, logs]; fix:" in str(caught.value)
+
+
+def test_every_service_and_every_missing_endpoint_is_named_at_once() -> None:
+    secret = ServiceConfig(name="api", container=ContainerOptions(secrets={"DB": SECRET, "FLAGS": PARAMETER}))
+    with pytest.raises(ConfigError) as caught:
+        check_reachability(NetworkConfig(nat_mode="none", endpoints=["logs"]), [ServiceConfig(name="web"), secret])
+    assert str(caught.value) == (
+        "nat_mode, endpoints: service 'web' cannot reach its image (ecr); service 'api' cannot reach its image (ecr), "
+        "secrets (Secrets Manager), secrets (SSM Parameter Store): nat_mode is 'none' and endpoints are [logs]; fix: "
+        "set nat_mode to per_az, single or regional; or add endpoints s3, ecr.api, ecr.dkr, secretsmanager, ssm "
+        '(endpoints = ["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"])'
+    )
+
+
+def test_endpoints_and_an_image_change_together_make_the_fix_without_nat() -> None:
+    cold = ImageOptions(source="pull_through_cache", repository="library/nginx")
+    third_party = ServiceConfig(name="proxy", image=ImageOptions(source="third_party"))
+    with pytest.raises(ConfigError) as caught:
+        check_reachability(NetworkConfig(nat_mode="none"), [ServiceConfig(image=cold), third_party])
+    assert str(caught.value).endswith(
+        "fix: set nat_mode to per_az, single or regional; or add endpoints s3, ecr.api, ecr.dkr, logs (the preset "
+        'endpoints = "ecr" holds s3, ecr.api, ecr.dkr, logs) and pull each image tag once through the cache from a '
+        "machine with internet access (for example CI: docker pull <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/"
+        "<repository>:<tag>) and set image.cache_prewarmed = true and use image.source 'pull_through_cache' (an ECR "
+        "pull-through cache) with endpoints s3, ecr.api, ecr.dkr"
+    )
+
+
+def test_a_preset_is_offered_only_when_it_holds_the_endpoints_already_there() -> None:
+    network = NetworkConfig(nat_mode="none", endpoints=["s3", "ecr.api", "ecr.dkr", "sts"])
+    with pytest.raises(ConfigError) as caught:
+        check_reachability(network, [ServiceConfig()])
+    assert str(caught.value).endswith('or add endpoints logs (endpoints = ["s3", "ecr.api", "ecr.dkr", "logs", "sts"])')

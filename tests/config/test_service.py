@@ -46,7 +46,7 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
         ),
         ({"scaling": {"min_capacity": 5, "max_capacity": 3}}, "scaling.min_capacity, scaling.max_capacity:", "above"),
         ({"scaling": {"desired_count": 9}}, "scaling.desired_count: 9", "min_capacity 2 to max_capacity 4"),
-        ({"container": {"secrets": {"DB": "password123"}}}, "container.secrets: 'DB'", "not a Secrets Manager"),
+        ({"container": {"secrets": {"DB": "password123"}}}, "container.secrets: 'DB'", "neither a Secrets Manager"),
         (
             {"load_balancer": {"listener_protocol": "tls"}},
             "load_balancer.listener_protocol: 'tls'",
@@ -96,6 +96,15 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
             "scaling.target_requests_per_target:",
             "needs an ALB, not load_balancer.kind 'nlb'",
         ),
+        *(
+            (
+                {"scaling": {"target_requests_per_target": 100}, "deployment": {"strategy": strategy}},
+                "scaling.target_requests_per_target, deployment.strategy: request-count scaling tracks one target "
+                f"group, and a {strategy!r} deployment moves the traffic to the other one",
+                "remove scaling.target_requests_per_target (CPU scaling stays) or use deployment.strategy 'rolling'",
+            )
+            for strategy in ("blue_green", "canary", "linear")
+        ),
         ({"scaling": {"target_cpu_utilization": 95}}, "scaling.target_cpu_utilization: 95", "10 to 90"),
         ({"log_retention_days": 0}, "log_retention_days: 0", "allowed days"),
         ({"platform_version": "1.3.0"}, "platform_version: '1.3.0'", "'1.4.0', 'LATEST'"),
@@ -140,7 +149,7 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
         (
             {"container": {"secrets": {"DB": SECRET + "\n"}}},
             "container.secrets: 'DB' =",
-            "is not a Secrets Manager or SSM Parameter Store ARN",
+            "is neither a Secrets Manager or SSM Parameter Store ARN",
         ),
         ({"container": "app"}, "container: 'app'", "not a ContainerOptions"),
     ],
@@ -188,8 +197,51 @@ def test_the_service_config_stays_small() -> None:
 
 def test_secret_kinds_are_told_apart() -> None:
     parameter = "arn:aws:ssm:us-east-1:123456789012:parameter/app/flags"
-    container = ContainerOptions(secrets={"DB": SECRET, "FLAGS": parameter})
-    assert container.secrets_manager_arns == [SECRET] and container.ssm_parameter_arns == [parameter]
+    both = ContainerOptions(secrets={"DB": SECRET, "FLAGS": parameter})
+    assert both.uses_secrets_manager and both.uses_ssm and both.secrets_by_name == []
+    named = ContainerOptions(secrets={"DB": "secretsmanager:web/db", "FLAGS": "ssm:/app/flags"})
+    assert named.uses_secrets_manager and named.uses_ssm and named.secrets_by_name == [("DB", "web/db")]
+    assert not ContainerOptions(secrets={"FLAGS": "ssm:app/flags"}).uses_secrets_manager
+    assert not ContainerOptions(secrets={"DB": "secretsmanager:db"}).uses_ssm
+
+
+@pytest.mark.parametrize(
+    ("source", "mentions"),
+    [
+        ("secretsmanager:", "container.secrets.DB: '' is not allowed; a Secrets Manager secret name"),
+        ("secretsmanager:web db", "container.secrets.DB: 'web db' is not allowed"),
+        ("secretsmanager:" + "a" * 513, "container.secrets.DB: 'aaaa"),
+        ("ssm:", "container.secrets.DB: '' is not allowed; a Parameter Store name"),
+        ("ssm:/aws/reference/x", "not beginning with aws or ssm"),
+        ("ssm:SSM-flags", "not beginning with aws or ssm"),
+        ("ssm:/app//flags", "container.secrets.DB: '/app//flags'"),
+        ("ssm:/" + "/".join("l" * 16), "in up to 15 /-separated levels"),
+        ("ssm:app flags", "container.secrets.DB: 'app flags'"),
+    ],
+)
+def test_a_secret_named_by_a_bad_name_is_refused(source: str, mentions: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        ContainerOptions(secrets={"DB": source})
+    assert mentions in str(caught.value)
+
+
+def test_named_secrets_accept_what_the_services_allow() -> None:
+    for source in ("secretsmanager:web/db+x=y.z@w-1", "ssm:/app/flags", "ssm:app.flags", "ssm:/a_b/c-d/e.f"):
+        assert ContainerOptions(secrets={"DB": source}).secrets == (("DB", source),)
+
+
+def test_two_named_secrets_that_would_share_a_parameter_are_refused() -> None:
+    with pytest.raises(ConfigError) as caught:
+        ServiceConfig(container=ContainerOptions(secrets={"DB_URL": "secretsmanager:a", "db_url": "secretsmanager:b"}))
+    assert str(caught.value) == (
+        "container.secrets: 'db_url' and container.secrets 'DB_URL' both become the template parameter "
+        "DbUrlSecretArn; rename one variable"
+    )
+    sidecar = SidecarOptions(name="db", secrets={"URL": "secretsmanager:b"})
+    with pytest.raises(ConfigError, match=r"^sidecars\[0\].secrets: 'URL' and container.secrets 'DB_URL' both"):
+        ServiceConfig(container=ContainerOptions(secrets={"DB_URL": "secretsmanager:a"}), sidecars=(sidecar,))
+    # By ARN or by Parameter Store name, no parameter is made: nothing can collide.
+    ServiceConfig(container=ContainerOptions(secrets={"DB_URL": "ssm:a", "db_url": "ssm:b"}))
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,10 @@ is then created against a network stack, its imports checked, updated (DesiredCo
 Test-side shims (tests/emulated_aws.py) make moto 5.2.5 do what CloudFormation does; the templates go in as committed:
 Fn::Cidr and Fn::GetStackOutput (moto has neither; the output is read from DescribeStacks, Region honoured, RoleArn
 accepted but not assumed: one emulated account), the load balancer's Type and IpAddressType, a subnet's
-MapPublicIpOnLaunch, and subnet route table associations visible to DescribeRouteTables (moto drops or hides each).
+MapPublicIpOnLaunch, subnet route table associations visible to DescribeRouteTables (moto drops or hides each), and
+a cluster's capacity providers, with ECS's refusal of a service whose strategy names one its cluster lacks (moto
+checks nothing): a Spot service is deployed into the catalogue network's cluster, and refused in a network rendered
+before every cluster offered Spot.
 
 What this does not assert, because moto 5.2.5 does not emulate it (measured; the static template tests cover it):
 - ECS service: moto keeps only cluster, task definition and desired count. LaunchType (reported EC2),
@@ -37,6 +40,7 @@ What this does not assert, because moto 5.2.5 does not emulate it (measured; the
 
 from __future__ import annotations
 
+import copy
 import functools
 import ipaddress
 import itertools
@@ -45,6 +49,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from conftest import TEMPLATES
 from emulated_aws import KNOWN_GAP_WARNINGS, REGION, stack_output
 from emulated_aws import assert_status as _assert_status
@@ -54,6 +59,7 @@ from emulated_aws import physical_ids as _physical_ids
 from emulated_aws import stack_exports as _exports
 
 from fargate_private_templates.catalogue import CATALOGUE
+from fargate_private_templates.config.capacity import CapacityOptions
 from fargate_private_templates.config.network import NetworkConfig, subnet_plan
 from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.contract import LIST_SEPARATOR, NO_ENDPOINTS, STACK_OUTPUTS
@@ -365,3 +371,57 @@ def test_network_grows_from_two_to_three_azs_under_a_stack_outputs_service(
 def _rendered(config: NetworkConfig | ServiceConfig) -> str:
     build = build_network if isinstance(config, NetworkConfig) else build_service
     return json.dumps(ordered_dict(build(config)))
+
+
+# --- a Spot service in the catalogue network's cluster ------------------------------------------------------------
+
+
+def _network_before_spot_was_offered() -> str:
+    """The catalogue network as rendered before every cluster offered the Fargate providers: no association."""
+    template = copy.deepcopy(_template("network.yaml"))
+    del template["Resources"]["ClusterCapacityProviders"]
+    del template["Conditions"]["PartitionHasFargateSpot"]
+    return json.dumps(template)
+
+
+def test_a_spot_service_runs_in_the_catalogue_networks_cluster_and_is_refused_where_spot_is_not_offered(
+    aws: boto3.Session, certificate_arn: str
+) -> None:
+    """The emulated CreateService refuses a strategy naming a provider the cluster lacks (tests/emulated_aws.py), as
+    ECS does: the catalogue network, rendered with no Spot service in sight, offers FARGATE_SPOT in the commercial
+    partition, so a Spot service rendered on its own deploys into it."""
+    cfn, ecs = aws.client("cloudformation"), aws.client("ecs")
+    spot = ServiceConfig(capacity=CapacityOptions(spot_weight=3, on_demand_base=1))
+    parameters = [
+        {"ParameterKey": "CertificateArn", "ParameterValue": certificate_arn},
+        {"ParameterKey": "ImageTag", "ParameterValue": "1.0.0"},
+    ]
+    network_id = _create(cfn, "spot-network", "network.yaml")
+    cluster_arn = _exports(cfn, network_id)["spot-network-ClusterArn"]
+    (cluster,) = ecs.describe_clusters(clusters=[cluster_arn])["clusters"]
+    assert cluster["capacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+    assert cluster["defaultCapacityProviderStrategy"] == [{"capacityProvider": "FARGATE", "weight": 1}]
+    service_id = cfn.create_stack(
+        StackName="spot-service",
+        TemplateBody=_rendered(spot),
+        Parameters=[{"ParameterKey": "NetworkStackName", "ParameterValue": "spot-network"}, *parameters],
+        Capabilities=["CAPABILITY_IAM"],
+    )["StackId"]
+    _assert_status(cfn, service_id, "CREATE_COMPLETE")
+    assert {s["clusterArn"] for s in _services(aws, service_id)} == {cluster_arn}
+
+    cfn.create_stack(StackName="old-network", TemplateBody=_network_before_spot_was_offered())
+    _assert_status(cfn, "old-network", "CREATE_COMPLETE")
+    with pytest.raises(ClientError) as refused:
+        cfn.create_stack(
+            StackName="spot-on-old-network",
+            TemplateBody=_rendered(spot),
+            Parameters=[{"ParameterKey": "NetworkStackName", "ParameterValue": "old-network"}, *parameters],
+            Capabilities=["CAPABILITY_IAM"],
+        )
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert "not associated with the cluster" in refused.value.response["Error"]["Message"]
+
+    cfn.delete_stack(StackName=service_id)
+    _assert_status(cfn, service_id, "DELETE_COMPLETE")
+    _delete_network(cfn, network_id)

@@ -54,3 +54,14 @@ def test_a_feature_not_documented_in_a_region_is_refused_and_no_regions_means_ag
     assert ordered_dict(build_stacks(regional, [])["network.yaml"]) == ordered_dict(
         build_stacks(regional, [], regions=["us-east-1"])["network.yaml"]
     )
+
+
+def test_fargate_spot_is_used_by_a_service_strategy_and_not_by_a_cluster_offering_it() -> None:
+    offered = ["FARGATE", {"Fn::If": ["PartitionHasFargateSpot", "FARGATE_SPOT", {"Ref": "AWS::NoValue"}]}]
+    assert features_used(_template("AWS::ECS::Cluster", {"CapacityProviders": offered})) == []
+    association = {"Cluster": {"Ref": "Cluster"}, "CapacityProviders": offered}
+    assert features_used(_template("AWS::ECS::ClusterCapacityProviderAssociations", association)) == []
+    strategy = [{"CapacityProvider": "FARGATE", "Weight": 1}, {"CapacityProvider": "FARGATE_SPOT", "Weight": 3}]
+    assert features_used(_template("AWS::ECS::Service", {"CapacityProviderStrategy": strategy})) == ["fargate_spot"]
+    on_demand = {"CapacityProviderStrategy": strategy[:1], "Tags": [{"Key": "capacity", "Value": "FARGATE_SPOT"}]}
+    assert features_used(_template("AWS::ECS::Service", on_demand)) == []

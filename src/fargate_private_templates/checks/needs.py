@@ -45,14 +45,15 @@ class TaskNeed:
 def task_needs(resolver: Resolver, workload: Workload) -> list[TaskNeed]:
     """Every need of the workload's tasks, each container's in turn, once each."""
     needs: list[TaskNeed] = []
+    parameters = resolver.templates.get(workload.template, {}).get("Parameters") or {}
     for container in containers(resolver, workload):
-        needs.extend(_container_needs(workload.template, container))
+        needs.extend(_container_needs(workload.template, container, parameters))
     needs.extend(_pull_through_cache_needs(resolver, workload))
     needs.extend(_exec_needs(resolver, workload))
     return list(dict.fromkeys(needs))
 
 
-def _container_needs(template: str, container: dict) -> Iterator[TaskNeed]:
+def _container_needs(template: str, container: dict, parameters: dict | None = None) -> Iterator[TaskNeed]:
     name = f"container {container.get('Name', '?')}"
     yield from _image_needs(name, container.get("Image"))
     if isinstance(container.get("RepositoryCredentials"), dict) or _is_if(container.get("RepositoryCredentials")):
@@ -60,7 +61,7 @@ def _container_needs(template: str, container: dict) -> Iterator[TaskNeed]:
         yield TaskNeed(f"{name}: registry credentials (Secrets Manager)", ("secretsmanager",), rule_id="")
     for path, node in walk(container.get("Secrets")):
         if path and path[-1] == "ValueFrom":
-            yield _secret_need(name, node)
+            yield _secret_need(name, _pattern_of_parameter(node, parameters or {}))
     log_driver = nested_value(container, ("LogConfiguration", "LogDriver"))
     if log_driver == "awslogs":
         yield TaskNeed(f"{name}: logs (awslogs driver, CloudWatch Logs)", ("logs",))
@@ -107,6 +108,17 @@ def _ecr_region(image: Any) -> str | None:
     if region == "${AWS::Region}" or any(isinstance(p, Variable) and f"${{{p.name}}}" == region for p in parts):
         return None
     return region
+
+
+def _pattern_of_parameter(value_from: Any, parameters: dict) -> Any:
+    """A ``Ref`` to a parameter whose AllowedPattern admits only one service's ARNs (the generator's
+    ``<Variable>SecretArn``) reads as that pattern, which names the service; anything else as it is."""
+    name = value_from.get("Ref") if isinstance(value_from, dict) and len(value_from) == 1 else None
+    pattern = (parameters.get(name) or {}).get("AllowedPattern") if isinstance(name, str) else None
+    services = (":secretsmanager:", ":ssm:")
+    if isinstance(pattern, str) and pattern.startswith("^arn:") and any(s in pattern for s in services):
+        return pattern
+    return value_from
 
 
 def _secret_need(name: str, value_from: Any) -> TaskNeed:

@@ -44,6 +44,9 @@ NLB_STRATEGY_PAGE: Final = (
 def _percent(field_name: str, value: object, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{field_name}: {value!r} is not a number; give a percentage from {low} to {high}")
+    if not math.isfinite(value):
+        # TOML reads nan, inf and 1e309 (past the largest float) as floats no percentage can be.
+        raise ConfigError(f"{field_name}: {value} is not a finite number; give a percentage from {low} to {high}")
     tenths = round(value * 10)
     if not low <= value <= high or not math.isclose(tenths, value * 10):
         raise ConfigError(f"{field_name}: {value} is not allowed; a multiple of 0.1 from {low} to {high}")

@@ -19,6 +19,7 @@ port = 8080
 from __future__ import annotations
 
 import dataclasses
+import sys
 import tomllib
 import types
 import typing
@@ -71,6 +72,8 @@ MOVED_SERVICE_KEYS = {
     "target_cpu_utilization": "scaling.target_cpu_utilization",
     "target_requests_per_target": "scaling.target_requests_per_target",
 }
+# Flat keys whose name is now a group's: a value that is not a table is the old flat setting.
+FLAT_KEYS_NOW_GROUPS = {"load_balancer": "kind"}
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,14 @@ def _unknown_key(cls: type, key: str, where: str) -> _KeyError:
     return _KeyError(f"{where}.{key}: unknown key{hint}; allowed here: {', '.join(fields)}")
 
 
+def _moved(cls: type, key: str, where: str) -> str:
+    """Where an old flat setting of that name went, for a value that is not the group's table."""
+    setting = FLAT_KEYS_NOW_GROUPS.get(key) if cls is ServiceConfig else None
+    if setting is None:
+        return ""
+    return f"; the flat setting {key} moved: write it in the [{where.split('[')[0]}.{key}] table as {setting}"
+
+
 def _arguments(cls: type, table: Any, where: str) -> dict[str, Any]:
     """The table as keyword arguments for ``cls``, groups built; unknown keys and wrong types refused by path."""
     if not isinstance(table, dict):
@@ -167,7 +178,9 @@ def _arguments(cls: type, table: Any, where: str) -> dict[str, Any]:
         # bool is an int in Python, but `cpu = true` is a mistake worth naming.
         if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
             wanted = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in expected)
-            raise _KeyError(f"{where}.{key}: {shown(value)} has the wrong type; expected {wanted}")
+            raise _KeyError(
+                f"{where}.{key}: {shown(value)} has the wrong type; expected {wanted}{_moved(cls, key, where)}"
+            )
         arguments[key] = _value(hints[key], key, value, where)
     return arguments
 
@@ -240,6 +253,13 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
             for i, (service, table) in enumerate(zip(services, tables, strict=True))
             if "account" in table
         )
+        for index, table in enumerate(tables):
+            # The library's default name suits one service built in code; in a file it would silently become "app".
+            if "name" not in table:
+                raise ConfigError(
+                    f"services[{index}].name: required in a config file; give each [[services]] a name (lowercase "
+                    "letters, digits and hyphens), used in its file name, descriptions and tags"
+                )
         registry = _make(RegistryConfig, document["registry"], "registry") if "registry" in document else None
         # The front door's table keeps its first name, [ingress]: config files written for it stay valid.
         front_door = _make(FrontDoorConfig, document["ingress"], "ingress") if "ingress" in document else None
@@ -273,4 +293,14 @@ def read_config(path: str | Path) -> Deployment:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
     except RecursionError:
         raise ConfigError(f"{path}: not a usable config (nested too deeply)") from None
+    except ValueError as error:
+        # Python refuses to read an integer longer than its string limit, inside tomllib, as a plain ValueError.
+        raise ConfigError(f"{path}: not a usable config ({_unreadable_value(error)})") from None
     return parse_config(document, str(path))
+
+
+def _unreadable_value(error: ValueError) -> str:
+    limit = sys.get_int_max_str_digits()
+    if "integer string conversion" in str(error):
+        return f"an integer of more than {limit} digits; no setting takes one"
+    return str(error).splitlines()[0] if str(error) else "a value Python cannot read"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from . import validators as v
-from .patterns import ACCOUNT_ID, IMAGE_TAG, IMAGE_URI, REPOSITORY, SECRET_ARN
+from .patterns import ACCOUNT_ID, ECR_REGISTRY_HOST, IMAGE_TAG, IMAGE_URI, REPOSITORY, SECRET_ARN
 
 IMAGE_ECR: Final = "ecr"
 IMAGE_ECR_CROSS_ACCOUNT: Final = "ecr_cross_account"
@@ -74,14 +74,29 @@ class ImageOptions:
                 f"image.registry_account_id: only used with image.source 'ecr_cross_account', not {source!r}"
             )
         if source != IMAGE_THIRD_PARTY:
-            for name in ("uri", "credentials_secret_arn"):
-                if getattr(self, name) is not None:
-                    raise ConfigError(f"image.{name}: only used with image.source 'third_party', not {source!r}")
+            if self.uri is not None:
+                how = (
+                    f"an ECR image is named by its parts: {ecr_keys(self.uri)}"
+                    if is_ecr_image(self.uri)
+                    else f"set image.source = 'third_party' for an image outside ECR; for an ECR image, {_SPLIT}"
+                )
+                raise ConfigError(f"image.uri: only used with image.source 'third_party', not {source!r}; {how}")
+            if self.credentials_secret_arn is not None:
+                raise ConfigError(
+                    f"image.credentials_secret_arn: only used with image.source 'third_party', not {source!r}"
+                )
             return
         if self.uri is not None:
             v.pattern(
                 "image.uri", self.uri, IMAGE_URI, "a full image reference like ghcr.io/org/app:1.0 (host/path:tag)"
             )
+            if is_ecr_image(self.uri):
+                # As a third-party image the execution role would get no ECR permission and the checks no ECR
+                # endpoints: the pull would fail at the first task start.
+                raise ConfigError(
+                    f"image.uri: {shown(self.uri)} is an Amazon ECR image; as image.source 'third_party' its "
+                    f"tasks would get neither ECR permissions nor ECR endpoints; {ecr_keys(self.uri)}"
+                )
         if self.credentials_secret_arn is not None:
             v.pattern(
                 "image.credentials_secret_arn",
@@ -89,3 +104,31 @@ class ImageOptions:
                 SECRET_ARN,
                 "a whole Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)",
             )
+
+
+def is_ecr_image(uri: object) -> bool:
+    """True for an image reference whose registry host is Amazon ECR's, in any partition."""
+    return isinstance(uri, str) and ECR_REGISTRY_HOST.fullmatch(uri.partition("/")[0]) is not None
+
+
+_SPLIT = (
+    "split <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> into image.repository = '<repository>' and "
+    "image.tag = '<tag>', with image.source 'ecr' (the stack's own account) or 'ecr_cross_account' and "
+    "image.registry_account_id = '<account>'"
+)
+
+
+def ecr_keys(uri: str) -> str:
+    """The config keys that name the ECR image ``uri`` (``<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>``),
+    as a sentence: its repository and tag, in this account or another's."""
+    host, _, path = uri.partition("/")
+    repository, _, tag = path.rpartition(":")
+    match = ECR_REGISTRY_HOST.fullmatch(host)
+    if match is None or not REPOSITORY.fullmatch(repository) or not IMAGE_TAG.fullmatch(tag):
+        # A digest (@sha256:...) or a malformed path: ECR sources name an image by repository and tag.
+        return _SPLIT
+    parts = f"repository = {repository!r} and tag = {tag!r}"
+    return (
+        f"use image.source = 'ecr' with {parts} when the repository is in the stack's own account, or image.source "
+        f"= 'ecr_cross_account' with registry_account_id = {match['account']!r}, {parts}"
+    )

@@ -85,8 +85,9 @@ class NetworkConfig:
         tags: extra tags for every taggable resource, as a mapping or (key, value) pairs (default none).
         share_with: AWS RAM principals to share the public and private subnets with: 12-digit account IDs, an
             organization ARN or OU ARNs (default none: no sharing). They must be in this account's organization.
-        fargate_spot: associate the FARGATE and FARGATE_SPOT capacity providers with the cluster, so services can
-            place tasks on Spot (default False; ``build_stacks`` turns it on when one of its services uses Spot).
+        fargate_spot: no longer has an effect (default False, still accepted: config keys are a contract). Every
+            network's cluster now offers FARGATE and, in the partitions where Fargate Spot is documented, FARGATE_SPOT
+            (``layers/blocks/capacity.py``), so a Spot service runs in any network, however it was rendered.
         output_reader_role: a role those principals may assume to read this stack's outputs (only
             ``cloudformation:DescribeStacks`` on this stack), for their ``Fn::GetStackOutput`` (default False;
             needs ``share_with``).

@@ -20,6 +20,13 @@ IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 IMAGE_URI = re.compile(
     r"^[a-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
 )
+# An Amazon ECR registry host, in every partition: <account>.dkr.ecr.<region>.amazonaws.com (.com.cn in China), its
+# FIPS form dkr.ecr-fips, and the dual-stack dkr-ecr(-fips).<region>.on.aws (AWS General Reference, "Amazon ECR
+# endpoints and quotas": https://docs.aws.amazon.com/general/latest/gr/ecr.html; China's amazonaws.com.cn domain:
+# https://docs.amazonaws.cn/en_us/general/latest/gr/endpoints-Beijing.html).
+ECR_REGISTRY_HOST = re.compile(
+    r"^(?P<account>\d{12})\.(?:dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|dkr-ecr(?:-fips)?\.[a-z0-9-]+\.on\.aws)$"
+)
 CACHE_PREFIX = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 CACHE_PREFIX_LENGTH: Final = (2, 30)
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
@@ -46,15 +53,43 @@ HTTP_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 HTTP_HEADER_VALUE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
+# A secret named instead of given by ARN, so the template deploys in any account and Region: ``secretsmanager:<name>``
+# becomes a parameter taking that secret's full ARN (ECS takes "the full ARN of the Secrets Manager secret", and the
+# six characters Secrets Manager appends cannot be known from the name); ``ssm:<name>`` becomes the parameter's ARN
+# in the stack's own partition, Region and account (ECS takes "either the full ARN or name of the parameter" in the
+# task's Region): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Secret.html
+SECRETS_MANAGER_BY_NAME = "secretsmanager:"
+SSM_BY_NAME = "ssm:"
+SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
+# Parameter Store names: letters, digits and _ . - in /-separated levels; none may begin with aws or ssm.
+SSM_PARAMETER_NAME = re.compile(r"^(?!/?(?i:aws|ssm))/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,14}$")
+
+
+def secret_parameter_title(prefix: str, variable: str) -> str:
+    """The template parameter a ``secretsmanager:<name>`` secret becomes: ``DATABASE_URL`` -> ``DatabaseUrlSecretArn``,
+    after ``prefix`` (a sidecar's title)."""
+    return prefix + "".join(part.capitalize() for part in variable.split("_") if part) + "SecretArn"
+
+
 class SecretSources:
-    """For a container config with ``secrets`` (name -> ARN pairs): the ARNs by the service that holds them."""
+    """For a container config with ``secrets`` (variable -> ARN or ``secretsmanager:``/``ssm:`` name pairs): which
+    service holds each."""
 
     secrets: tuple[tuple[str, str], ...]
 
     @property
-    def secrets_manager_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SECRETS_MANAGER_ARN.fullmatch(arn)]
+    def uses_secrets_manager(self) -> bool:
+        return any(SECRETS_MANAGER_ARN.fullmatch(v) or v.startswith(SECRETS_MANAGER_BY_NAME) for _, v in self.secrets)
 
     @property
-    def ssm_parameter_arns(self) -> list[str]:
-        return [arn for _, arn in self.secrets if SSM_PARAMETER_ARN.fullmatch(arn)]
+    def uses_ssm(self) -> bool:
+        return any(SSM_PARAMETER_ARN.fullmatch(v) or v.startswith(SSM_BY_NAME) for _, v in self.secrets)
+
+    @property
+    def secrets_by_name(self) -> list[tuple[str, str]]:
+        """(variable, secret name) of the ``secretsmanager:<name>`` secrets."""
+        return [
+            (n, v.removeprefix(SECRETS_MANAGER_BY_NAME))
+            for n, v in self.secrets
+            if v.startswith(SECRETS_MANAGER_BY_NAME)
+        ]

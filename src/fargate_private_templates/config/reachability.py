@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 from .image import ECR_IMAGE_SOURCES, IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY, ImageOptions
-from .network import ECR_PULL_ENDPOINTS, NetworkConfig
+from .network import ECR_PULL_ENDPOINTS, ENDPOINT_PRESETS, ENDPOINTS, NetworkConfig
 from .service import ContainerOptions, ServiceConfig
 from .sidecars import SidecarOptions
 
@@ -68,9 +68,9 @@ def _container_needs(
         needs.append(ServiceNeed(f"{label}image (third-party registry)", (), third_party_image=True))
         if image.credentials_secret_arn:
             needs.append(ServiceNeed(f"{label}registry credentials (Secrets Manager)", ("secretsmanager",)))
-    if container.secrets_manager_arns:
+    if container.uses_secrets_manager:
         needs.append(ServiceNeed(f"{label}secrets (Secrets Manager)", ("secretsmanager",)))
-    if container.ssm_parameter_arns:
+    if container.uses_ssm:
         needs.append(ServiceNeed(f"{label}secrets (SSM Parameter Store)", ("ssm",)))
     return needs
 
@@ -84,36 +84,61 @@ def _route(need: ServiceNeed, network: NetworkConfig) -> Route | None:
     return None
 
 
-def _fixes(need: ServiceNeed, service: ServiceConfig) -> str:
-    fixes = ["set nat_mode to per_az, single or regional"]
-    if need.endpoints:
-        fixes.append(f"add endpoints {', '.join(need.endpoints)}")
-    if need.what.endswith(FIRST_CACHE_PULL):
-        fixes.append(
+def _endpoint_fix(network: NetworkConfig, needs: Sequence[ServiceNeed]) -> str | None:
+    """Every endpoint the needs lack, named at once, and the smallest preset that holds them with those in place."""
+    wanted = {endpoint for need in needs for endpoint in need.endpoints}
+    missing = [e for e in ENDPOINTS if e in wanted and e not in network.endpoints]
+    if not missing:
+        return None
+    after = {*network.endpoints, *missing}
+    presets = sorted((len(c), name) for name, c in ENDPOINT_PRESETS.items() if c and after <= set(c))
+    if presets:
+        name = presets[0][1]
+        held = ", ".join(ENDPOINT_PRESETS[name])
+        return f'add endpoints {", ".join(missing)} (the preset endpoints = "{name}" holds {held})'
+    listed = ", ".join(f'"{e}"' for e in ENDPOINTS if e in after)
+    return f"add endpoints {', '.join(missing)} (endpoints = [{listed}])"
+
+
+def _fixes(network: NetworkConfig, needs: Sequence[ServiceNeed]) -> str:
+    """NAT, or everything that together serves the needs without it: the endpoints and the image changes."""
+    without_nat = [fix for fix in (_endpoint_fix(network, needs),) if fix]
+    if any(need.what.endswith(FIRST_CACHE_PULL) for need in needs):
+        without_nat.append(
             "pull each image tag once through the cache from a machine with internet access (for example CI: docker "
             "pull <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>:<tag>) and set "
             "image.cache_prewarmed = true"
         )
-    if need.third_party_image:
-        fixes.append(
+    if any(need.third_party_image for need in needs):
+        without_nat.append(
             "use image.source 'pull_through_cache' (an ECR pull-through cache) with endpoints s3, ecr.api, ecr.dkr"
         )
-    return "; or ".join(fixes)
+    return "; or ".join(["set nat_mode to per_az, single or regional", " and ".join(without_nat)])
 
 
 def check_reachability(network: NetworkConfig, services: Sequence[ServiceConfig]) -> list[ServiceReachability]:
-    """How each service reaches what it needs; ConfigError naming the first thing one cannot reach and the fixes."""
+    """How each service reaches what it needs; ConfigError naming everything any service cannot reach, all at once,
+    and the fixes that cover all of it."""
     results = []
+    unreached: dict[str, list[ServiceNeed]] = {}
     for service in services:
         routes = []
         for need in needs_of(service):
             route = _route(need, network)
             if route is None:
-                endpoints = ", ".join(network.endpoints) or "none"
-                raise ConfigError(
-                    f"nat_mode, endpoints: service {service.name!r} cannot reach its {need.what}: nat_mode is "
-                    f"{network.nat_mode!r} and endpoints are [{endpoints}]; fix: {_fixes(need, service)}"
-                )
-            routes.append(route)
+                unreached.setdefault(service.name, []).append(need)
+            else:
+                routes.append(route)
         results.append(ServiceReachability(service.name, tuple(routes)))
+    if unreached:
+        endpoints = ", ".join(network.endpoints) or "none"
+        what = "; ".join(
+            f"service {name!r} cannot reach its {', '.join(need.what for need in needs)}"
+            for name, needs in unreached.items()
+        )
+        every_need = [need for needs in unreached.values() for need in needs]
+        raise ConfigError(
+            f"nat_mode, endpoints: {what}: nat_mode is {network.nat_mode!r} and endpoints are [{endpoints}]; "
+            f"fix: {_fixes(network, every_need)}"
+        )
     return results

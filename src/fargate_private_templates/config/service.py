@@ -13,7 +13,7 @@ from .capacity import CapacityOptions, check_spot_architecture
 from .deployment import DeploymentOptions, validate_strategy
 from .image import ImageOptions
 from .load_balancer import HEALTH_CHECKS, HTTPS_PORT, SHARED, LoadBalancerOptions
-from .patterns import HEALTH_CHECK_PATH, KMS_KEY_ARN, NAME, SecretSources
+from .patterns import HEALTH_CHECK_PATH, KMS_KEY_ARN, NAME, SecretSources, secret_parameter_title
 from .references import EXPORTS, REFERENCE_MODES
 from .routing import RoutingOptions
 from .sidecars import SidecarOptions, validate_sidecars
@@ -31,7 +31,9 @@ class ContainerOptions(SecretSources):
         name: the container's name in the task definition (default ``app``).
         port: port the container listens on (default 8080).
         environment: plain environment variables (default none); never credentials.
-        secrets: container secrets as name -> Secrets Manager or SSM Parameter Store ARN (default none).
+        secrets: container secrets as variable -> a Secrets Manager or SSM Parameter Store ARN, or a name that
+            deploys in any account and Region: ``secretsmanager:<secret name>`` (the template asks for the secret's
+            full ARN) or ``ssm:<parameter name>`` (the template builds its ARN) (default none).
         readonly_root_filesystem: read-only root filesystem with a writable ``/tmp`` volume (default True).
     """
 
@@ -155,7 +157,7 @@ class ServiceConfig:
         scaling: autoscaling, a ``ScalingOptions`` (default: 2-4 tasks at 70% CPU).
         references: how the template reads the network stack: ``exports`` (default: ``Fn::ImportValue``, strict;
             the network's exported values are then pinned) or ``stack_outputs`` (``Fn::GetStackOutput``, weak;
-            works across Regions and accounts, and lets the network grow while services run).
+            works across accounts, and lets the network grow while services run).
         deployment: how new revisions roll out, a ``DeploymentOptions`` (default: rolling, circuit breaker).
         capacity: on-demand Fargate or Fargate Spot, a ``CapacityOptions`` (default: on-demand only).
         sidecars: additional containers, each a ``SidecarOptions`` (default none).
@@ -202,6 +204,23 @@ class ServiceConfig:
         validate_strategy(self.deployment, self.load_balancer, self.routing)
         check_spot_architecture(self.capacity, self.cpu_architecture)
         validate_sidecars(self.sidecars, self.container.name, self.cpu, self.memory)
+        self._validate_secret_parameter_titles()
+
+    def _validate_secret_parameter_titles(self) -> None:
+        """Secrets named by ``secretsmanager:`` become parameters named after their variables: never two alike."""
+        seen: dict[str, str] = {}
+        owners = [("container", "", self.container)] + [
+            (f"sidecars[{i}]", s.title, s) for i, s in enumerate(self.sidecars)
+        ]
+        for where, prefix, container in owners:
+            for variable, _ in container.secrets_by_name:
+                title = secret_parameter_title(prefix, variable)
+                if title in seen:
+                    raise ConfigError(
+                        f"{where}.secrets: {variable!r} and {seen[title]} both become the template parameter "
+                        f"{title}; rename one variable"
+                    )
+                seen[title] = f"{where}.secrets {variable!r}"
 
     def _validate_egress_ports(self) -> None:
         if not isinstance(self.egress_ports, (tuple, list)) or not self.egress_ports:
@@ -253,4 +272,14 @@ class ServiceConfig:
             raise ConfigError(
                 f"scaling.target_requests_per_target: request-count scaling needs an ALB, not load_balancer.kind "
                 f"{kind!r}"
+            )
+        if self.scaling.target_requests_per_target is not None and self.deployment.shifts_traffic:
+            # The policy's ResourceLabel names one target group, and ECS moves production traffic to the other one
+            # at every deployment; the ECS guide lists ALBRequestCountPerTarget as unsupported with blue/green:
+            # https://docs.aws.amazon.com/AmazonECS/latest/userguide/service-autoscaling-targettracking.html
+            raise ConfigError(
+                f"scaling.target_requests_per_target, deployment.strategy: request-count scaling tracks one target "
+                f"group, and a {self.deployment.strategy!r} deployment moves the traffic to the other one, after "
+                "which the service would silently stop scaling on requests; remove scaling.target_requests_per_target "
+                "(CPU scaling stays) or use deployment.strategy 'rolling'"
             )

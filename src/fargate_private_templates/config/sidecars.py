@@ -31,7 +31,8 @@ class SidecarOptions(SecretSources):
         memory: memory in MiB reserved for it, a soft limit (default 128).
         command: the command to run instead of the image's (default none).
         environment: plain environment variables (default none); never credentials.
-        secrets: secrets as name -> Secrets Manager or SSM Parameter Store ARN (default none).
+        secrets: secrets as variable -> ARN, ``secretsmanager:<name>`` or ``ssm:<name>``, as the main container's
+            (default none).
         depends_on: containers (the main one or other sidecars) this one waits for, as name -> ``START``,
             ``COMPLETE`` or ``SUCCESS`` (default none).
         start_before_app: the main container waits for this one to reach ``START``, ``COMPLETE`` or ``SUCCESS``

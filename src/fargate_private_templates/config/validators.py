@@ -7,7 +7,17 @@ import re
 from collections.abc import Collection, Iterable
 
 from ..errors import ConfigError, shown
-from .patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH, ENVIRONMENT_NAME, SECRETS_MANAGER_ARN, SSM_PARAMETER_ARN
+from .patterns import (
+    CACHE_PREFIX,
+    CACHE_PREFIX_LENGTH,
+    ENVIRONMENT_NAME,
+    SECRET_NAME,
+    SECRETS_MANAGER_ARN,
+    SECRETS_MANAGER_BY_NAME,
+    SSM_BY_NAME,
+    SSM_PARAMETER_ARN,
+    SSM_PARAMETER_NAME,
+)
 
 # Values ECS would hand to the container in clear text; Security Hub ECS.8 wants them as secrets.
 CREDENTIAL_ENVIRONMENT_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA")
@@ -166,23 +176,44 @@ def environment_and_secrets(
     prefix: str, environment: object, secrets: object
 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """A container's environment and secrets: no credentials in clear text, secrets as Secrets Manager or SSM
-    Parameter Store ARNs, no name in both."""
+    Parameter Store ARNs or names, no name in both."""
     where = f"{prefix}." if prefix else ""
     environment = pairs(f"{where}environment", environment)
     secrets = pairs(f"{where}secrets", secrets)
     for name, _ in environment:
         if name in CREDENTIAL_ENVIRONMENT_NAMES:
             raise ConfigError(f"{where}environment: {name!r} carries credentials; pass it in secrets instead")
-    for name, arn in secrets:
-        if not (SECRETS_MANAGER_ARN.fullmatch(arn) or SSM_PARAMETER_ARN.fullmatch(arn)):
-            raise ConfigError(
-                f"{where}secrets: {name!r} = {shown(arn)} is not a Secrets Manager or SSM Parameter Store ARN "
-                "(arn:aws:secretsmanager:...:secret:... or arn:aws:ssm:...:parameter/...)"
-            )
+    for name, source in secrets:
+        _secret_source(f"{where}secrets", name, source)
     both = {n for n, _ in environment} & {n for n, _ in secrets}
     if both:
         raise ConfigError(f"{where}environment, {where}secrets: {sorted(both)} given in both; a name may be only one")
     return environment, secrets
+
+
+def _secret_source(field: str, name: str, source: str) -> None:
+    """An ARN, or a secret or parameter named so the template builds or asks for its ARN in any account and Region."""
+    if source.startswith(SECRETS_MANAGER_BY_NAME):
+        pattern(
+            f"{field}.{name}",
+            source.removeprefix(SECRETS_MANAGER_BY_NAME),
+            SECRET_NAME,
+            "a Secrets Manager secret name after 'secretsmanager:': 1-512 of letters, digits and / _ + = . @ -",
+        )
+    elif source.startswith(SSM_BY_NAME):
+        pattern(
+            f"{field}.{name}",
+            source.removeprefix(SSM_BY_NAME),
+            SSM_PARAMETER_NAME,
+            "a Parameter Store name after "
+            "'ssm:': letters, digits and _ . - in up to 15 /-separated levels, not beginning with aws or ssm",
+        )
+    elif not (SECRETS_MANAGER_ARN.fullmatch(source) or SSM_PARAMETER_ARN.fullmatch(source)):
+        raise ConfigError(
+            f"{field}: {name!r} = {shown(source)} is neither a Secrets Manager or SSM Parameter Store ARN "
+            "(arn:aws:secretsmanager:...:secret:... or arn:aws:ssm:...:parameter/...) nor a name that deploys in any "
+            "account and Region ('secretsmanager:<secret name>' or 'ssm:<parameter name>')"
+        )
 
 
 def exec_needs_writable_root(enable_exec: bool, readonly_root_filesystem: bool) -> None:

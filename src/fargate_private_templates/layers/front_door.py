@@ -23,6 +23,7 @@ from .blocks.load_balancers import (
     use_certificate,
 )
 from .blocks.parameters import add_optional_parameter, add_parameter_group
+from .blocks.scanner_skips import NO_EGRESS_PLACEHOLDER, accept
 from .blocks.security_groups import no_egress_rule, tcp_rule
 from .blocks.tagging import apply_tags
 
@@ -108,7 +109,7 @@ def _add_security_group(template: Template, config: FrontDoorConfig, network: Ne
     )
     if config.open_to_anywhere:
         skip_redirect_port_finding(security_group)
-    return template.add_resource(security_group)
+    return template.add_resource(accept(security_group, NO_EGRESS_PLACEHOLDER))
 
 
 def _add_load_balancer(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from awacs import s3
 from troposphere import Equals, GetAtt, If, NoValue, Output, Parameter, Ref, Sub, Template, cloudformation, iam
+from troposphere.cloudformation import TargetFilters
 
 from .blocks import iam as policies
 from .blocks.parameters import add_parameter_group
@@ -23,6 +24,8 @@ FAILURE_MODES = ("FAIL", "WARN")
 # Guard Hook aliases are Name1::Name2::Name3 and must not start with AWS:
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-guardhook.html
 DEFAULT_ALIAS = "Private::Guard::FargatePrivate"
+DEFAULT_STACK_ALIAS = "Private::Guard::FargatePrivateStack"
+ALIAS_PATTERN = r"^(?![Aa][Ww][Ss])[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"
 NO_VERSION = "RulesVersionIdEmpty"
 
 
@@ -60,8 +63,16 @@ def _parameters(template: Template) -> dict[str, Parameter]:
             "HookAlias",
             Type="String",
             Default=DEFAULT_ALIAS,
-            Description="Type name alias of the Hook, unique in the account and Region",
-            AllowedPattern=r"^(?![Aa][Ww][Ss])[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$",
+            Description="Type name alias of the resource-level Hook, unique in the account and Region",
+            AllowedPattern=ALIAS_PATTERN,
+            ConstraintDescription="Name1::Name2::Name3, letters and digits, not starting with AWS",
+        ),
+        "stack_alias": Parameter(
+            "StackHookAlias",
+            Type="String",
+            Default=DEFAULT_STACK_ALIAS,
+            Description="Type name alias of the stack-level Hook, unique in the account and Region",
+            AllowedPattern=ALIAS_PATTERN,
             ConstraintDescription="Name1::Name2::Name3, letters and digits, not starting with AWS",
         ),
     }
@@ -72,7 +83,11 @@ def _parameters(template: Template) -> dict[str, Parameter]:
         "Guard rules",
         {"RulesBucket": "Rules bucket", "RulesKey": "Rules object key", "RulesVersionId": "Rules object version"},
     )
-    add_parameter_group(template, "Hook", {"FailureMode": "Failure mode", "HookAlias": "Hook alias"})
+    add_parameter_group(
+        template,
+        "Hook",
+        {"FailureMode": "Failure mode", "HookAlias": "Resource Hook alias", "StackHookAlias": "Stack Hook alias"},
+    )
     return found
 
 
@@ -97,9 +112,17 @@ def _execution_role(template: Template, bucket: Parameter, key: Parameter) -> ia
 
 
 def build_guard_hook() -> Template:
-    """A Guard Hook on stack and resource operations of the guarded resource types."""
+    """Two Guard Hooks running the same rules: one on every stack operation, one on operations on the guarded
+    resource types.
+
+    Two, not one with both targets: the Hooks guide documents ``TargetFilters.TargetNames`` only as "the resource
+    type names to target" and never says what it does to a STACK invocation, whose target is a template, not a
+    resource type (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-target-filtering.html).
+    The stack-level Hook therefore has no TargetNames: it sees every template, which the rules need to join a service
+    to its security groups; the resource-level Hook keeps the filter, so it runs only where a rule can apply.
+    """
     template = Template(
-        Description="CloudFormation Guard Hook enforcing private Fargate tasks in this account and Region: "
+        Description="CloudFormation Guard Hooks enforcing private Fargate tasks in this account and Region: "
         "no public IPs on ECS services, task sets and scheduled targets, no subnets mapping public IPs, "
         "no task security group open to the internet"
     )
@@ -107,25 +130,52 @@ def build_guard_hook() -> Template:
     # Empty means "the latest version": the property is left out.
     template.add_condition(NO_VERSION, Equals(Ref(parameters["version"]), ""))
     role = _execution_role(template, parameters["bucket"], parameters["key"])
-    hook = template.add_resource(
-        cloudformation.GuardHook(
+    actions = ["CREATE", "UPDATE"]
+    stack_hook = template.add_resource(
+        _hook("StackGuardHook", parameters, parameters["stack_alias"], role, ["STACK"], TargetFilters(Actions=actions))
+    )
+    resource_hook = template.add_resource(
+        _hook(
             "GuardHook",
-            Alias=Ref(parameters["alias"]),
-            ExecutionRole=GetAtt(role, "Arn"),
-            FailureMode=Ref(parameters["failure_mode"]),
-            HookStatus="ENABLED",
-            RuleLocation=cloudformation.S3Location(
-                Uri=Sub(f"s3://${{{parameters['bucket'].title}}}/${{{parameters['key'].title}}}"),
-                VersionId=If(NO_VERSION, NoValue, Ref(parameters["version"])),
-            ),
-            # STACK gives the rules the whole template (needed to join a service to its security groups);
-            # RESOURCE also catches resources changed outside a template's own checks.
-            TargetOperations=["STACK", "RESOURCE"],
-            TargetFilters=cloudformation.TargetFilters(Actions=["CREATE", "UPDATE"], TargetNames=list(GUARDED_TYPES)),
+            parameters,
+            parameters["alias"],
+            role,
+            ["RESOURCE"],
+            TargetFilters(Actions=actions, TargetNames=list(GUARDED_TYPES)),
         )
     )
-    template.add_output(Output("GuardHookArn", Description="ARN of the Guard Hook", Value=Ref(hook)))
     template.add_output(
-        Output("GuardHookExecutionRoleArn", Description="Role the Hook reads its rules with", Value=GetAtt(role, "Arn"))
+        Output("GuardHookArn", Description="ARN of the resource-level Guard Hook", Value=Ref(resource_hook))
+    )
+    template.add_output(
+        Output(
+            "GuardHookExecutionRoleArn", Description="Role the Hooks read their rules with", Value=GetAtt(role, "Arn")
+        )
+    )
+    template.add_output(
+        Output("StackGuardHookArn", Description="ARN of the stack-level Guard Hook", Value=Ref(stack_hook))
     )
     return template
+
+
+def _hook(
+    title: str,
+    parameters: dict[str, Parameter],
+    alias: Parameter,
+    role: iam.Role,
+    operations: list[str],
+    filters: TargetFilters,
+) -> cloudformation.GuardHook:
+    return cloudformation.GuardHook(
+        title,
+        Alias=Ref(alias),
+        ExecutionRole=GetAtt(role, "Arn"),
+        FailureMode=Ref(parameters["failure_mode"]),
+        HookStatus="ENABLED",
+        RuleLocation=cloudformation.S3Location(
+            Uri=Sub(f"s3://${{{parameters['bucket'].title}}}/${{{parameters['key'].title}}}"),
+            VersionId=If(NO_VERSION, NoValue, Ref(parameters["version"])),
+        ),
+        TargetOperations=operations,
+        TargetFilters=filters,
+    )

@@ -15,8 +15,6 @@ from troposphere import Template
 from ..errors import ConfigError
 from .availability import BY_KEY, NO, PQ_TLS_POLICY, YES
 
-_CAPACITY_TYPES = ("AWS::ECS::Service", "AWS::ECS::Cluster", "AWS::ECS::ClusterCapacityProviderAssociations")
-
 
 def _literals(value: Any) -> Iterator[Any]:
     """Every literal below ``value``, Fn::If branches included."""
@@ -43,7 +41,9 @@ def features_used(template: Mapping[str, Any]) -> list[str]:
             found.add("regional_nat")
         if kind == "AWS::ElasticLoadBalancingV2::Listener" and _has(properties.get("SslPolicy"), PQ_TLS_POLICY):
             found.add("pq_tls_policy")
-        if kind in _CAPACITY_TYPES and _has(properties, "FARGATE_SPOT"):
+        # A service that places tasks on Spot uses it; a cluster merely offering it does not (every cluster the
+        # project creates offers it under a partition condition, see layers/blocks/capacity.py).
+        if kind == "AWS::ECS::Service" and _has(properties.get("CapacityProviderStrategy"), "FARGATE_SPOT"):
             found.add("fargate_spot")
         if kind == "AWS::ECS::TaskDefinition" and _has(properties.get("RuntimePlatform"), "ARM64"):
             found.add("arm64")

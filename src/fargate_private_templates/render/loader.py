@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any
 
 import yaml
@@ -135,6 +136,13 @@ def _parse(text: str, source: str) -> Any:
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         first_line = str(exc).strip().splitlines()[0]
         raise TemplateLoadError(f"{source}: not valid YAML or JSON ({first_line})") from None
+    except ValueError as exc:
+        # Python refuses an integer longer than its string limit (sys.get_int_max_str_digits) with a plain
+        # ValueError from int(), inside both the YAML and the JSON reader.
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "a value Python cannot read"
+        if "integer string conversion" in first_line:
+            first_line = f"an integer of more than {sys.get_int_max_str_digits()} digits"
+        raise TemplateLoadError(f"{source}: not a usable template ({first_line})") from None
 
 
 def _check_shape(document: Any, source: str) -> dict[str, Any]:

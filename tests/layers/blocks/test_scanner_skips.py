@@ -8,7 +8,7 @@ import json
 
 import pytest
 from cfn_guard_rs.cfn_guard_rs import run_checks_rs
-from conftest import catalogue_dict
+from conftest import ROOT, TEMPLATES, catalogue_dict
 from troposphere import Template, logs
 
 from fargate_private_templates.catalogue import CATALOGUE
@@ -21,12 +21,14 @@ from fargate_private_templates.layers.blocks.scanner_skips import (
     AcceptedFinding,
     accept,
     accept_finding,
+    accept_lint_warning,
     checkov_skips,
     guard_suppressions,
     skip_checkov,
 )
 from fargate_private_templates.layers.service import build_service
 from fargate_private_templates.render import ordered_dict
+from fargate_private_templates.render.loader import load_template
 
 # Findings both scanners report: a resource that accepts one must accept the other.
 BOTH_SCANNERS = {
@@ -38,12 +40,13 @@ BOTH_SCANNERS = {
 # What the Guard Rules Registry would report on the catalogue, by template and resource (read from its rules).
 EXPECTED_GUARD = {
     "service-alb.yaml": {
-        "LogGroup": {"CLOUDWATCH_LOG_GROUP_ENCRYPTED"},
+        "LogGroup": {"CLOUDWATCH_LOG_GROUP_ENCRYPTED", "CW_LOGGROUP_RETENTION_PERIOD_CHECK"},
         "ExecutionRole": {"IAM_NO_INLINE_POLICY_CHECK", "IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"},
         "TaskSecurityGroup": {"EC2_SECURITY_GROUP_EGRESS_OPEN_TO_WORLD_RULE"},
         "LoadBalancerSecurityGroup": {
             "EC2_SECURITY_GROUP_INGRESS_OPEN_TO_WORLD_RULE",
             "SECURITY_GROUP_INGRESS_CIDR_NON_32_RULE",
+            "SECURITY_GROUP_EGRESS_PORT_RANGE_RULE",
         },
         "LoadBalancer": {"ELBV2_ACCESS_LOGGING_RULE", "ELB_DELETION_PROTECTION_ENABLED"},
         "HttpRedirectListener": {"ELBV2_LISTENER_PROTOCOL_RULE", "ELBV2_LISTENER_SSL_POLICY_RULE"},
@@ -53,13 +56,15 @@ EXPECTED_GUARD = {
         "LoadBalancerSecurityGroup": {
             "EC2_SECURITY_GROUP_INGRESS_OPEN_TO_WORLD_RULE",
             "SECURITY_GROUP_INGRESS_CIDR_NON_32_RULE",
+            "SECURITY_GROUP_EGRESS_PORT_RANGE_RULE",
         },
         "TlsListener": {"ELBV2_ACM_CERTIFICATE_REQUIRED"},
     },
     "network-endpoints.yaml": {
-        "FlowLogGroup": {"CLOUDWATCH_LOG_GROUP_ENCRYPTED"},
+        "FlowLogGroup": {"CLOUDWATCH_LOG_GROUP_ENCRYPTED", "CW_LOGGROUP_RETENTION_PERIOD_CHECK"},
         "FlowLogRole": {"IAM_NO_INLINE_POLICY_CHECK"},
-        "EndpointSecurityGroup": {"SECURITY_GROUP_INGRESS_CIDR_NON_32_RULE"},
+        "EndpointSecurityGroup": {"SECURITY_GROUP_INGRESS_CIDR_NON_32_RULE", "SECURITY_GROUP_EGRESS_PORT_RANGE_RULE"},
+        "PublicDefaultRoute": {"NO_UNRESTRICTED_ROUTE_TO_IGW"},
     },
     "guard-hook.yaml": {"GuardHookExecutionRole": {"IAM_NO_INLINE_POLICY_CHECK"}},
 }
@@ -194,3 +199,100 @@ def test_variants_outside_the_catalogue_suppress_what_they_add() -> None:
     assert found["TcpListener"] == {"ELBV2_LISTENER_SSL_POLICY_RULE"}
     assert found["TaskRole"] == {"IAM_NO_INLINE_POLICY_CHECK", "IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"}
     assert "TaskRole" not in {r for r, _, _ in guard_suppressions(catalogue_dict("service-alb.yaml"))}
+
+
+def test_an_accepted_lint_warning_keeps_other_metadata_and_its_reason() -> None:
+    group = logs.LogGroup("Group", Metadata={"Owner": "team", "cfn-lint": {"config": {"ignore_checks": ["W1"]}}})
+    accept_lint_warning(group, ("W1028", "why"))
+    assert group.Metadata == {
+        "Owner": "team",
+        "cfn-lint": {"config": {"ignore_checks": ["W1", "W1028"]}, "reasons": {"W1028": "why"}},
+    }
+    plain = accept_lint_warning(logs.LogGroup("Plain"), scanner_skips.ROLE_IN_BOTH_BRANCHES)
+    assert plain.Metadata["cfn-lint"]["config"] == {"ignore_checks": ["W1028"]}
+
+
+# The selection and check of three AWS Guard Rules Registry rules, from their source (rules/aws/cloudwatch/
+# cw_loggroup_retention_period_check.guard, rules/aws/amazon_ec2/security_group_egress_port_range_rule.guard and
+# no_unrestricted_route_to_igw.guard in github.com/aws-cloudformation/aws-guard-rules-registry): True where the rule
+# fails the resource.
+REGISTRY_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653)
+
+
+def _retention_fails(body: dict) -> bool:
+    return body["Type"] == "AWS::Logs::LogGroup" and body.get("Properties", {}).get("RetentionInDays") not in (
+        REGISTRY_RETENTION_DAYS
+    )
+
+
+def _egress_port_range_fails(body: dict) -> bool:
+    properties = body.get("Properties", {})
+    if body["Type"] == "AWS::EC2::SecurityGroup":
+        rules = properties.get("SecurityGroupEgress") or []
+    elif body["Type"] == "AWS::EC2::SecurityGroupEgress":
+        rules = [properties]
+    else:
+        return False
+    return any("FromPort" in r and "ToPort" in r and r["FromPort"] != r["ToPort"] for r in rules)
+
+
+def _route_to_igw_fails(body: dict) -> bool:
+    properties = body.get("Properties", {})
+    return (
+        body["Type"] == "AWS::EC2::Route"
+        and "GatewayId" in properties
+        and properties.get("DestinationCidrBlock") in ("0.0.0.0/0", "::/0")
+    )
+
+
+REGISTRY_RULES = {
+    "CW_LOGGROUP_RETENTION_PERIOD_CHECK": _retention_fails,
+    "SECURITY_GROUP_EGRESS_PORT_RANGE_RULE": _egress_port_range_fails,
+    "NO_UNRESTRICTED_ROUTE_TO_IGW": _route_to_igw_fails,
+}
+
+
+def _committed_templates() -> dict[str, dict]:
+    paths = [*sorted(TEMPLATES.glob("*.yaml")), *sorted((ROOT / "tests" / "golden" / "examples").rglob("*.yaml"))]
+    return {str(path.relative_to(ROOT)): load_template(path) for path in paths}
+
+
+def test_every_resource_three_registry_rules_fail_carries_their_suppression_with_a_reason() -> None:
+    failing = []
+    for filename, template in _committed_templates().items():
+        suppressed = {(resource, rule): reason for resource, rule, reason in guard_suppressions(template)}
+        for resource, body in template["Resources"].items():
+            for rule, fails in REGISTRY_RULES.items():
+                if fails(body):
+                    failing.append((filename, resource, rule))
+                    reason = suppressed.get((resource, rule))
+                    assert isinstance(reason, str) and reason.strip(), f"{filename} {resource}: {rule} not suppressed"
+    rules = {rule for _, _, rule in failing}
+    assert rules == set(REGISTRY_RULES), "each rule fails somewhere, so the check above is not vacuous"
+    # The catalogue alone: 18 resources, as counted when the registry's rules were first run over it.
+    assert len([f for f in failing if f[0].startswith("templates/")]) == 18
+
+
+def test_the_registry_rule_predicates_fail_what_they_should_and_pass_the_rest() -> None:
+    assert _retention_fails({"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": {"Ref": "Days"}}})
+    assert _retention_fails({"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 1096}})
+    assert not _retention_fails({"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 30}})
+    placeholder = {"CidrIp": "255.255.255.255/32", "IpProtocol": "icmp", "FromPort": 252, "ToPort": 86}
+    assert _egress_port_range_fails(
+        {"Type": "AWS::EC2::SecurityGroup", "Properties": {"SecurityGroupEgress": [placeholder]}}
+    )
+    assert _egress_port_range_fails(
+        {"Type": "AWS::EC2::SecurityGroupEgress", "Properties": {"FromPort": 1, "ToPort": 2}}
+    )
+    assert not _egress_port_range_fails(
+        {"Type": "AWS::EC2::SecurityGroupEgress", "Properties": {"FromPort": 443, "ToPort": 443}}
+    )
+    assert not _egress_port_range_fails({"Type": "AWS::EC2::Subnet", "Properties": {}})
+    route = {"GatewayId": {"Ref": "InternetGateway"}, "DestinationCidrBlock": "0.0.0.0/0"}
+    assert _route_to_igw_fails({"Type": "AWS::EC2::Route", "Properties": route})
+    assert not _route_to_igw_fails(
+        {"Type": "AWS::EC2::Route", "Properties": {**route, "DestinationCidrBlock": "10.0.0.0/8"}}
+    )
+    assert not _route_to_igw_fails(
+        {"Type": "AWS::EC2::Route", "Properties": {"NatGatewayId": "n", "DestinationCidrBlock": "0.0.0.0/0"}}
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import ROOT, doc, resources_of_type
 from conftest import check_files as _check
 from conftest import network_dict as _network
 from conftest import render_example as _render
-from conftest import resources_of_type
 
 from fargate_private_templates.render.loader import load_template
 
@@ -65,3 +65,14 @@ def test_multi_account_network_shares_its_subnets_and_passes_the_checker(tmp_pat
     assert remote["Fn::GetStackOutput"]["OutputName"] == "ClusterArn"
     code, printed = _check(capsys, out / "network.yaml", out / "service-shop.yaml")
     assert code == 0 and "0 errors" in printed
+
+
+def test_the_multi_account_guide_turns_on_organization_sharing_before_any_deploy_step() -> None:
+    page = doc("operations.md")
+    section = page[page.index("### Many accounts: a shared network") :]
+    section = section[: section.index("\n### ", 1)]
+    enable = section.index("aws ram enable-sharing-with-aws-organization")
+    assert "management account" in section[:enable]
+    assert enable < section.index("`share_with`") < section.index("deployed with")
+    example = (ROOT / "examples" / "multi-account.toml").read_text(encoding="utf-8")
+    assert example.index("aws ram enable-sharing-with-aws-organization") < example.index("deploy.sh (network.yaml)")

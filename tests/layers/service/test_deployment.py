@@ -7,8 +7,9 @@ from conftest import lint_findings, resources_of_type
 from conftest import one as _one
 from conftest import service_with as _service
 
+from fargate_private_templates import contract
 from fargate_private_templates.checks import check_dicts
-from fargate_private_templates.config import NetworkConfig
+from fargate_private_templates.config import ConfigError, NetworkConfig
 from fargate_private_templates.config.capacity import CapacityOptions
 from fargate_private_templates.config.deployment import DeploymentOptions
 from fargate_private_templates.config.image import ImageOptions
@@ -17,15 +18,31 @@ from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.config.sidecars import SidecarOptions
 from fargate_private_templates.layers import build_service
+from fargate_private_templates.regions.features import features_used
 from fargate_private_templates.render import ordered_dict, render_yaml
 from fargate_private_templates.stacks import build_stacks
 
 SHARED = {"load_balancer": LoadBalancerOptions(kind="shared"), "routing": RoutingOptions(hosts=("a.example.com",))}
 
 
-def _weights(rule: dict) -> list[tuple[str, int]]:
+def _weights(rule: dict) -> list[tuple[str, str]]:
+    """(target group, the parameter its weight is) for each target group of the rule's forward action."""
     (action,) = rule["Properties"]["Actions"]
-    return [(t["TargetGroupArn"]["Ref"], t["Weight"]) for t in action["ForwardConfig"]["TargetGroups"]]
+    return [(t["TargetGroupArn"]["Ref"], t["Weight"]["Ref"]) for t in action["ForwardConfig"]["TargetGroups"]]
+
+
+PRODUCTION = [("TargetGroup", "TargetGroupWeight"), ("AlternateTargetGroup", "AlternateTargetGroupWeight")]
+TEST = [("TargetGroup", "TestTargetGroupWeight"), ("AlternateTargetGroup", "TestAlternateTargetGroupWeight")]
+
+
+def _assert_weight_parameters(template: dict, rules: list[tuple[str, contract.RuleWeights]]) -> None:
+    """Number parameters 0-999, all traffic to TargetGroup at creation, named as the contract names them."""
+    for rule, weights in rules:
+        for title, default in ((weights.primary, 100), (weights.alternate, 0)):
+            parameter = template["Parameters"][title]
+            assert (parameter["Type"], parameter["Default"]) == ("Number", default), title
+            assert (parameter["MinValue"], parameter["MaxValue"]) == (0, 999), title
+            assert f"live on {rule}" in parameter["Description"] and "docs/rollouts.md" in parameter["Description"]
 
 
 def test_rolling_default_keeps_the_circuit_breaker_and_one_target_group() -> None:
@@ -55,7 +72,10 @@ def test_blue_green_on_its_own_alb_adds_a_production_rule_before_the_default_act
     assert production["Type"] == "AWS::ElasticLoadBalancingV2::ListenerRule"
     assert production["Properties"]["ListenerArn"] == {"Ref": "HttpsListener"}
     assert test["Properties"]["Priority"] < production["Properties"]["Priority"]
-    assert _weights(production) == [("TargetGroup", 100), ("AlternateTargetGroup", 0)] == _weights(test)
+    assert _weights(production) == PRODUCTION and _weights(test) == TEST
+    _assert_weight_parameters(
+        template, [("ProductionListenerRule", contract.PRODUCTION_WEIGHTS), ("TestListenerRule", contract.TEST_WEIGHTS)]
+    )
     header = test["Properties"]["Conditions"][-1]
     assert header == {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Green", "Values": ["green"]}}
     role = resources["EcsInfrastructureRole"]["Properties"]
@@ -91,7 +111,10 @@ def test_on_a_shared_front_door_the_service_rule_is_the_production_rule() -> Non
     resources = template["Resources"]
     advanced = resources["Service"]["Properties"]["LoadBalancers"][0]["AdvancedConfiguration"]
     assert advanced["ProductionListenerRule"] == {"Ref": "ListenerRule"}
-    assert _weights(resources["ListenerRule"]) == [("TargetGroup", 100), ("AlternateTargetGroup", 0)]
+    assert _weights(resources["ListenerRule"]) == PRODUCTION and _weights(resources["TestListenerRule"]) == TEST
+    _assert_weight_parameters(
+        template, [("ListenerRule", contract.PRODUCTION_WEIGHTS), ("TestListenerRule", contract.TEST_WEIGHTS)]
+    )
     assert "DependsOn" not in resources["Service"]  # the Ref waits for the rule already
     assert template["Parameters"]["TestListenerRulePriority"]["Default"] == 39
     test = resources["TestListenerRule"]["Properties"]
@@ -125,7 +148,11 @@ def test_alarm_rollback_on_an_nlb_watches_unhealthy_targets_only() -> None:
     assert alarm["Properties"]["Metrics"][1]["MetricStat"]["Metric"]["Namespace"] == "AWS/NetworkELB"
 
 
-def test_spot_replaces_the_launch_type_and_the_network_stack_associates_the_providers() -> None:
+SPOT_IN_ITS_PARTITIONS = ["FARGATE", {"Fn::If": ["PartitionHasFargateSpot", "FARGATE_SPOT", {"Ref": "AWS::NoValue"}]}]
+ON_DEMAND_DEFAULT = [{"CapacityProvider": "FARGATE", "Weight": 1}]
+
+
+def test_spot_replaces_the_launch_type_and_every_network_offers_the_providers() -> None:
     config = ServiceConfig(capacity=CapacityOptions(spot_weight=3, on_demand_base=1))
     service = _one(ordered_dict(build_service(config)), "AWS::ECS::Service")
     assert "LaunchType" not in service
@@ -133,13 +160,46 @@ def test_spot_replaces_the_launch_type_and_the_network_stack_associates_the_prov
         {"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1},
         {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
     ]
-    network = NetworkConfig()
-    with_spot = ordered_dict(build_stacks(network, [config])["network.yaml"])
-    association = _one(with_spot, "AWS::ECS::ClusterCapacityProviderAssociations")
-    assert association["Cluster"] == {"Ref": "Cluster"}
-    assert association["CapacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
-    without = ordered_dict(build_stacks(network, [ServiceConfig()])["network.yaml"])
-    assert not resources_of_type(without, "AWS::ECS::ClusterCapacityProviderAssociations")
+    # With a Spot service, without one, and with the old option: the same association, nothing to flip.
+    networks = [
+        ordered_dict(build_stacks(NetworkConfig(), [config])["network.yaml"]),
+        ordered_dict(build_stacks(NetworkConfig(), [ServiceConfig()])["network.yaml"]),
+        ordered_dict(build_stacks(NetworkConfig(fargate_spot=True), [])["network.yaml"]),
+    ]
+    assert networks[0] == networks[1] == networks[2]
+    association = _one(networks[0], "AWS::ECS::ClusterCapacityProviderAssociations")
+    assert association == {
+        "Cluster": {"Ref": "Cluster"},
+        "CapacityProviders": SPOT_IN_ITS_PARTITIONS,
+        "DefaultCapacityProviderStrategy": ON_DEMAND_DEFAULT,
+    }
+    assert networks[0]["Conditions"]["PartitionHasFargateSpot"] == {"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws"]}
+
+
+def test_a_service_that_brings_its_own_cluster_offers_the_providers_on_it() -> None:
+    config = ServiceConfig(references="stack_outputs", capacity=CapacityOptions(spot_weight=1))
+    template = ordered_dict(build_service(config))
+    (cluster,) = resources_of_type(template, "AWS::ECS::Cluster").values()
+    assert cluster["Condition"] == "NetworkStackIsRemote"
+    assert cluster["Properties"]["CapacityProviders"] == SPOT_IN_ITS_PARTITIONS
+    assert cluster["Properties"]["DefaultCapacityProviderStrategy"] == ON_DEMAND_DEFAULT
+    # The service reaches the association through its reference to the cluster, not a DependsOn a conditional
+    # resource could break.
+    service = resources_of_type(template, "AWS::ECS::Service")["Service"]
+    assert service["Properties"]["Cluster"]["Fn::If"][1] == {"Fn::GetAtt": ["Cluster", "Arn"]}
+    assert "Cluster" not in service.get("DependsOn", [])
+
+
+def test_a_network_deploys_where_spot_is_not_documented_and_a_spot_service_does_not() -> None:
+    region = "cn-north-1"  # Fargate Spot unknown there (regions/availability.py); GovCloud refuses more than Spot
+    stacks = build_stacks(NetworkConfig(), [ServiceConfig()], regions=[region])
+    assert "fargate_spot" not in features_used(ordered_dict(stacks["network.yaml"]))
+    with pytest.raises(ConfigError) as refused:
+        build_stacks(NetworkConfig(), [ServiceConfig(capacity=CapacityOptions(spot_weight=1))], regions=[region])
+    assert str(refused.value).startswith(
+        f"regions: service-app.yaml uses the Fargate Spot capacity provider, which is not documented as available in "
+        f"{region}"
+    )
 
 
 VARIANTS = {
@@ -174,3 +234,35 @@ def test_rollout_variants_pass_the_checker_with_their_network(variant: str) -> N
     stacks = build_stacks(NetworkConfig(), [ServiceConfig(**VARIANTS[variant])])
     report = check_dicts({name: ordered_dict(template) for name, template in stacks.items()})
     assert report.exit_code == 0 and report.findings == [], report.format_text()
+
+
+def test_a_rolling_service_and_a_rule_without_a_test_header_have_no_weights_to_restate() -> None:
+    rolling = _service(**SHARED)
+    assert not [p for p in rolling["Parameters"] if p.endswith("Weight")]
+    blue_green = _service(deployment=DeploymentOptions(strategy="blue_green"))
+    assert [p for p in blue_green["Parameters"] if p.endswith("Weight")] == [
+        "TargetGroupWeight",
+        "AlternateTargetGroupWeight",
+    ]
+    labels = blue_green["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    (group,) = [g for g in labels if g["Label"]["default"].startswith("Traffic weights")]
+    assert group["Parameters"] == ["TargetGroupWeight", "AlternateTargetGroupWeight"]
+
+
+def test_the_contract_names_each_weighted_rule_and_its_two_parameters() -> None:
+    assert contract.WEIGHTED_RULES == (contract.PRODUCTION_WEIGHTS, contract.TEST_WEIGHTS)
+    assert contract.PRODUCTION_WEIGHTS.rules == ("ProductionListenerRule", "ListenerRule")
+    assert contract.TEST_WEIGHTS.rules == ("TestListenerRule",)
+    assert contract.TARGET_GROUP_WEIGHTS == (0, 999)
+
+
+def test_every_rule_ecs_shifts_holds_one_forward_action_and_no_other() -> None:
+    """The limitation an older ECS page listed (rules mixing forward with redirect, fixed-response or authenticate
+    actions fail a deployment) cannot apply: docs/rollouts.md, "A fixed-response default action"."""
+    own = _service(deployment=DeploymentOptions(strategy="canary", test_header_name="X-Canary"))
+    shared = _service(**SHARED, deployment=DeploymentOptions(strategy="linear", test_header_name="X-Linear"))
+    for template in (own, shared):
+        rules = resources_of_type(template, "AWS::ElasticLoadBalancingV2::ListenerRule")
+        assert len(rules) == 2
+        for rule in rules.values():
+            assert [a["Type"] for a in rule["Properties"]["Actions"]] == ["forward"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import KMS_KEY as KEY
 from conftest import MULTI_REGION_KMS_KEY as MULTI_REGION_KEY
@@ -180,3 +182,40 @@ def test_sidecar_is_a_second_container_the_load_balancer_never_sees() -> None:
     assert "ecr:BatchImportUpstreamImage" in statements["PullOtelCollectorImage"]["Action"]
     assert "ecr:BatchImportUpstreamImage" not in statements["PullImage"]["Action"]
     assert statements["ReadParameters"]["Resource"] == ["arn:aws:ssm:us-east-1:123456789012:parameter/otel"]
+
+
+def test_secrets_named_in_the_config_deploy_in_any_account_and_region() -> None:
+    """A Parameter Store name becomes its ARN in the stack's partition, Region and account; a Secrets Manager name a
+    parameter taking the secret's full ARN (which ends in six characters no name tells)."""
+    template = service(
+        ServiceConfig(
+            container=ContainerOptions(
+                secrets={"DATABASE_URL": "secretsmanager:web/database-url", "FLAGS": "ssm:/app/flags"}
+            ),
+            sidecars=(SidecarOptions(name="otel-collector", secrets={"OTEL_CONFIG": "ssm:orders/otel-config"}),),
+        )
+    )
+    flags = {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/flags"}
+    otel = {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orders/otel-config"}
+    app, sidecar = _one(template, "AWS::ECS::TaskDefinition")["ContainerDefinitions"]
+    assert app["Secrets"] == [
+        {"Name": "DATABASE_URL", "ValueFrom": {"Ref": "DatabaseUrlSecretArn"}},
+        {"Name": "FLAGS", "ValueFrom": flags},
+    ]
+    assert sidecar["Secrets"] == [{"Name": "OTEL_CONFIG", "ValueFrom": otel}]
+    parameter = template["Parameters"]["DatabaseUrlSecretArn"]
+    assert "Default" not in parameter and "web/database-url" in parameter["Description"]
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert pattern.fullmatch("arn:aws:secretsmanager:eu-west-1:210987654321:secret:web/database-url-a1B2c3")
+    assert pattern.fullmatch("arn:aws-cn:secretsmanager:cn-north-1:210987654321:secret:web/database-url-a1B2c3")
+    for other in (
+        "arn:aws:secretsmanager:eu-west-1:210987654321:secret:web/database-url",
+        "arn:aws:secretsmanager:eu-west-1:210987654321:secret:web/databaseXurl-a1B2c3",
+        "arn:aws:secretsmanager:eu-west-1:210987654321:secret:web/other-a1B2c3",
+    ):
+        assert not pattern.fullmatch(other), other
+    by_sid = {s["Sid"]: s for s in _statements(template["Resources"]["ExecutionRole"]["Properties"])}
+    assert by_sid["ReadSecrets"]["Resource"] == [{"Ref": "DatabaseUrlSecretArn"}]
+    assert by_sid["ReadParameters"]["Resource"] == [flags, otel]
+    groups = template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    assert {"Label": {"default": "Container secrets"}, "Parameters": ["DatabaseUrlSecretArn"]} in groups

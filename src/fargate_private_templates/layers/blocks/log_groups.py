@@ -6,7 +6,7 @@ from troposphere import If, NoValue, Parameter, Ref, Template, logs
 
 from ...config.patterns import KMS_KEY_ARN
 from .parameters import INTERFACE, add_optional_parameter, add_parameter_group
-from .scanner_skips import LOG_GROUP_WITHOUT_CUSTOMER_KEY, accept
+from .scanner_skips import LOG_GROUP_WITHOUT_CUSTOMER_KEY, LOG_RETENTION_BY_PARAMETER, accept
 
 LOGS_KMS_KEY = "LogsKmsKeyArn"
 HAS_LOGS_KMS_KEY = "HasLogsKmsKey"
@@ -31,7 +31,7 @@ def add_retained_log_group(template: Template, title: str, retention: Parameter)
         DeletionPolicy="Retain",
         UpdateReplacePolicy="Retain",
     )
-    return template.add_resource(accept(log_group, LOG_GROUP_WITHOUT_CUSTOMER_KEY))
+    return template.add_resource(accept(log_group, LOG_GROUP_WITHOUT_CUSTOMER_KEY, LOG_RETENTION_BY_PARAMETER))
 
 
 def add_logs_kms_key_parameter(template: Template, group: str) -> Parameter:

@@ -81,6 +81,21 @@ ENDPOINTS_ADMIT_THE_VPC = AcceptedFinding(
     "Interface endpoints serve every workload in the VPC, so they admit HTTPS from the VPC's range, not one host",
     guard_rules=("SECURITY_GROUP_INGRESS_CIDR_NON_32_RULE",),
 )
+LOG_RETENTION_BY_PARAMETER = AcceptedFinding(
+    "RetentionInDays is the template's retention parameter, whose AllowedValues are exactly the periods CloudWatch "
+    "Logs accepts; the rule recognises only a literal number from its own list",
+    guard_rules=("CW_LOGGROUP_RETENTION_PERIOD_CHECK",),
+)
+NO_EGRESS_PLACEHOLDER = AcceptedFinding(
+    "The group's only inline egress rule is ICMP type 252 code 86 to 255.255.255.255/32, which matches nothing: its "
+    "FromPort and ToPort are an ICMP type and code, not a port range, and it stops EC2 adding its allow-all egress",
+    guard_rules=("SECURITY_GROUP_EGRESS_PORT_RANGE_RULE",),
+)
+PUBLIC_ROUTE_TO_INTERNET_GATEWAY = AcceptedFinding(
+    "The public subnets' default route: the load balancers and NAT gateways there must reach the internet; the "
+    "tasks' private subnets never route to the internet gateway, which the checker proves",
+    guard_rules=("NO_UNRESTRICTED_ROUTE_TO_IGW",),
+)
 INLINE_ROLE_POLICY = AcceptedFinding(
     "The role's least-privilege policy is written for this role alone and is deleted with it; a managed policy "
     "would be a second resource that could be attached elsewhere",
@@ -128,6 +143,29 @@ def accept(resource: AWSObject, *findings: AcceptedFinding) -> AWSObject:
     """Records each of the catalogue's ``findings`` on ``resource``; returns the resource."""
     for finding in findings:
         accept_finding(resource, checkov_id=finding.checkov_id, guard_rules=finding.guard_rules, reason=finding.reason)
+    return resource
+
+
+# cfn-lint rules a resource may ignore, with why: the only lint finding the templates accept.
+ROLE_IN_BOTH_BRANCHES = (
+    "W1028",
+    "The network's cluster is read with the RoleArn every other read of the network stack carries, also in the "
+    "Fn::If branch taken when no role is given: CloudFormation is not documented to leave a Fn::GetStackOutput in "
+    "the branch it does not take unresolved, and one without the role would run in the workload account",
+)
+
+
+def accept_lint_warning(resource: AWSObject, warning: tuple[str, str]) -> AWSObject:
+    """cfn-lint ignores ``warning`` (rule id, reason) on ``resource``; the reason is written beside it."""
+    rule, reason = warning
+    metadata: dict[str, Any] = dict(resource.resource.get("Metadata") or {})
+    lint = dict(metadata.get("cfn-lint") or {})
+    config = dict(lint.get("config") or {})
+    config["ignore_checks"] = [*config.get("ignore_checks", []), rule]
+    lint["config"] = config
+    lint["reasons"] = {**lint.get("reasons", {}), rule: reason}
+    metadata["cfn-lint"] = lint
+    resource.Metadata = metadata
     return resource
 
 

@@ -8,6 +8,7 @@ from ... import contract
 from ...config.network import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
 from ...contract import NetworkExport
 from ..blocks import iam as policies
+from ..blocks.capacity import add_capacity_provider_associations
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_log_retention_parameter
 from ..blocks.scanner_skips import INLINE_ROLE_POLICY, accept
@@ -41,8 +42,7 @@ def build_network(config: NetworkConfig | None = None) -> Template:
     if config.flow_logs:
         _add_flow_logs(template, config, vpc)
     cluster = _add_cluster(template)
-    if config.fargate_spot:
-        _add_fargate_capacity_providers(template, cluster)
+    add_capacity_provider_associations(template, cluster)
     _add_exports(template, config, vpc, zones, cluster)
     if config.share_with:
         add_subnet_share(template, config, zones)
@@ -164,23 +164,6 @@ def _add_exports(
     )
     add(template, NetworkExport.CLUSTER_NAME, Ref(cluster), "ECS cluster name")
     add(template, NetworkExport.CLUSTER_ARN, GetAtt(cluster, "Arn"), "ECS cluster ARN")
-
-
-def _add_fargate_capacity_providers(
-    template: Template, cluster: ecs.Cluster
-) -> ecs.ClusterCapacityProviderAssociations:
-    """Associates Fargate and Fargate Spot with the cluster, for services that place tasks with a capacity-provider
-    strategy. Tasks started without a strategy or a launch type stay on on-demand Fargate. Providers must be
-    associated with the cluster before a service can use them:
-    https://docs.aws.amazon.com/AmazonECS/latest/userguide/fargate-capacity-providers.html"""
-    return template.add_resource(
-        ecs.ClusterCapacityProviderAssociations(
-            "ClusterCapacityProviders",
-            Cluster=Ref(cluster),
-            CapacityProviders=["FARGATE", "FARGATE_SPOT"],
-            DefaultCapacityProviderStrategy=[ecs.CapacityProviderStrategy(CapacityProvider="FARGATE", Weight=1)],
-        )
-    )
 
 
 __all__ = ["Zone", "build_network", "vpc_cidr_pattern"]

@@ -8,7 +8,7 @@ from troposphere import AWSHelperFn, Equals, GetAtt, If, Or, Ref, Sub, Template,
 
 from ...config.network import S3_GATEWAY, NetworkConfig
 from ...regions.partitions import COMMERCIAL_PREFIX, prefix_regions
-from ..blocks.scanner_skips import ENDPOINTS_ADMIT_THE_VPC, accept
+from ..blocks.scanner_skips import ENDPOINTS_ADMIT_THE_VPC, NO_EGRESS_PLACEHOLDER, accept
 from ..blocks.security_groups import no_egress_rule, tcp_rule
 
 HTTPS = 443
@@ -72,7 +72,7 @@ def add_vpc_endpoints(
         # Endpoints only answer: without a rule of its own the group would get AWS's allow-all egress.
         SecurityGroupEgress=[no_egress_rule("No egress: endpoints never open connections")],
     )
-    template.add_resource(accept(security_group, ENDPOINTS_ADMIT_THE_VPC))
+    template.add_resource(accept(security_group, ENDPOINTS_ADMIT_THE_VPC, NO_EGRESS_PLACEHOLDER))
     for endpoint in config.interface_endpoints:
         template.add_resource(
             ec2.VPCEndpoint(

@@ -18,6 +18,7 @@ from ...config.network import (
     NetworkConfig,
 )
 from ..blocks.parameters import add_parameter_group
+from ..blocks.scanner_skips import PUBLIC_ROUTE_TO_INTERNET_GATEWAY, accept
 
 ANYWHERE = "0.0.0.0/0"
 AZ_PARAMETER = "AvailabilityZones"
@@ -98,15 +99,14 @@ def add_public_route_table(
     template: Template, vpc: ec2.VPC, internet_gateway: ec2.InternetGateway, attachment: AWSObject
 ) -> ec2.RouteTable:
     public_route_table = template.add_resource(ec2.RouteTable("PublicRouteTable", VpcId=Ref(vpc)))
-    template.add_resource(
-        ec2.Route(
-            "PublicDefaultRoute",
-            DependsOn=attachment.title,
-            RouteTableId=Ref(public_route_table),
-            DestinationCidrBlock=ANYWHERE,
-            GatewayId=Ref(internet_gateway),
-        )
+    route = ec2.Route(
+        "PublicDefaultRoute",
+        DependsOn=attachment.title,
+        RouteTableId=Ref(public_route_table),
+        DestinationCidrBlock=ANYWHERE,
+        GatewayId=Ref(internet_gateway),
     )
+    template.add_resource(accept(route, PUBLIC_ROUTE_TO_INTERNET_GATEWAY))
     return public_route_table
 
 

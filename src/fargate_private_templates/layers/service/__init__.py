@@ -8,10 +8,12 @@ from troposphere import elasticloadbalancingv2 as elb
 from ...config.load_balancer import ALB, SHARED
 from ...config.service import ServiceConfig
 from ...contract import DEFAULT_NETWORK_STACK, STACK_OUTPUTS, NetworkImports
+from ..blocks.capacity import offer_fargate_capacity
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
 from .deployment import (
+    ALTERNATE_TARGET_GROUP,
     Rollout,
     add_infrastructure_role,
     add_own_alb_rules,
@@ -34,8 +36,6 @@ from .load_balancing import (
     task_security_group_summary,
 )
 from .task import add_execution_role, add_task_definition, add_task_role
-
-ALTERNATE_TARGET_GROUP = "AlternateTargetGroup"
 
 
 def build_service(config: ServiceConfig | None = None, *, network_stack: str = DEFAULT_NETWORK_STACK) -> Template:
@@ -97,7 +97,7 @@ def build_service(config: ServiceConfig | None = None, *, network_stack: str = D
     return template
 
 
-_NETWORK_PARAMETER_LABELS = ("Network stack name", "Network stack Region", "Role to read the network stack")
+_NETWORK_PARAMETER_LABELS = ("Network stack name", "Role to read the network stack")
 
 
 def _add_network_reference(template: Template, config: ServiceConfig, network_stack: str) -> NetworkImports:
@@ -105,15 +105,14 @@ def _add_network_reference(template: Template, config: ServiceConfig, network_st
     labels = dict(zip(network.parameter_titles, _NETWORK_PARAMETER_LABELS, strict=False))
     add_parameter_group(template, "Network stack", labels)
     if config.references == STACK_OUTPUTS:
-        # A network in another account (shared subnets) or Region cannot lend its cluster: ECS runs a service only
-        # in a cluster of the service's own account and Region, so the stack brings its own in that case.
-        cluster = template.add_resource(
-            ecs.Cluster(
-                "Cluster",
-                Condition=network.remote_condition,
-                ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
-            )
+        # A network in another account (shared subnets) cannot lend its cluster: ECS runs a service only in a
+        # cluster of the service's own account, so the stack brings its own in that case.
+        cluster = ecs.Cluster(
+            "Cluster",
+            Condition=network.remote_condition,
+            ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
         )
+        cluster = template.add_resource(offer_fargate_capacity(template, cluster))
         network.run_in_local_cluster_when_remote(cluster)
     return network
 

@@ -17,6 +17,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.deployment import CANARY, LINEAR
 from ...config.service import ServiceConfig
+from ...contract import PRODUCTION_WEIGHTS, TARGET_GROUP_WEIGHTS, TEST_WEIGHTS, RuleWeights
 from ..blocks import iam as policies
 from ..blocks.load_balancers import priority_parameter
 from ..blocks.parameters import add_parameter_group
@@ -28,6 +29,8 @@ PRODUCTION_RULE_PRIORITY = 10
 EVERY_PATH = "/*"
 ALARM_PERIOD_SECONDS = 60
 ALARM_GROUP = "Deployment rollback alarms"
+WEIGHT_GROUP = "Traffic weights (restate the live ones on every update)"
+ALTERNATE_TARGET_GROUP = "AlternateTargetGroup"
 
 
 @dataclass(frozen=True)
@@ -42,16 +45,50 @@ class Rollout:
     capacity: list[ecs.CapacityProviderStrategyItem] = field(default_factory=list)
 
 
-def weighted_forward(primary: elb.TargetGroup, alternate: elb.TargetGroup) -> list[elb.ListenerRuleAction]:
-    """All traffic to ``primary``; ECS changes the weights as it shifts. A single forward action: ECS refuses rules
-    that mix forward with redirect, fixed-response or authenticate actions."""
+def add_weight_parameters(template: Template, weights: RuleWeights, rule: str) -> tuple[Parameter, Parameter]:
+    """The rule's two forward weights as parameters: 100 for ``TargetGroup`` and 0 for ``AlternateTargetGroup`` at
+    creation; on every later update, the weights live on the rule (ECS moves them at each deployment)."""
+    low, high = TARGET_GROUP_WEIGHTS
+    restate = (
+        f"ECS moves it at every deployment: on every stack update give the weight live on {rule} (docs/rollouts.md), "
+        "never the default"
+    )
+    primary, alternate = (
+        template.add_parameter(
+            Parameter(
+                title,
+                Type="Number",
+                Default=default,
+                MinValue=low,
+                MaxValue=high,
+                Description=f"Weight of {group} in {rule}'s forward action ({low}-{high}). {restate}",
+            )
+        )
+        for title, default, group in (
+            (weights.primary, 100, "TargetGroup"),
+            (weights.alternate, 0, ALTERNATE_TARGET_GROUP),
+        )
+    )
+    add_parameter_group(
+        template,
+        WEIGHT_GROUP,
+        {primary.title: f"{rule}: TargetGroup weight", alternate.title: f"{rule}: AlternateTargetGroup weight"},
+    )
+    return primary, alternate
+
+
+def weighted_forward(
+    primary: elb.TargetGroup, alternate: elb.TargetGroup, weights: tuple[Parameter, Parameter]
+) -> list[elb.ListenerRuleAction]:
+    """Traffic split between ``primary`` and ``alternate`` by the weight parameters. A single forward action: ECS
+    refuses rules that mix forward with redirect, fixed-response or authenticate actions."""
     return [
         elb.ListenerRuleAction(
             Type="forward",
             ForwardConfig=elb.ForwardConfig(
                 TargetGroups=[
-                    elb.TargetGroupTuple(TargetGroupArn=Ref(primary), Weight=100),
-                    elb.TargetGroupTuple(TargetGroupArn=Ref(alternate), Weight=0),
+                    elb.TargetGroupTuple(TargetGroupArn=Ref(primary), Weight=Ref(weights[0])),
+                    elb.TargetGroupTuple(TargetGroupArn=Ref(alternate), Weight=Ref(weights[1])),
                 ]
             ),
         )
@@ -84,7 +121,9 @@ def add_own_alb_rules(
             ListenerArn=Ref(listener),
             Priority=PRODUCTION_RULE_PRIORITY,
             Conditions=[every_path],
-            Actions=weighted_forward(primary, alternate),
+            Actions=weighted_forward(
+                primary, alternate, add_weight_parameters(template, PRODUCTION_WEIGHTS, "ProductionListenerRule")
+            ),
         )
     )
     if config.deployment.test_header_name is None:
@@ -95,7 +134,9 @@ def add_own_alb_rules(
             ListenerArn=Ref(listener),
             Priority=TEST_RULE_PRIORITY,
             Conditions=[every_path, header_condition(config)],
-            Actions=weighted_forward(primary, alternate),
+            Actions=weighted_forward(
+                primary, alternate, add_weight_parameters(template, TEST_WEIGHTS, "TestListenerRule")
+            ),
         )
     )
     return production, test

@@ -25,6 +25,7 @@ from ...config.service import ServiceConfig
 from ...contract import NetworkImports
 from ..blocks.load_balancers import add_deletion_protection_parameter
 from ..blocks.parameters import add_log_retention_parameter, add_optional_parameter, add_parameter_group
+from ..blocks.scanner_skips import ROLE_IN_BOTH_BRANCHES, accept_lint_warning
 from .deployment import Rollout
 
 HAS_DESIRED_COUNT = "HasDesiredCount"
@@ -86,29 +87,37 @@ def add_service(
     # advanced configuration refers to is waited for already.
     depends_on = {} if forwarder.title in rollout.rules else {"DependsOn": [forwarder.title]}
     return template.add_resource(
-        ecs.Service(
-            "Service",
-            **depends_on,
-            Cluster=network.cluster_arn,
-            **capacity,
-            PlatformVersion=config.platform_version,
-            TaskDefinition=Ref(task_definition),
-            DesiredCount=If(HAS_DESIRED_COUNT, Ref(desired_count), NoValue),
-            NetworkConfiguration=ecs.NetworkConfiguration(
-                AwsvpcConfiguration=ecs.AwsvpcConfiguration(
-                    AssignPublicIp="DISABLED",
-                    Subnets=network.private_subnet_ids,
-                    SecurityGroups=[GetAtt(task_security_group, "GroupId")],
-                )
+        _reading_the_cluster(
+            network,
+            ecs.Service(
+                "Service",
+                **depends_on,
+                Cluster=network.cluster_arn,
+                **capacity,
+                PlatformVersion=config.platform_version,
+                TaskDefinition=Ref(task_definition),
+                DesiredCount=If(HAS_DESIRED_COUNT, Ref(desired_count), NoValue),
+                NetworkConfiguration=ecs.NetworkConfiguration(
+                    AwsvpcConfiguration=ecs.AwsvpcConfiguration(
+                        AssignPublicIp="DISABLED",
+                        Subnets=network.private_subnet_ids,
+                        SecurityGroups=[GetAtt(task_security_group, "GroupId")],
+                    )
+                ),
+                DeploymentConfiguration=rollout.configuration,
+                HealthCheckGracePeriodSeconds=config.health_check.grace_period,
+                LoadBalancers=[load_balancer],
+                EnableExecuteCommand=config.enable_exec,
+                EnableECSManagedTags=True,
+                PropagateTags="SERVICE",
             ),
-            DeploymentConfiguration=rollout.configuration,
-            HealthCheckGracePeriodSeconds=config.health_check.grace_period,
-            LoadBalancers=[load_balancer],
-            EnableExecuteCommand=config.enable_exec,
-            EnableECSManagedTags=True,
-            PropagateTags="SERVICE",
         )
     )
+
+
+def _reading_the_cluster(network: NetworkImports, resource: AWSObject) -> AWSObject:
+    """A resource that reads the cluster, which in a stack that may bring its own reads it under an Fn::If."""
+    return accept_lint_warning(resource, ROLE_IN_BOTH_BRANCHES) if network.cluster_read_is_conditional else resource
 
 
 def add_autoscaling(
@@ -121,13 +130,16 @@ def add_autoscaling(
 ) -> None:
     # No RoleARN: Application Auto Scaling uses its ECS service-linked role.
     target = template.add_resource(
-        applicationautoscaling.ScalableTarget(
-            "ScalableTarget",
-            MinCapacity=config.scaling.min_capacity,
-            MaxCapacity=config.scaling.max_capacity,
-            ResourceId=Join("/", ["service", network.cluster_name, GetAtt(service, "Name")]),
-            ScalableDimension="ecs:service:DesiredCount",
-            ServiceNamespace="ecs",
+        _reading_the_cluster(
+            network,
+            applicationautoscaling.ScalableTarget(
+                "ScalableTarget",
+                MinCapacity=config.scaling.min_capacity,
+                MaxCapacity=config.scaling.max_capacity,
+                ResourceId=Join("/", ["service", network.cluster_name, GetAtt(service, "Name")]),
+                ScalableDimension="ecs:service:DesiredCount",
+                ServiceNamespace="ecs",
+            ),
         )
     )
     _add_target_tracking_policy(

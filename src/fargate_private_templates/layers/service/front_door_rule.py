@@ -10,17 +10,17 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.patterns import CERTIFICATE_ARN
 from ...config.service import ServiceConfig
-from ...contract import FrontDoorImports
+from ...contract import PRODUCTION_WEIGHTS, TEST_WEIGHTS, FrontDoorImports
 from ..blocks.load_balancers import priority_parameter
 from ..blocks.parameters import add_optional_parameter, add_parameter_group
 from ..blocks.security_groups import egress_to_group
-from .deployment import add_test_priority_parameter, header_condition, weighted_forward
+from .deployment import add_test_priority_parameter, add_weight_parameters, header_condition, weighted_forward
 
 HAS_HOST_HEADERS = "HasHostHeaders"
 HAS_PATH_PATTERNS = "HasPathPatterns"
 HAS_EXTRA_CERTIFICATE = "HasExtraCertificate"
 FRONT_DOOR_GROUP = "Front door"
-_FRONT_DOOR_PARAMETER_LABELS = ("Front-door stack name", "Front-door stack Region", "Role to read the front-door stack")
+_FRONT_DOOR_PARAMETER_LABELS = ("Front-door stack name", "Role to read the front-door stack")
 # Comma-separated values, each as the listener rule takes it (see config.patterns.HOST_HEADER / PATH_PATTERN).
 _HOST = r"[A-Za-z0-9_.*?-]*\.[A-Za-z0-9]+"
 _PATH = r"[/*?][A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}"
@@ -153,7 +153,9 @@ def add_listener_rule(
     actions = (
         [elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group))]
         if alternate is None
-        else weighted_forward(target_group, alternate)
+        else weighted_forward(
+            target_group, alternate, add_weight_parameters(template, PRODUCTION_WEIGHTS, "ListenerRule")
+        )
     )
     return template.add_resource(
         elb.ListenerRule(
@@ -182,7 +184,9 @@ def add_test_listener_rule(
             ListenerArn=front_door.imports.https_listener_arn,
             Priority=Ref(priority),
             Conditions=[*routing_conditions(front_door), header_condition(config)],
-            Actions=weighted_forward(primary, alternate),
+            Actions=weighted_forward(
+                primary, alternate, add_weight_parameters(template, TEST_WEIGHTS, "TestListenerRule")
+            ),
         )
     )
 

@@ -19,7 +19,7 @@ from ..blocks.load_balancers import (
     use_certificate,
 )
 from ..blocks.parameters import add_parameter_group
-from ..blocks.scanner_skips import TASK_EGRESS_BY_PORT, TCP_LISTENER_PASSES_THROUGH, accept
+from ..blocks.scanner_skips import NO_EGRESS_PLACEHOLDER, TASK_EGRESS_BY_PORT, TCP_LISTENER_PASSES_THROUGH, accept
 from ..blocks.security_groups import egress_to_group, no_egress_rule, tcp_rule
 
 ANYWHERE_IPV4 = "0.0.0.0/0"
@@ -129,6 +129,7 @@ def add_security_groups(
             SecurityGroupEgress=[no_egress_rule("Disallow all traffic")],
         )
     )
+    accept(load_balancer_security_group, NO_EGRESS_PLACEHOLDER)
     if config.load_balancer.kind == ALB:
         skip_redirect_port_finding(load_balancer_security_group)
     add_load_balancer_egress(template, config, load_balancer_security_group, task_security_group)

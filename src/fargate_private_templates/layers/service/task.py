@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+
 from awacs.aws import Condition, Statement, StringEquals
 from troposphere import (
     GetAtt,
@@ -21,16 +24,9 @@ from ...config.sidecars import SidecarOptions
 from ..blocks import iam as policies
 from ..blocks.scanner_skips import ACTIONS_WITHOUT_RESOURCES, INLINE_ROLE_POLICY, accept
 from .image import ImageSource
+from .secrets import SecretReference, secret_reference
 
 TMP_VOLUME = "tmp"
-
-
-def _secret_resources(secret_arn: str) -> list[str]:
-    """IAM resources for a Secrets Manager reference, without its JSON-key suffix. Whether the ARN ends with the
-    six random characters Secrets Manager appends cannot be told from the text (``db-secret`` looks like one), so
-    both the ARN and the ARN plus six characters are allowed."""
-    base = ":".join(secret_arn.split(":")[:7])
-    return [base, f"{base}-??????"]
 
 
 def add_execution_role(
@@ -52,12 +48,11 @@ def add_execution_role(
         if source.repository_arn is not None:
             statements.append(policies.allow(source.pull_actions, source.repository_arn, f"Pull{sidecar.title}Image"))
     statements.append(policies.allow(policies.LOG_WRITE_ACTIONS, GetAtt(log_group, "Arn"), "WriteLogs"))
-    containers = (config.container, *config.sidecars)
-    secret_arns = {arn for container in containers for arn in container.secrets_manager_arns}
-    if secret_arns:
-        resources = sorted({r for arn in secret_arns for r in _secret_resources(arn)})
-        statements.append(policies.allow(policies.SECRET_READ_ACTIONS, resources, "ReadSecrets"))
-    parameters = list(dict.fromkeys(arn for container in containers for arn in container.ssm_parameter_arns))
+    references = _secret_references(template, config)
+    secret_resources = _resources(r for r in references if r.secrets_manager)
+    if secret_resources:
+        statements.append(policies.allow(policies.SECRET_READ_ACTIONS, secret_resources, "ReadSecrets"))
+    parameters = _resources(r for r in references if not r.secrets_manager)
     if parameters:
         statements.append(policies.allow(policies.PARAMETER_READ_ACTIONS, parameters, "ReadParameters"))
     if config.secrets_kms_key_arns:
@@ -81,6 +76,19 @@ def add_execution_role(
     if any(source.repository_arn is not None for source in (image, *sidecar_images)):
         findings.append(ACTIONS_WITHOUT_RESOURCES)
     return template.add_resource(accept(role, *findings))
+
+
+def _secret_references(template: Template, config: ServiceConfig) -> list[SecretReference]:
+    containers = [("", config.container), *((s.title, s) for s in config.sidecars)]
+    return [secret_reference(template, prefix, n, v) for prefix, container in containers for n, v in container.secrets]
+
+
+def _resources(references: Iterable[SecretReference]) -> list:
+    """The IAM resources, each once: literal ARNs sorted first (as before names were possible), then the rest."""
+    found = [resource for reference in references for resource in reference.resources]
+    literal = sorted({r for r in found if isinstance(r, str)})
+    built = {json.dumps(r.to_dict(), sort_keys=True): r for r in found if not isinstance(r, str)}
+    return [*literal, *built.values()]
 
 
 def _decrypt_secrets(key_arns: tuple[str, ...]) -> Statement:
@@ -130,7 +138,9 @@ def add_task_role(template: Template, config: ServiceConfig) -> iam.Role:
     return template.add_resource(role)
 
 
-def _container(config: ServiceConfig, image: ImageSource, log_group: logs.LogGroup) -> ecs.ContainerDefinition:
+def _container(
+    template: Template, config: ServiceConfig, image: ImageSource, log_group: logs.LogGroup
+) -> ecs.ContainerDefinition:
     container = ecs.ContainerDefinition(
         Name=config.container.name,
         Image=image.uri,
@@ -143,7 +153,10 @@ def _container(config: ServiceConfig, image: ImageSource, log_group: logs.LogGro
     if config.container.environment:
         container.Environment = [ecs.Environment(Name=n, Value=v) for n, v in config.container.environment]
     if config.container.secrets:
-        container.Secrets = [ecs.Secret(Name=n, ValueFrom=arn) for n, arn in config.container.secrets]
+        container.Secrets = [
+            ecs.Secret(Name=n, ValueFrom=secret_reference(template, "", n, v).value_from)
+            for n, v in config.container.secrets
+        ]
     if config.container.readonly_root_filesystem:
         container.MountPoints = [ecs.MountPoint(SourceVolume=TMP_VOLUME, ContainerPath="/tmp", ReadOnly=False)]
     if config.enable_exec:
@@ -166,7 +179,7 @@ def _container(config: ServiceConfig, image: ImageSource, log_group: logs.LogGro
 
 
 def _sidecar_container(
-    config: ServiceConfig, sidecar: SidecarOptions, image: ImageSource, log_group: logs.LogGroup
+    template: Template, config: ServiceConfig, sidecar: SidecarOptions, image: ImageSource, log_group: logs.LogGroup
 ) -> ecs.ContainerDefinition:
     """No port mappings: only the main container takes traffic from the load balancer."""
     container = ecs.ContainerDefinition(
@@ -184,7 +197,10 @@ def _sidecar_container(
     if sidecar.environment:
         container.Environment = [ecs.Environment(Name=n, Value=v) for n, v in sidecar.environment]
     if sidecar.secrets:
-        container.Secrets = [ecs.Secret(Name=n, ValueFrom=arn) for n, arn in sidecar.secrets]
+        container.Secrets = [
+            ecs.Secret(Name=n, ValueFrom=secret_reference(template, sidecar.title, n, v).value_from)
+            for n, v in sidecar.secrets
+        ]
     if sidecar.readonly_root_filesystem:
         container.MountPoints = [
             ecs.MountPoint(SourceVolume=_tmp_volume(sidecar), ContainerPath="/tmp", ReadOnly=False)
@@ -239,9 +255,9 @@ def add_task_definition(
         ExecutionRoleArn=GetAtt(execution_role, "Arn"),
         TaskRoleArn=GetAtt(task_role, "Arn"),
         ContainerDefinitions=[
-            _container(config, image, log_group),
+            _container(template, config, image, log_group),
             *(
-                _sidecar_container(config, sidecar, source, log_group)
+                _sidecar_container(template, config, sidecar, source, log_group)
                 for sidecar, source in zip(config.sidecars, sidecar_images, strict=True)
             ),
         ],
