@@ -164,3 +164,58 @@ def test_deploy_audit_tamper_and_teardown(account: str, tmp_path: Path, capsys: 
     teardown = _sh(tmp_path / "teardown.sh", {})
     assert teardown.returncode == 0, teardown.stderr
     assert cloudformation.describe_stacks()["Stacks"] == []
+
+
+BLUE_GREEN = (
+    'name = "bg"\n[network]\nnat_mode = "single"\n[[services]]\nname = "web"\n[services.deployment]\n'
+    'strategy = "blue_green"\n'
+)
+
+
+def _weights(session: boto3.Session, stack: str) -> dict[str, int]:
+    """Logical ID of each target group -> its weight on the live production listener rule."""
+    cloudformation, elbv2 = session.client("cloudformation"), session.client("elbv2")
+    groups = {_physical(cloudformation, stack, g): g for g in ("TargetGroup", "AlternateTargetGroup")}
+    (rule,) = elbv2.describe_rules(RuleArns=[_physical(cloudformation, stack, "ProductionListenerRule")])["Rules"]
+    forward = next(a for a in rule["Actions"] if a["Type"] == "forward")
+    return {groups[t["TargetGroupArn"]]: t["Weight"] for t in forward["ForwardConfig"]["TargetGroups"]}
+
+
+def test_deploy_restates_the_live_listener_weights_of_a_blue_green_service(account: str, tmp_path: Path) -> None:
+    """After ECS moved traffic to AlternateTargetGroup, the next deploy (a new image tag) keeps it there: the script
+    reads the live weights instead of sending the template's 100/0 back (issue 22, item 2)."""
+    session = boto3.Session()
+    config = tmp_path / "bg.toml"
+    config.write_text(BLUE_GREEN)
+    certificate = session.client("acm").request_certificate(DomainName="web.example.com")["CertificateArn"]
+    environment = {"BG_WEB_CERTIFICATE_ARN": certificate, "BG_WEB_IMAGE_TAG": "1.0"}
+    out = tmp_path / "out"
+    assert main(["render", "--config", str(config), "--out", str(out)]) == 0
+    assert "TargetGroupWeight" not in (out / "service-web.parameters.json").read_text()
+    first = _sh(out / "deploy.sh", environment)
+    assert first.returncode == 0, first.stderr
+    assert _weights(session, "bg-web") == {"TargetGroup": 100, "AlternateTargetGroup": 0}
+
+    # ECS's blue/green swap, as it leaves the rule: every request to AlternateTargetGroup.
+    cloudformation, elbv2 = session.client("cloudformation"), session.client("elbv2")
+    rule = _physical(cloudformation, "bg-web", "ProductionListenerRule")
+    swapped = [
+        {"TargetGroupArn": _physical(cloudformation, "bg-web", "TargetGroup"), "Weight": 0},
+        {"TargetGroupArn": _physical(cloudformation, "bg-web", "AlternateTargetGroup"), "Weight": 100},
+    ]
+    elbv2.modify_rule(RuleArn=rule, Actions=[{"Type": "forward", "ForwardConfig": {"TargetGroups": swapped}}])
+
+    second = _sh(out / "deploy.sh", {**environment, "BG_WEB_IMAGE_TAG": "2.0"})
+    assert second.returncode == 0, second.stderr
+    parameters = {
+        p["ParameterKey"]: p["ParameterValue"]
+        for p in cloudformation.describe_stacks(StackName="bg-web")["Stacks"][0]["Parameters"]
+    }
+    assert (parameters["ImageTag"], parameters["TargetGroupWeight"], parameters["AlternateTargetGroupWeight"]) == (
+        "2.0",
+        "0",
+        "100",
+    )
+    assert _weights(session, "bg-web") == {"TargetGroup": 0, "AlternateTargetGroup": 100}
+    teardown = _sh(out / "teardown.sh", {})
+    assert teardown.returncode == 0, teardown.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Deployment
-from ..contract import FRONT_DOOR_STACK_PARAMETER, NETWORK_STACK_PARAMETER
+from ..contract import FRONT_DOOR_STACK_PARAMETER, NETWORK_STACK_PARAMETER, WEIGHTED_RULES
 from ..render.parameters import REQUIRED, parameter_values
 from ..render.renderer import ordered_dict
 from ..stacks import FRONT_DOOR_FILE, NETWORK_FILE, REGISTRY_FILE, build_config, service_file, stack_names
@@ -49,6 +49,8 @@ class StackPlan:
     # None: the network's account.
     account: str | None = None
     service: str | None = None
+    # (parameter, default) of the listener rule weights ECS moves: restated from the live rule at every update.
+    weights: tuple[tuple[str, str], ...] = ()
 
     @property
     def parameter_file(self) -> str:
@@ -109,8 +111,12 @@ def _stack(
 ) -> StackPlan:
     known: list[tuple[str, str]] = []
     environment: list[tuple[str, str]] = []
+    weights: list[tuple[str, str]] = []
+    weight_names = {name for rule in WEIGHTED_RULES for name in (rule.primary, rule.alternate)}
     for key, default in parameter_values(template):
-        if key in overrides:
+        if key in weight_names:
+            weights.append((key, default))
+        elif key in overrides:
             known.append((key, overrides[key]))
         elif default == REQUIRED or key in from_environment:
             environment.append((key, environment_variable(stack_name, key)))
@@ -126,6 +132,7 @@ def _stack(
         capabilities(template),
         account,
         service,
+        tuple(weights),
     )
 
 

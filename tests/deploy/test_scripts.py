@@ -206,3 +206,21 @@ def test_an_empty_parameter_list_is_still_a_list_the_script_can_extend() -> None
     stack = plan.stacks[0]
     empty = type(stack)(**{**stack.__dict__, "parameters": ()})
     assert parameter_file(empty) == "[\n]\n" and json.loads(parameter_file(empty)) == []
+
+
+def test_the_weights_ecs_moves_are_read_live_not_written_in_the_parameter_file(tmp_path: Path) -> None:
+    config = tmp_path / "bg.toml"
+    config.write_text('[[services]]\nname = "web"\n[services.deployment]\nstrategy = "canary"\n')
+    out = tmp_path / "out"
+    assert main(["render", "--config", str(config), "--out", str(out)]) == 0
+    plan_parameters = (out / "service-web.parameters.json").read_text()
+    assert "Weight" not in plan_parameters and "NetworkStackName=fargate-network" in plan_parameters
+    script = (out / "deploy.sh").read_text()
+    assert "live_weights() {" in script and "live_weights fargate-web >" in script
+    assert "TargetGroupWeight=100 AlternateTargetGroupWeight=0" in script
+    for rule in ("ProductionListenerRule", "ListenerRule", "TestListenerRule"):
+        assert f"{rule}) prefix=" in script
+    rolling = tmp_path / "rolling.toml"
+    rolling.write_text('[[services]]\nname = "web"\n')
+    assert main(["render", "--config", str(rolling), "--out", str(tmp_path / "plain")]) == 0
+    assert "live_weights" not in (tmp_path / "plain" / "deploy.sh").read_text()
