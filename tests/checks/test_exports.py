@@ -207,7 +207,8 @@ def test_import_from_a_stack_not_given_is_one_warning_with_its_name() -> None:
     assert "(the template of each stack ${AppStack} names, " in report.findings[0].message
     assert paths(report) == JOIN_PATHS[:1]
     assert report.summary() == (
-        "1 service: 0 proven private, 1 not proven; 1 subnet checked, 1 subnet reference unresolved: 1 error, 2 warnings"
+        "1 service: 0 proven private, 1 not proven; 1 subnet checked, 1 subnet reference unresolved: "
+        "1 error, 2 warnings"
     )
 
 
@@ -225,7 +226,8 @@ def test_unreadable_import_name_is_one_warning_written_out_as_far_as_it_reads() 
         "cannot read the export name ${StackName}:Private:<Fn::GetAZs> of a Fn::ImportValue: cannot read Fn::GetAZs"
     )
     assert report.summary() == (
-        "1 service: 0 proven private, 1 not proven; 1 subnet checked, 1 subnet reference unresolved: 1 error, 2 warnings"
+        "1 service: 0 proven private, 1 not proven; 1 subnet checked, 1 subnet reference unresolved: "
+        "1 error, 2 warnings"
     )
 
 

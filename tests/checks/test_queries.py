@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import PAIR, TEMPLATES, case
 from conftest import check_template as check
 from conftest import first_container as container

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -126,6 +126,17 @@ def test_check_on_endpoints_network_prints_the_endpoints_path(capsys) -> None:
     code, out, _ = run(capsys, "check", str(TEMPLATES / "network-endpoints.yaml"), DEFAULT_PAIR[1])
     assert code == 0
     assert "PrivateSubnet1 -> PrivateRouteTable1 -> VPC endpoints (ecr.api, ecr.dkr, logs, s3, secretsmanager)" in out
+
+
+def test_check_of_a_folder_checks_its_templates_and_lists_what_it_skipped(capsys) -> None:
+    code, out, _ = run(capsys, "check", str(TEMPLATES))
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == f"skipped: {TEMPLATES / 'exports.json'}: not a CloudFormation template (no Resources mapping)"
+    assert lines[-1].startswith("3 services: 3 proven private, 0 not proven; ")
+    document = json.loads(run(capsys, "check", "--format", "json", str(TEMPLATES))[1])
+    assert document["skipped"] == [lines[0].removeprefix("skipped: ")]
+    assert "folders of them" in build_parser()._subparsers._group_actions[0].choices["check"].format_help()
 
 
 def test_check_unreadable_input_exits_2(tmp_path: Path, capsys) -> None:

@@ -40,8 +40,10 @@ def _stacks(templates: Mapping[str, dict]) -> list[tuple[ResourceRef, dict]]:
 
 
 def template_urls(properties: dict) -> list[str]:
-    """The URL as text, one per Fn::If branch, each variable as ``${Name}``."""
-    return [render_parts(parts) for parts in texts(properties.get("TemplateURL"))]
+    """The URL as text, one per Fn::If branch, each variable as ``${Name}``; none when it is left out."""
+    if "TemplateURL" not in properties:
+        return []
+    return [render_parts(parts) for parts in texts(properties["TemplateURL"])]
 
 
 def local_path(parent: str, url: str) -> str | None:

@@ -226,16 +226,18 @@ def state_machine_launchers(resolver: Resolver) -> tuple[list[Workload], list[Fi
     for machine in resolver.of_type(*STATE_MACHINE_TYPES):
         try:
             definition = read_definition(resolver, machine)
-            states = list(task_states(definition.tree)) if isinstance(definition, Definition) else []
+            if isinstance(definition, Definition):
+                found.extend(
+                    _workload(machine, definition, state)
+                    for state in task_states(definition.tree)
+                    if _runs_task(resolver, machine.template, state.state.get("Resource"))
+                )
         except RecursionError:
-            definition, states = "its definition is nested too deeply", []
+            # A DefinitionString is JSON inside a string: the loader's bound on nesting does not reach it.
+            definition = "its definition is nested too deeply"
         if isinstance(definition, str):
             message = f"cannot read the state machine: {definition}; the ECS tasks it may run are not checked"
             unread.append(finding("W9009", machine, message))
-            continue
-        for state in states:
-            if _runs_task(resolver, machine.template, state.state.get("Resource")):
-                found.append(_workload(machine, definition, state))
     return found, unread
 
 
