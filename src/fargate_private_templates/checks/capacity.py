@@ -1,8 +1,9 @@
 """E9018 and W9019: a capacity provider strategy names only capacity providers its cluster has.
 
 "A capacity provider must be associated with a cluster before it can be ... used in a capacity provider strategy
-when calling the CreateService or RunTask actions" (ECS API reference, CreateCluster ``capacityProviders``, quoted in
-the research notes of issue 22, Q1), so a strategy naming FARGATE_SPOT on a cluster without it fails the stack. A
+when calling the CreateService or RunTask actions" (ECS API reference, CreateCluster ``capacityProviders``:
+https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ecs/aws.sdk.kotlin.services.ecs.model/-create-cluster-request/capacity-providers.html
+, quoted in the research notes of issue 22, Q1), so a strategy naming FARGATE_SPOT on a cluster without it fails. A
 cluster in the given templates has what its ``CapacityProviders`` and its ``DefaultCapacityProviderStrategy`` name,
 and what each ``AWS::ECS::ClusterCapacityProviderAssociations`` naming it adds:
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-clustercapacityproviderassociations.html

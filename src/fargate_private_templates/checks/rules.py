@@ -184,6 +184,11 @@ def _load_balancer_subnets(
 
 
 def check_map_public_ip(world: World, subnet: ResourceRef) -> Iterator[Finding]:
+    """MapPublicIpOnLaunch is about instances launched in the subnet (AWS Config subnet-auto-assign-public-ip-disabled,
+    Security Hub EC2.15); a task's ENI gets a public IP only from AssignPublicIp, default DISABLED:
+    https://docs.aws.amazon.com/config/latest/developerguide/subnet-auto-assign-public-ip-disabled.html
+    https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsEcsServiceNetworkConfigurationAwsVpcConfigurationDetails.html
+    """
     properties = world.resolver.properties(subnet)
     if "MapPublicIpOnLaunch" not in properties:
         return
