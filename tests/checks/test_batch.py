@@ -163,3 +163,29 @@ def test_a_job_runs_in_the_compute_environments_of_the_job_queues_only() -> None
     report = check_dicts(templates)
     assert sorted({(f.logical_id, f.rule_id) for f in report.findings}) == [("SpareEnvironment", "E9002")]
     assert [launcher.kind for launcher in report.launchers] == ["Batch job"]
+
+
+def test_ecs_exec_of_a_job_is_a_need_like_a_services() -> None:
+    templates = pair()
+    properties = resources(templates)["JobDefinition"]["Properties"]
+    container = properties.pop("ContainerProperties")
+    network = container.pop("NetworkConfiguration")
+    properties["EcsProperties"] = {
+        "TaskProperties": [
+            {
+                "NetworkConfiguration": network,
+                "EnableExecuteCommand": True,
+                "Containers": [{"Name": "etl", **container}],
+            }
+        ]
+    }
+    templates["network.yaml"] = load_template(TEMPLATES / "network-endpoints.yaml")
+    environment = resources(templates)["ComputeEnvironment"]["Properties"]["ComputeResources"]
+    environment["Subnets"] = [
+        {"Fn::ImportValue": {"Fn::Sub": f"${{NetworkStackName}}-PrivateSubnet{n}Id"}} for n in (1, 2)
+    ]
+    resources(templates)["JobSecurityGroup"]["Properties"]["VpcId"] = {
+        "Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcId"}
+    }
+    messages = [f.message for f in check_dicts(templates).findings if f.rule_id == "E9014"]
+    assert messages and "ECS Exec (SSM messages)" in messages[0]

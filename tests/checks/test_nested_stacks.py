@@ -137,3 +137,18 @@ def test_local_paths_are_relative_to_the_parent_and_urls_are_not_paths() -> None
         assert local_path("parent.yaml", url) is None
     assert template_urls({"TemplateURL": {"Fn::If": ["C", "a.yaml", "b.yaml"]}}) == ["a.yaml", "b.yaml"]
     assert template_urls({}) == []
+
+
+def test_an_output_of_a_stack_whose_template_is_not_given_is_unresolved_once() -> None:
+    parent = load_template(NESTED / "parent.yaml")
+    (value,) = Resolver({"parent.yaml": parent}).scalar(
+        "parent.yaml", {"Fn::GetAtt": ["NetworkStack", "Outputs.VpcId"]}
+    )
+    assert value == Unknown(
+        "output VpcId of nested stack NetworkStack (https://${TemplateBucket}.s3.${AWS::Region}.${AWS::URLSuffix}/"
+        "${TemplatePrefix}network.yaml, not given)",
+        missing_import=True,
+    )
+    stacks = NestedStacks({"parent.yaml": parent})
+    assert stacks.output("parent.yaml", ["NetworkStack", "Arn"]) is None
+    assert stacks.output("parent.yaml", "malformed") is None

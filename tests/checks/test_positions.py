@@ -60,3 +60,15 @@ def test_text_findings_start_with_file_line_and_column_like_cfn_lint() -> None:
     expected = line_of_text(path, "AssignPublicIp: !If [IsProduction, DISABLED, ENABLED]")
     assert re.match(rf"^{re.escape(str(path))}:{expected}:\d+: Service: E9001 AssignPublicIp is ENABLED", lines[0])
     assert json.loads(report.format_json())["findings"][0]["line"] == expected
+
+
+def test_a_decoder_that_gives_up_leaves_no_positions(monkeypatch) -> None:
+    from fargate_private_templates.checks import positions
+
+    for error in (RecursionError, ValueError):
+
+        def refuse(text: str, error: type[Exception] = error) -> None:
+            raise error("refused")
+
+        monkeypatch.setattr(positions, "decode_str", refuse)
+        assert positions.decode_positions(YAML) is None

@@ -117,7 +117,9 @@ class NestedStacks:
         stack, output = ResourceRef(template, parts[0]), parts[1][len(OUTPUTS) :]
         if stack in self.unbound:
             url = self.unbound[stack]
-            return [Unknown(f"output {output} of nested stack {stack.logical_id} ({url}, not given)", True)]
+            reason = f"output {output} of nested stack {stack.logical_id} ({url}, not given)"
+            # Like an import of a stack not given: the warning on the stack says so once.
+            return [Unknown(reason, missing_import=True)]
         bound: list[Bound] = []
         for child in self.children.get(stack, []):
             outputs = self.templates[child].get("Outputs")
