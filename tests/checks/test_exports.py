@@ -59,7 +59,7 @@ def test_pair_resolves_every_task_subnet_and_is_clean(network: str, service: str
     report = check(network, service)
     assert report.findings == []
     assert paths(report) == expected_paths
-    assert report.summary() == "1 service, 2 subnets checked: 0 errors, 0 warnings"
+    assert report.summary() == "1 service: 1 proven private, 0 not proven; 2 subnets checked: 0 errors, 0 warnings"
     assert report.exit_code == 0
 
 
@@ -79,7 +79,7 @@ def test_join_network_mapping_public_ips_is_e9005_on_each_public_subnet() -> Non
         ("network-public-ip.yaml", "PublicSubnetTwo", "E9005"),
     ]
     assert [text for _, text in paths(report)] == [text for _, text in JOIN_PATHS]
-    assert report.summary() == "1 service, 2 subnets checked: 2 errors, 0 warnings"
+    assert report.summary() == "1 service: 1 proven private, 0 not proven; 2 subnets checked: 2 errors, 0 warnings"
 
 
 def test_tasks_imported_into_public_subnets_through_join_are_e9002() -> None:
@@ -108,11 +108,14 @@ def test_missing_export_of_a_given_network_is_e9007() -> None:
     templates = dicts("network.yaml", "service.yaml")
     awsvpc(templates["service.yaml"])["Subnets"][1] = import_join({"Ref": "StackName"}, "PrivateSubnetThree")
     report = check_dicts(templates)
-    assert ids(report) == [("service.yaml", "Service", "E9007")]
+    # The subnet the import would name is not known, so the service is not proven private either.
+    assert ids(report) == [("service.yaml", "Service", "E9007"), ("service.yaml", "Service", "W9016")]
     assert report.findings[0].message == (
         "imports ${StackName}:PrivateSubnetThree, but network.yaml exports no PrivateSubnetThree"
     )
-    assert report.summary() == "1 service, 1 subnet checked, 1 subnet reference unresolved: 1 error, 0 warnings"
+    assert report.summary() == (
+        "1 service: 0 proven private, 1 not proven; 1 subnet checked, 1 subnet reference unresolved: 1 error, 1 warning"
+    )
 
 
 def test_the_delimiter_is_part_of_the_name() -> None:
@@ -121,7 +124,7 @@ def test_the_delimiter_is_part_of_the_name() -> None:
         {"Ref": "StackName"}, "PrivateSubnetTwo", delimiter="-"
     )
     report = check_dicts(templates)
-    assert ids(report) == [("service.yaml", "Service", "E9007")]
+    assert ids(report) == [("service.yaml", "Service", "E9007"), ("service.yaml", "Service", "W9016")]
     assert report.findings[0].message == (
         "imports ${StackName}-PrivateSubnetTwo, but network.yaml exports no PrivateSubnetTwo"
     )
@@ -166,30 +169,47 @@ SERVICE_ALONE = {
 def test_service_alone_warns_once_per_import_with_the_name_written_out(service: str, unresolved: int) -> None:
     report = check(service)
     expected = SERVICE_ALONE[service]
-    assert ids(report) == [(service, owner, "W9009") for owner, _ in expected]
-    assert [f.message for f in report.findings] == [
+    # Alone, the service is not proven private (W9016), so the check, proving nothing, fails (E9017).
+    assert ids(report) == [
+        (service, "Service", "E9017"),
+        *((service, owner, "W9009") for owner, _ in expected),
+        (service, "Service", "W9016"),
+    ]
+    assert [f.message for f in report.findings[1:-1]] == [
         f"cannot resolve import {name}: none of the given templates exports anything" for _, name in expected
     ]
     assert report.paths == []
     noun = "reference" if unresolved == 1 else "references"
-    warnings = f"{len(expected)} warnings"
-    assert (
-        report.summary() == f"1 service, 0 subnets checked, {unresolved} subnet {noun} unresolved: 0 errors, {warnings}"
+    warnings = f"{len(expected) + 1} warnings"
+    assert report.summary() == (
+        f"1 service: 0 proven private, 1 not proven; 0 subnets checked, {unresolved} subnet {noun} unresolved: "
+        f"1 error, {warnings}"
     )
-    assert report.exit_code == 0
+    assert report.exit_code == 1
 
 
 def test_import_from_a_stack_not_given_is_one_warning_with_its_name() -> None:
     templates = dicts("network.yaml", "service.yaml")
     awsvpc(templates["service.yaml"])["Subnets"][1] = import_join({"Ref": "AppStack"}, "AppSubnet")
     report = check_dicts(templates)
-    assert ids(report) == [("service.yaml", "Service", "W9009")]
-    assert report.findings[0].message == (
+    assert ids(report) == [
+        ("service.yaml", "Service", "E9017"),
+        ("service.yaml", "Service", "W9009"),
+        ("service.yaml", "Service", "W9016"),
+    ]
+    assert report.findings[1].message == (
         "cannot resolve import ${AppStack}:AppSubnet: no given template exports AppSubnet "
         "or anything else imported through ${AppStack}"
     )
+    assert report.findings[2].message == (
+        "service not proven private: 1 subnet reference is not resolved (import ${AppStack}:AppSubnet)"
+    )
+    assert "(the template of each stack ${AppStack} names, " in report.findings[0].message
     assert paths(report) == JOIN_PATHS[:1]
-    assert report.summary() == "1 service, 1 subnet checked, 1 subnet reference unresolved: 0 errors, 1 warning"
+    assert report.summary() == (
+        "1 service: 0 proven private, 1 not proven; 1 subnet checked, 1 subnet reference unresolved: "
+        "1 error, 2 warnings"
+    )
 
 
 def test_unreadable_import_name_is_one_warning_written_out_as_far_as_it_reads() -> None:
@@ -197,11 +217,18 @@ def test_unreadable_import_name_is_one_warning_written_out_as_far_as_it_reads() 
     zone = {"Fn::Select": [0, {"Fn::GetAZs": ""}]}
     awsvpc(templates["service.yaml"])["Subnets"][1] = import_join({"Ref": "StackName"}, "Private", zone)
     report = check_dicts(templates)
-    assert ids(report) == [("service.yaml", "Service", "W9009")]
-    assert report.findings[0].message == (
+    assert ids(report) == [
+        ("service.yaml", "Service", "E9017"),
+        ("service.yaml", "Service", "W9009"),
+        ("service.yaml", "Service", "W9016"),
+    ]
+    assert report.findings[1].message == (
         "cannot read the export name ${StackName}:Private:<Fn::GetAZs> of a Fn::ImportValue: cannot read Fn::GetAZs"
     )
-    assert report.summary() == "1 service, 1 subnet checked, 1 subnet reference unresolved: 0 errors, 1 warning"
+    assert report.summary() == (
+        "1 service: 0 proven private, 1 not proven; 1 subnet checked, 1 subnet reference unresolved: "
+        "1 error, 2 warnings"
+    )
 
 
 def names(expression: object, template: dict | None = None) -> list[str]:
@@ -351,7 +378,7 @@ def test_an_export_may_forward_another_export_of_its_template_but_not_itself() -
     assert report.findings == []
     assert [p.subnet for p in report.paths] == ["PrivateSubnet1", "PrivateSubnet2"]
     outputs["PrivateSubnetIds"]["Value"] = {"Fn::ImportValue": {"Fn::Sub": "${AWS::StackName}-PrivateSubnetIds"}}
-    messages = [f.message for f in check_dicts(templates).findings]
+    messages = [f.message for f in check_dicts(templates).findings if f.rule_id == "W9009"]
     assert messages == [
         "cannot resolve a subnet of its tasks: export ${AWS::StackName}-PrivateSubnetIds of network.yaml, which "
         "imports itself"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import PAIR, TEMPLATES, case
 from conftest import check_template as check
 from conftest import first_container as container
@@ -60,6 +61,8 @@ def test_an_image_from_a_variable_on_a_network_without_nat_cannot_be_proven_ecr(
     service = ordered_dict(build_service(ServiceConfig()))
     container = service["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]
     container["Image"] = {"Ref": "RepositoryName"}
+    # A parameter with a default reads as its default (see below): without one, the image is a variable.
+    del service["Parameters"]["RepositoryName"]["Default"]
     network = load_template(TEMPLATES / "network-endpoints.yaml")
     report = check_dicts({"network.yaml": network, "service.yaml": service})
     assert [(f.logical_id, f.rule_id) for f in report.findings] == [("Service", "W9009"), ("Service", "W9009")]
@@ -76,3 +79,31 @@ def test_an_image_host_from_a_variable_is_not_read_as_an_ecr_host_whatever_the_v
     assert [(f.logical_id, f.rule_id) for f in report.findings] == [("Service", "W9009")]
     assert report.findings[0].message.startswith("cannot prove the registry is ECR: container app takes its whole")
     assert "verify the stack is deployed" not in report.format_text()
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        {"Ref": "ImageUrl"},
+        {"Fn::Sub": "${ImageUrl}"},
+        {"Fn::Join": ["", [{"Ref": "ImageUrl"}]]},
+        {"Fn::Sub": ["${Image}", {"Image": {"Ref": "ImageUrl"}}]},
+    ],
+)
+def test_an_image_from_a_parameter_with_a_default_is_checked_as_that_default(image: dict) -> None:
+    from fargate_private_templates import ServiceConfig, build_service
+    from fargate_private_templates.render import ordered_dict
+
+    service = ordered_dict(build_service(ServiceConfig()))
+    service["Parameters"]["ImageUrl"] = {"Type": "String", "Default": "nginx"}
+    container = service["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    container["Image"] = image
+    network = load_template(TEMPLATES / "network-endpoints.yaml")
+    report = check_dicts({"network.yaml": network, "service.yaml": service})
+    # The same error as the literal `nginx`: Docker Hub is reachable only through NAT.
+    assert [(f.logical_id, f.rule_id) for f in report.findings] == [("Service", "E9008")] * 2
+    assert report.findings[0].message.startswith(
+        "container app pulls its image from docker.io (its image is parameter ImageUrl's default), but subnet "
+    )
+    with_nat = check_dicts({"network.yaml": load_template(TEMPLATES / "network.yaml"), "service.yaml": service})
+    assert with_nat.findings == []

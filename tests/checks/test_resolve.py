@@ -31,13 +31,18 @@ def service_subnets(template: dict, subnets: object) -> dict:
 )
 def test_unreadable_task_subnets_say_why(subnets: object, message: str) -> None:
     report = check_dicts({"app.yaml": service_subnets(fixture("E9002-good.yaml"), subnets)})
-    assert findings(report) == [("Service", "W9009", message)]
+    # The only service is then not proven private (W9016), which fails the check (E9017).
+    assert [(logical_id, rule_id) for logical_id, rule_id, _ in findings(report)] == UNPROVEN
+    assert findings(report)[1] == ("Service", "W9009", message)
+
+
+UNPROVEN = [("Service", "E9017"), ("Service", "W9009"), ("Service", "W9016")]
 
 
 def test_split_of_a_two_key_mapping_is_unreadable_not_a_crash() -> None:
     subnets = {"Fn::Split": [",", {"Fn::Join": {"a": 1, "b": 2}}]}
     report = check_dicts({"app.yaml": service_subnets(fixture("E9002-good.yaml"), subnets)})
-    assert [(logical_id, rule_id) for logical_id, rule_id, _ in findings(report)] == [("Service", "W9009")]
+    assert [(logical_id, rule_id) for logical_id, rule_id, _ in findings(report)] == UNPROVEN
 
 
 def test_select_with_an_index_from_fn_if_takes_every_candidate() -> None:

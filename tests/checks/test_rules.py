@@ -62,7 +62,11 @@ def test_e9008_names_the_container_and_the_endpoints() -> None:
 
 def test_e9007_pair_bad_import_is_the_only_finding() -> None:
     report = check("pair/network.yaml", "pair/service-missing-export.yaml")
-    assert ids(report) == [("service-missing-export.yaml", "Service", "E9007")]
+    # The subnets the import would name are not known: the service is not proven private either.
+    assert ids(report) == [
+        ("service-missing-export.yaml", "Service", "E9007"),
+        ("service-missing-export.yaml", "Service", "W9016"),
+    ]
     assert report.findings[0].message == (
         f"imports ${{NetworkStackName}}-PrivateSubnetIdz, but {PAIR / 'network.yaml'} exports no PrivateSubnetIdz"
     )
@@ -77,20 +81,22 @@ def test_e9008_pair_third_party_registry_needs_nat() -> None:
     assert subnets == [f"{PAIR / 'network-endpoints.yaml'}:PrivateSubnet{n}" for n in (1, 2)]
 
 
-def test_service_alone_warns_once_per_import_and_fails_nothing() -> None:
+def test_service_alone_warns_once_per_import_and_fails_for_proving_nothing() -> None:
     report = check("pair/service.yaml")
     assert ids(report) == [
+        ("service.yaml", "Service", "E9017"),
         ("service.yaml", "TaskSecurityGroup", "W9009"),
         ("service.yaml", "LoadBalancerSecurityGroup", "W9009"),
         ("service.yaml", "LoadBalancer", "W9009"),
         ("service.yaml", "TargetGroup", "W9009"),
         ("service.yaml", "Service", "W9009"),
         ("service.yaml", "Service", "W9009"),
+        ("service.yaml", "Service", "W9016"),
     ]
-    assert report.findings[2].message == (
+    assert report.findings[3].message == (
         "cannot resolve import ${NetworkStackName}-PublicSubnetIds: none of the given templates exports anything"
     )
-    assert report.exit_code == 0
+    assert report.exit_code == 1
     assert report.paths == []
 
 
@@ -187,6 +193,12 @@ def test_load_balancer_security_group_open_to_the_internet_is_fine() -> None:
     assert ingress["Properties"]["SecurityGroupIngress"][0]["CidrIp"] == "0.0.0.0/0"
 
 
+NOTHING_PROVEN = (
+    "no launcher is proven private (1 service), so this check proves nothing (each W9016 says why): check the "
+    "templates together with those their subnets and imports come from (the network template, for example "
+    "`check network.yaml service.yaml`), or give the subnets literally"
+)
+
 EXPECTED = {
     # AWS makes a load balancer without Scheme internet-facing.
     "E9004-bad-no-scheme.yaml": [
@@ -200,7 +212,12 @@ EXPECTED = {
     ],
     # JSON templates spell booleans as strings.
     "E9005-bad-string.yaml": [
-        ("PublicSubnet1", "E9005", "sets MapPublicIpOnLaunch true: whatever launches here gets a public IP"),
+        (
+            "PublicSubnet1",
+            "E9005",
+            "sets MapPublicIpOnLaunch true: EC2 instances launched here get a public IPv4 address (Security Hub "
+            "EC2.15); Fargate tasks do not, their AssignPublicIp decides",
+        ),
     ],
     "W9009-bad-nat-subnet-parameter.yaml": [
         (
@@ -210,13 +227,16 @@ EXPECTED = {
             f"NatSubnetId; {NO_REGISTRY}",
         )
     ],
+    # Whether the only task subnet is private is not known: the service is not proven (W9016), the check fails.
     "W9009-bad-route-table-elsewhere.yaml": [
+        ("Service", "E9017", NOTHING_PROVEN),
         (
             "Service",
             "W9009",
             "cannot tell whether subnet PrivateSubnet1 is private: its route table rtb-0123456789abcdef0 is not in "
             "the given templates",
-        )
+        ),
+        ("Service", "W9016", "service not proven private: whether subnet PrivateSubnet1 is private is not known"),
     ],
     "E9003-bad-regional-nat-without-internet-gateway.yaml": [
         (

@@ -15,6 +15,7 @@ from conftest import fixture as load
 from conftest import rule_messages as messages
 
 from fargate_private_templates.checks import CheckReport, check_dicts
+from fargate_private_templates.checks.report import LauncherProof
 from fargate_private_templates.render.loader import load_template
 
 AWSVPC_OF = {
@@ -65,18 +66,30 @@ def test_scheduled_e9008_follows_each_task_definition_arn() -> None:
 def test_scheduled_tasks_are_counted_apart_from_services() -> None:
     report = check("E9001-good-scheduled.yaml")
     assert (report.services_checked, report.scheduled_tasks_checked, report.subnets_checked) == (0, 2, 1)
-    assert report.summary() == "0 services, 2 scheduled tasks, 1 subnet checked: 0 errors, 0 warnings"
+    assert (
+        report.summary() == "2 scheduled tasks: 2 proven private, 0 not proven; 1 subnet checked: 0 errors, 0 warnings"
+    )
     both = check_dicts({"service.yaml": fixture("E9002-bad.yaml"), "jobs.yaml": fixture("W9001-bad-scheduled.yaml")})
-    assert both.summary() == "1 service, 2 scheduled tasks, 2 subnets checked: 1 error, 2 warnings"
+    assert both.summary() == (
+        "1 service, 2 scheduled tasks: 2 proven private, 1 not proven; 2 subnets checked: 1 error, 2 warnings"
+    )
     assert json.loads(both.format_json())["summary"] == {
+        "launchers": {"services": 1, "scheduled_tasks": 2},
+        "proven_private": 2,
+        "not_proven": 1,
         "services": 1,
         "scheduled_tasks": 2,
         "subnets": 2,
         "errors": 1,
         "warnings": 2,
     }
-    one = CheckReport(services_checked=1, subnets_checked=1, scheduled_tasks_checked=1)
-    assert one.summary() == "1 service, 1 scheduled task, 1 subnet checked: 0 errors, 0 warnings"
+    one = CheckReport(
+        launchers=[LauncherProof("t", "S", "service", True), LauncherProof("t", "R", "scheduled task", False)],
+        subnets_checked=1,
+    )
+    assert one.summary() == (
+        "1 service, 1 scheduled task: 1 proven private, 1 not proven; 1 subnet checked: 0 errors, 0 warnings"
+    )
 
 
 def test_rule_with_several_ecs_targets_names_the_target() -> None:
@@ -138,7 +151,8 @@ def test_scheduled_task_subnet_from_a_parameter_is_a_warning() -> None:
     template["Parameters"]["JobSubnet"] = {"Type": "AWS::EC2::Subnet::Id"}
     awsvpc_of(template, "Rule")["Subnets"] = [{"Ref": "JobSubnet"}]
     report = check_dicts({"app.yaml": template})
-    assert ids(report) == [("app.yaml", "Rule", "W9009")]
+    # The rule's tasks are not proven private; the schedule's are, so the check does not fail.
+    assert ids(report) == [("app.yaml", "Rule", "W9009"), ("app.yaml", "Rule", "W9016")]
     assert report.findings[0].message == "cannot resolve a subnet of its tasks: parameter JobSubnet"
     assert report.exit_code == 0
 
@@ -151,7 +165,7 @@ def test_scheduled_task_example_with_the_network_is_clean_and_prints_the_nat_pat
     assert report.format_text() == (
         f"path: network.yaml:{NAT_PATH_1}{through}\n"
         f"path: network.yaml:{NAT_PATH_2}{through}\n"
-        "0 services, 1 scheduled task, 2 subnets checked: 0 errors, 0 warnings\n"
+        "1 scheduled task: 1 proven private, 0 not proven; 2 subnets checked: 0 errors, 0 warnings\n"
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def _sub_texts(argument: Any, expand: Expand | None) -> list[list[Part]] | None:
         return None
     pieces: list[list[list[Part]]] = []
     position = 0
-    for match in _SUB_VARIABLE.finditer(text):
+    for match in SUB_VARIABLE.finditer(text):
         pieces.append([[text[position : match.start()]]])
         name = match.group(1)
         if name.startswith("!"):

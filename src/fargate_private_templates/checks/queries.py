@@ -11,6 +11,7 @@ from .report import Finding
 from .resolve import Resolver
 from .values import ResourceRef, Value
 from .workloads import (
+    IMAGE_FROM,
     LISTENER,
     LISTENER_RULE,
     LOAD_BALANCER,
@@ -79,13 +80,15 @@ def container_outside_ecr(container: dict) -> str:
     if "RepositoryCredentials" in container:
         return f"container {name} pulls with RepositoryCredentials (a registry outside ECR)"
     host = image_registry(container.get("Image"))
+    # An image from a parameter reads as the value it has when none is given at deploy time: say which.
+    source = f" (its image is {container[IMAGE_FROM]})" if IMAGE_FROM in container else ""
     if host == "public.ecr.aws":
         return (
-            f"container {name} pulls its image from ECR Public (public.ecr.aws), which has no VPC endpoint "
+            f"container {name} pulls its image from ECR Public (public.ecr.aws){source}, which has no VPC endpoint "
             "(fix: a NAT path, or an ECR pull-through cache rule for public.ecr.aws)"
         )
     if host and ".dkr.ecr." not in host:
-        return f"container {name} pulls its image from {host}"
+        return f"container {name} pulls its image from {host}{source}"
     return ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .positions import Position, decode_positions, position
 from .rulebook import ERROR, RULES, WARNING
 
 
@@ -21,6 +22,7 @@ class Finding:
     location: tuple[str | int, ...] = field(default=(), compare=False)
 
     def format_text(self) -> str:
+        """``template:Logical: RULE message``; the report puts ``template:line:column:`` first when it knows them."""
         return f"{self.template}:{self.logical_id}: {self.rule_id} {self.message}"
 
     def as_dict(self) -> dict[str, str]:
@@ -55,22 +57,50 @@ class EgressPath:
         return f"path: {self.template}:{self.text}" + (f" [{self.groups}]" if self.groups else "")
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+@dataclass(frozen=True)
+class LauncherProof:
+    """Whether one launcher (a service, a state machine, ...) is proven private, and if not, why."""
+
+    template: str
+    logical_id: str
+    kind: str
+    proven: bool
+    reasons: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        document: dict[str, object] = {"template": self.template, "logical_id": self.logical_id, "kind": self.kind}
+        return document | {"proven_private": self.proven, "reasons": list(self.reasons)}
+
+
+# The kinds of launcher (workloads names each) in the order the summary names them, each with its plural.
+KIND_PLURALS = {
+    "service": "services",
+    "task set": "task sets",
+    "scheduled task": "scheduled tasks",
+    "state machine": "state machines",
+    "pipe": "pipes",
+    "Batch job": "Batch jobs",
+    "Batch compute environment": "Batch compute environments",
+}
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 @dataclass
 class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     paths: list[EgressPath] = field(default_factory=list)
-    # ECS services and task sets.
-    services_checked: int = 0
+    launchers: list[LauncherProof] = field(default_factory=list)
     subnets_checked: int = 0
-    # ECS targets of EventBridge rules and Scheduler schedules.
-    scheduled_tasks_checked: int = 0
     # What a task's Subnets names that the given templates do not resolve to a subnet: an import from a stack
     # not given, a parameter, a subnet ID. An imported list that cannot be split counts once.
     subnets_unresolved: int = 0
+    # Files of a folder that are not templates, each with why: listed, not checked.
+    skipped: list[str] = field(default_factory=list)
+    # Each template's text, by name: for the line and column of its findings.
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -85,32 +115,57 @@ class CheckReport:
         """1 if any error; warnings are listed but do not fail."""
         return 1 if self.errors else 0
 
+    def counted(self) -> dict[str, int]:
+        """Launchers per kind, in the summary's order, the kinds with none left out."""
+        kinds = [launcher.kind for launcher in self.launchers]
+        return {kind: kinds.count(kind) for kind in KIND_PLURALS if kind in kinds}
+
+    @property
+    def services_checked(self) -> int:
+        """ECS services and task sets (the summary's ``services`` of JSON before other launchers were read)."""
+        counted = self.counted()
+        return counted.get("service", 0) + counted.get("task set", 0)
+
+    @property
+    def scheduled_tasks_checked(self) -> int:
+        return self.counted().get("scheduled task", 0)
+
+    @property
+    def proven(self) -> int:
+        return sum(launcher.proven for launcher in self.launchers)
+
     def summary(self) -> str:
-        """``1 service, 2 subnets checked: ...``; scheduled tasks and subnet references left unresolved are named
-        only when there are some."""
-        checked = [_count(self.services_checked, "service")]
-        if self.scheduled_tasks_checked:
-            checked.append(_count(self.scheduled_tasks_checked, "scheduled task"))
-        checked.append(_count(self.subnets_checked, "subnet"))
+        """``2 services, 1 state machine: 3 proven private, 0 not proven; 4 subnets checked: 0 errors, 1 warning``;
+        subnet references left unresolved are named only when there are some."""
+        launched = ", ".join(_count(n, kind, KIND_PLURALS[kind]) for kind, n in self.counted().items())
+        proof = f"{self.proven} proven private, {len(self.launchers) - self.proven} not proven"
         unresolved = (
             f", {_count(self.subnets_unresolved, 'subnet reference')} unresolved" if self.subnets_unresolved else ""
         )
         return (
-            f"{', '.join(checked)} checked{unresolved}: "
+            f"{launched or '0 launchers'}: {proof}; {_count(self.subnets_checked, 'subnet')} checked{unresolved}: "
             f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
         )
 
     def format_text(self) -> str:
-        lines = [p.format_text() for p in self.paths]
-        lines += [f.format_text() for f in self.findings]
+        """Skipped files, paths, findings (``file:line:column:`` when the file is known), then the summary."""
+        where = _Positions(self.sources)
+        lines = [f"skipped: {note}" for note in self.skipped]
+        lines += [p.format_text() for p in self.paths]
+        lines += [where.line(f) for f in self.findings]
         lines.append(self.summary())
         return "\n".join(lines) + "\n"
 
     def format_json(self) -> str:
+        where = _Positions(self.sources)
         document = {
             "paths": [p.as_dict() for p in self.paths],
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [f.as_dict() | where.of(f) for f in self.findings],
+            "launchers": [launcher.as_dict() for launcher in self.launchers],
             "summary": {
+                "launchers": {KIND_PLURALS[kind].replace(" ", "_").lower(): n for kind, n in self.counted().items()},
+                "proven_private": self.proven,
+                "not_proven": len(self.launchers) - self.proven,
                 "services": self.services_checked,
                 "scheduled_tasks": self.scheduled_tasks_checked,
                 "subnets": self.subnets_checked,
@@ -120,4 +175,33 @@ class CheckReport:
             },
             "exit_code": self.exit_code,
         }
+        if self.skipped:
+            document["skipped"] = list(self.skipped)
         return json.dumps(document, indent=2) + "\n"
+
+
+class _Positions:
+    """Line and column of findings, each template decoded once, on demand."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        self.sources = sources
+        self._decoded: dict[str, object] = {}
+
+    def find(self, finding: Finding) -> Position | None:
+        if finding.template not in self.sources:
+            return None
+        if finding.template not in self._decoded:
+            self._decoded[finding.template] = decode_positions(self.sources[finding.template])
+        path = finding.location or ("Resources", finding.logical_id)
+        return position(self._decoded[finding.template], path)
+
+    def line(self, finding: Finding) -> str:
+        """``file:line:column: Logical: RULE message`` like cfn-lint's position, or the finding's own text."""
+        found = self.find(finding)
+        if found is None:
+            return finding.format_text()
+        return f"{finding.template}:{found[0]}:{found[1]}: {finding.logical_id}: {finding.rule_id} {finding.message}"
+
+    def of(self, finding: Finding) -> dict[str, int]:
+        found = self.find(finding)
+        return {"line": found[0], "column": found[1]} if found else {}

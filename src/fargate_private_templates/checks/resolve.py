@@ -18,43 +18,21 @@ from .exports import (
     read_outputs,
 )
 from .intrinsics import (
-    Opaque,
     Part,
-    Variable,
     endpoint_service,
     getatt_parts,
     if_arguments,
     intrinsic,
     join_texts,
     render_parts,
-    scalar_text,
     texts,
 )
-from .values import NO_VALUE, Literal, ResourceRef, Unknown, Value
+from .nested_stacks import NestedStacks
+from .resolve_parts import as_index, mapping_children, one_item, part, resources_of, split_values
+from .values import NO_VALUE, Literal, Located, ResourceRef, Unknown, Value
 
 _Leaf = tuple[str, Any] | Unknown
-
-
-def _resources_of(template: dict) -> dict[str, dict]:
-    """The template's resources; malformed entries left out, since cfn-lint runs rules on broken templates too."""
-    resources = template.get("Resources")
-    if not isinstance(resources, dict):
-        return {}
-    return {name: resource for name, resource in resources.items() if isinstance(resource, dict)}
-
-
 _FOLLOWED = ("Fn::If", "Fn::ImportValue", "Fn::GetStackOutput", "Fn::FindInMap", "Fn::Join")
-
-
-def _one_item(items: Any) -> bool:
-    return isinstance(items, list) and len(items) == 1
-
-
-def _as_index(value: Value) -> int | None:
-    if isinstance(value, Literal) and isinstance(value.value, (int, str)) and not isinstance(value.value, bool):
-        text = str(value.value)
-        return int(text) if text.isdigit() else None
-    return None
 
 
 class Resolver:
@@ -62,7 +40,7 @@ class Resolver:
 
     def __init__(self, templates: Mapping[str, dict]) -> None:
         self.templates = templates
-        self._resources = {name: _resources_of(template) for name, template in templates.items()}
+        self._resources = {name: resources_of(template) for name, template in templates.items()}
         # Resources by type, template by template in document order: rules ask for a type many times over.
         self._by_type: dict[str, list[ResourceRef]] = defaultdict(list)
         self._position: dict[ResourceRef, int] = {}
@@ -76,6 +54,7 @@ class Resolver:
         self._following: set[tuple[str, str]] = set()
         # An import inside an export name is read before any export is known: it stays a variable.
         self.exports: list[Export] = []
+        self.nested = NestedStacks(templates)
         self.exports, self.unreadable_exports = read_exports(templates, self.names)
         self.outputs = read_outputs(templates)
 
@@ -140,19 +119,19 @@ class Resolver:
         if name in ("Fn::ImportValue", "Fn::FindInMap"):
             return [text for leaf in self._leaves(template, {name: argument}) for text in self._leaf_texts(leaf)]
         if name == "Fn::Select":
-            return [[_part(value)] for value in self._select(template, argument)]
+            return [[part(value)] for value in self._select(template, argument)]
         if name == "Fn::Join" and isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
             delimiter, items = argument
             return [
                 text
                 for alternative in self.lists(template, items)
-                for text in join_texts(delimiter, [[[_part(value)]] for value in alternative])
+                for text in join_texts(delimiter, [[[part(value)]] for value in alternative])
             ]
         return None
 
     def _leaf_texts(self, leaf: _Leaf) -> list[list[Part]]:
         if isinstance(leaf, Unknown):
-            return [[_part(leaf)]]
+            return [[part(leaf)]]
         return self.texts(*leaf)
 
     def scalar(self, template: str, expression: Any) -> list[Value]:
@@ -191,15 +170,19 @@ class Resolver:
         return objects
 
     def _leaves(self, template: str, expression: Any) -> list[_Leaf]:
-        """``expression`` with Fn::If, Fn::ImportValue, Fn::GetStackOutput and Fn::FindInMap followed:
-        (template, expression) pairs."""
+        """``expression`` with Fn::If, Fn::ImportValue, Fn::GetStackOutput and Fn::FindInMap followed, and the
+        parameters and outputs of nested stacks: (template, expression) pairs."""
+        if isinstance(expression, Located):
+            return self._leaves(expression.template, expression.expression)
+        if isinstance(expression, Unknown):
+            return [expression]
         function = intrinsic(expression)
         if function is None or function[0] not in _FOLLOWED:
-            return [(template, expression)]
+            return self._nested_leaves(template, expression, function)
         name, argument = function
         if name == "Fn::Join":
             # A one-item join with no delimiter is its item (how a list output reaches Fn::Split, see contract).
-            if isinstance(argument, list) and len(argument) == 2 and argument[0] == "" and _one_item(argument[1]):
+            if isinstance(argument, list) and len(argument) == 2 and argument[0] == "" and one_item(argument[1]):
                 return self._leaves(template, argument[1][0])
             return [(template, expression)]
         if name == "Fn::GetStackOutput":
@@ -216,6 +199,24 @@ class Resolver:
             leaves.extend(self._import_leaves(import_name))
         return leaves
 
+    def _nested_leaves(self, template: str, expression: Any, function: tuple[str, Any] | None) -> list[_Leaf]:
+        """A parameter a parent stack passes, or a nested stack's output, followed; anything else as it is."""
+        bound = None
+        if function and function[0] == "Ref" and isinstance(function[1], str):
+            bound = self.nested.parameter(template, function[1])
+        elif function and function[0] == "Fn::GetAtt":
+            bound = self.nested.output(template, function[1])
+        if bound is None:
+            return [(template, expression)]
+        key = (template, repr(expression))
+        if key in self._following:
+            return [Unknown(f"{render_parts(self.texts(template, expression)[0])}, which refers to itself")]
+        self._following.add(key)
+        try:
+            return [leaf for b in bound for leaf in ([b] if isinstance(b, Unknown) else self._leaves(*b))]
+        finally:
+            self._following.discard(key)
+
     def _map_leaves(self, template: str, argument: Any) -> list[_Leaf]:
         """The template's own mapping values a Fn::FindInMap can give; a key that is a variable takes every key."""
         if not (isinstance(argument, list) and len(argument) in (3, 4)):
@@ -226,7 +227,7 @@ class Resolver:
             found = []
             for key_text in self.texts(template, key):
                 for node in nodes:
-                    children = _mapping_children(node, key_text)
+                    children = mapping_children(node, key_text)
                     found.extend(children)
                     lacking = lacking or not children
             nodes = found
@@ -313,7 +314,7 @@ class Resolver:
     def _select(self, template: str, argument: Any) -> list[Value]:
         if not (isinstance(argument, list) and len(argument) == 2):
             return [Unknown("a malformed Fn::Select")]
-        indexes = [_as_index(v) for v in self.scalar(template, argument[0])]
+        indexes = [as_index(v) for v in self.scalar(template, argument[0])]
         index = indexes[0] if len(indexes) == 1 else None
         values: list[Value] = []
         for alternative in self.lists(template, argument[1]):
@@ -354,37 +355,5 @@ class Resolver:
             if isinstance(joined, list) and len(joined) == 2 and joined[0] == delimiter and isinstance(joined[1], list):
                 alternatives.append(self._list_items(leaf_template, joined[1]))
             else:
-                alternatives.append(self._split_values(delimiter, self._scalar_leaf(leaf_template, leaf_expression)))
+                alternatives.append(split_values(delimiter, self._scalar_leaf(leaf_template, leaf_expression)))
         return alternatives
-
-    @staticmethod
-    def _split_values(delimiter: str, values: list[Value]) -> list[Value]:
-        split: list[Value] = []
-        for value in values:
-            if isinstance(value, Literal) and isinstance(value.value, str):
-                split.extend(Literal(part) for part in value.value.split(delimiter))
-            else:
-                split.append(value)
-        return split
-
-
-def _part(value: Value) -> Part:
-    """A resolved value as a piece of a string."""
-    if isinstance(value, Literal):
-        return "" if value.value is None else scalar_text(value.value)
-    if isinstance(value, ResourceRef):
-        return Variable(value.logical_id)
-    if value.variable:
-        return Variable(value.variable)
-    # An import of no given export could name anything: like a parameter, it is a variable.
-    return Variable(value.reason) if value.missing_import else Opaque(value.reason)
-
-
-def _mapping_children(node: Any, key: list[Part]) -> list[Any]:
-    """The entries of one mapping level a key selects: one for a literal key, all for a variable one."""
-    if not isinstance(node, dict):
-        return []
-    if all(isinstance(part, str) for part in key):
-        text = render_parts(key)
-        return [child for name, child in node.items() if str(name) == text]
-    return list(node.values())

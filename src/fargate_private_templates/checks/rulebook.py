@@ -39,10 +39,12 @@ _RULES: Final = (
     Rule(
         "E9001",
         ERROR,
-        "ECS services, task sets and scheduled tasks run tasks with AssignPublicIp DISABLED in every branch",
-        "AWS::ECS::Service, AWS::ECS::TaskSet and the EcsParameters of AWS::Events::Rule targets and "
-        "AWS::Scheduler::Schedule targets need an awsvpc NetworkConfiguration with AssignPublicIp DISABLED in every "
-        "Fn::If branch; a parameter cannot be proven DISABLED.",
+        "Every launcher of Fargate tasks runs them with AssignPublicIp DISABLED in every branch",
+        "AWS::ECS::Service, AWS::ECS::TaskSet, the EcsParameters of AWS::Events::Rule and AWS::Scheduler::Schedule "
+        "targets, the EcsTaskParameters of an AWS::Pipes::Pipe and the ecs:runTask states of a Step Functions state "
+        "machine need an awsvpc NetworkConfiguration with AssignPublicIp DISABLED (or absent) in every Fn::If branch; "
+        "an AWS::Batch::JobDefinition on Fargate needs NetworkConfiguration.AssignPublicIp DISABLED (or absent). A "
+        "parameter cannot be proven DISABLED; a value read only at run time is a W9009.",
         "Set NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp to DISABLED (a literal, not a parameter) and put "
         "the tasks in private subnets, which reach their registry through NAT or VPC endpoints.",
     ),
@@ -50,17 +52,19 @@ _RULES: Final = (
         "W9001",
         WARNING,
         "AssignPublicIp is absent: DISABLED by default, but say it explicitly",
-        "AssignPublicIp left out defaults to DISABLED (for services, task sets, EventBridge and Scheduler targets); "
-        "spelling it out keeps a later edit from flipping it.",
+        "AssignPublicIp left out defaults to DISABLED (for services, task sets, EventBridge, Scheduler and Pipes "
+        "targets, state machine states and Batch job definitions); spelling it out keeps a later edit from flipping "
+        "it.",
         "Add AssignPublicIp: DISABLED to the awsvpc configuration.",
     ),
     Rule(
         "E9002",
         ERROR,
         "Tasks run only in private subnets: no 0.0.0.0/0 route to an internet gateway",
-        "Every subnet in the awsvpc configuration of a service, task set or scheduled task is private: its route "
-        "table sends 0.0.0.0/0 (and ::/0) somewhere other than an internet gateway. Subnets imported from another "
-        "stack are checked when that stack's template is given too.",
+        "Every subnet a launcher runs tasks in (the awsvpc configuration of a service, task set, scheduled task, "
+        "pipe or state machine state; the Subnets of a Batch compute environment) is private: its route table sends "
+        "0.0.0.0/0 (and ::/0) somewhere other than an internet gateway. Subnets imported from another stack, or "
+        "read from a nested stack's outputs, are checked when that stack's template is given too.",
         "Run the tasks in subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or has no default route and "
         "reaches AWS through VPC endpoints); keep the internet gateway route for the load balancer's subnets.",
     ),
@@ -68,7 +72,7 @@ _RULES: Final = (
         "E9003",
         ERROR,
         "Task subnets reach a registry: a NAT gateway in a public subnet, or ECR and S3 VPC endpoints",
-        "Each subnet a service, task set or scheduled task runs tasks in sends 0.0.0.0/0 to a NAT gateway that is "
+        "Each subnet a launcher runs tasks in sends 0.0.0.0/0 to a NAT gateway that is "
         "regional or sits in a public subnet, or the VPC has ecr.api and ecr.dkr interface endpoints (private DNS "
         "on) and an s3 gateway endpoint on its route table.",
         "Route the task subnets' 0.0.0.0/0 to a NAT gateway in a public subnet, or add the ecr.api and ecr.dkr "
@@ -86,8 +90,11 @@ _RULES: Final = (
     Rule(
         "E9005",
         ERROR,
-        "No subnet sets MapPublicIpOnLaunch true",
-        "MapPublicIpOnLaunch true gives anything launched in the subnet a public IP; keep it false.",
+        "No subnet sets MapPublicIpOnLaunch true (Security Hub EC2.15)",
+        "MapPublicIpOnLaunch true gives every EC2 instance launched in the subnet a public IPv4 address (Security Hub "
+        "control EC2.15, AWS Config rule subnet-auto-assign-public-ip-disabled). It does not give Fargate tasks one: "
+        "their AssignPublicIp decides that (E9001), so this finding is about the subnet and what else may be "
+        "launched in it, not a proof that tasks are public.",
         "Set MapPublicIpOnLaunch to false (or leave it out); load balancers and NAT gateways bring their own "
         "addresses.",
     ),
@@ -95,7 +102,8 @@ _RULES: Final = (
         "E9006",
         ERROR,
         "Task security groups admit nothing from 0.0.0.0/0 or ::/0",
-        "The security groups in the awsvpc configuration of a service, task set or scheduled task admit nothing "
+        "The security groups a launcher gives its tasks (in its awsvpc configuration, or a Batch compute "
+        "environment's SecurityGroupIds) admit nothing "
         "from 0.0.0.0/0 or ::/0, neither inline (SecurityGroupIngress) nor through AWS::EC2::SecurityGroupIngress "
         "resources.",
         "Admit the container port only from the load balancer's security group (SourceSecurityGroupId).",
@@ -114,9 +122,9 @@ _RULES: Final = (
         "E9008",
         ERROR,
         "Tasks pulling from outside ECR run in subnets with a NAT path",
-        "A task definition (a service's, or a scheduled task's TaskDefinitionArn) with RepositoryCredentials, or an "
-        "image from Docker Hub, GHCR or public ECR, needs a NAT path: VPC endpoints reach only ECR and other AWS "
-        "services.",
+        "A task definition a launcher names (or a Batch job definition's containers) with RepositoryCredentials, or "
+        "an image from Docker Hub, GHCR or public ECR, needs a NAT path: VPC endpoints reach only ECR and other AWS "
+        "services. An image from a parameter reads as the parameter's default (or what a parent stack passes).",
         "Give the task subnets a NAT path, or pull the image through an ECR pull-through cache rule (reachable "
         "through the ECR endpoints).",
     ),
@@ -125,15 +133,17 @@ _RULES: Final = (
         WARNING,
         "Something a rule needs could not be resolved from the given templates",
         "A subnet from a parameter, an import with no producer template given, an image reference from a variable on "
-        "a network without NAT: what the rules need is not in the templates, so nothing is proven either way.",
-        "Give the templates the value comes from (the network template with the service template), or set it "
-        "literally.",
+        "a network without NAT, a nested stack whose template is not given, a state machine definition kept in S3, "
+        "a value a state machine, pipe or Scheduler target reads only at run time (a Key.$ path, a JSONata "
+        "expression, a $. path): what the rules need is not in the templates, so nothing is proven either way.",
+        "Give the templates the value comes from (the network template with the service template, a nested stack's "
+        "template), or set it literally.",
     ),
     Rule(
         "E9010",
         ERROR,
         "Task security groups allow TCP 443 out to each place their needs go: endpoint, S3 gateway or internet",
-        "The security groups of a service, task set or scheduled task allow TCP 443 out (inline egress rules, "
+        "The security groups of a launcher's tasks allow TCP 443 out (inline egress rules, "
         "AWS::EC2::SecurityGroupEgress resources, or the implicit allow-all of a group declared without egress) to "
         "each interface endpoint the tasks use (its security group or a CIDR covering its subnets), to the S3 "
         "gateway (a prefix list or 0.0.0.0/0) and, for what only NAT reaches, to 0.0.0.0/0.",
@@ -184,6 +194,47 @@ _RULES: Final = (
         "warning names the target and what to verify there.",
         "Verify that the target forwards TCP 443 to NAT or to endpoints that serve ECR, S3 and what the tasks call, "
         "and that the replies come back.",
+    ),
+    Rule(
+        "W9016",
+        WARNING,
+        "A launcher of tasks could not be proven private",
+        "A launcher (a service, task set, scheduled task, pipe, state machine or Batch job) found no error, but its "
+        "tasks are not proven to get only private IPs in private subnets: its subnets are not resolved (an import or "
+        "a nested stack whose template is not given), it names no subnets, AssignPublicIp or the network "
+        "configuration is read only at run time, or a subnet's route table is not given. The warning names why. "
+        "Checked only across the given templates, so cfn-lint has no rule for it.",
+        "Give the templates its subnets and network configuration come from, or set them literally.",
+    ),
+    Rule(
+        "E9017",
+        ERROR,
+        "Templates that launch tasks have at least one launcher proven private",
+        "The given templates launch tasks but none of their launchers is proven private (each has a W9016 or an "
+        "error): the check would prove nothing, so it fails rather than pass. Checked only across the given "
+        "templates, so cfn-lint, which sees one template at a time, has no rule for it.",
+        "Give the templates the launchers read from, for example the network template with the service template "
+        "(`check network.yaml service.yaml`), or a folder holding both (`check templates/`).",
+    ),
+    Rule(
+        "E9018",
+        ERROR,
+        "A capacity provider strategy names only capacity providers its cluster has",
+        "A capacity provider strategy (of a service, task set, scheduled task, pipe or state machine state) names a "
+        "capacity provider the cluster, when it is in the given templates, has in no deployment: not in its "
+        "CapacityProviders, its DefaultCapacityProviderStrategy or an AWS::ECS::ClusterCapacityProviderAssociations "
+        "naming it. ECS requires the association before a strategy can use the provider, so the stack fails.",
+        "Add the provider (FARGATE, FARGATE_SPOT) to the cluster's CapacityProviders, or name one it has.",
+    ),
+    Rule(
+        "W9019",
+        WARNING,
+        "A capacity provider the strategy names is on the cluster only under a condition the strategy is not under",
+        "The cluster has the capacity provider only when a condition holds (an Fn::If around FARGATE_SPOT for the "
+        "partitions that have it, say), while the strategy naming it is under no such condition: in the deployments "
+        "where the condition is false the stack fails. A strategy under the same condition (same name in the same "
+        "template, or the same definition over pseudo parameters in another) is fine.",
+        "Put the strategy under the same condition, or give the cluster the provider in every deployment.",
     ),
     Rule(
         "E9020",

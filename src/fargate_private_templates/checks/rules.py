@@ -22,6 +22,7 @@ from .workloads import (
     Workload,
     World,
     awsvpc,
+    awsvpc_unread,
     finding,
     nested_value,
     unresolved,
@@ -35,7 +36,11 @@ def check_assign_public_ip(world: World, workload: Workload) -> Iterator[Finding
     resolver = world.resolver
     configuration = awsvpc(workload)
     if configuration is None:
-        if _needs_own_awsvpc(resolver, workload):
+        unread = awsvpc_unread(workload)
+        if unread is not None:
+            message = f"cannot read NetworkConfiguration: {unread.reason}; AssignPublicIp is not proven DISABLED"
+            yield workload.finding("W9009", message, "NetworkConfiguration")
+        elif needs_own_awsvpc(resolver, workload):
             message = "has no NetworkConfiguration.AwsvpcConfiguration: AssignPublicIp cannot be proven DISABLED"
             yield workload.finding("E9001", message, "NetworkConfiguration")
         return
@@ -52,12 +57,14 @@ def check_assign_public_ip(world: World, workload: Workload) -> Iterator[Finding
         elif isinstance(value, Literal) and value.value != "DISABLED":
             message = f"AssignPublicIp is {value.value}{where}: its tasks get public IPs"
             yield workload.finding("E9001", message, *location)
+        elif isinstance(value, Unknown) and value.unread:
+            yield workload.finding("W9009", f"cannot read AssignPublicIp: {value.reason}", *location)
         elif not isinstance(value, Literal):
             reason = describe(value, workload.template)
             yield workload.finding("E9001", f"AssignPublicIp comes from {reason}: cannot be proven DISABLED", *location)
 
 
-def _needs_own_awsvpc(resolver: Resolver, workload: Workload) -> bool:
+def needs_own_awsvpc(resolver: Resolver, workload: Workload) -> bool:
     """Whether the workload must carry its tasks' awsvpc configuration to run them on Fargate.
 
     Not an EXTERNAL-controller service (its task sets carry it), nor one that says it runs on EC2 or
@@ -177,12 +184,20 @@ def _load_balancer_subnets(
 
 
 def check_map_public_ip(world: World, subnet: ResourceRef) -> Iterator[Finding]:
+    """MapPublicIpOnLaunch is about instances launched in the subnet (AWS Config subnet-auto-assign-public-ip-disabled,
+    Security Hub EC2.15); a task's ENI gets a public IP only from AssignPublicIp, default DISABLED:
+    https://docs.aws.amazon.com/config/latest/developerguide/subnet-auto-assign-public-ip-disabled.html
+    https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsEcsServiceNetworkConfigurationAwsVpcConfigurationDetails.html
+    """
     properties = world.resolver.properties(subnet)
     if "MapPublicIpOnLaunch" not in properties:
         return
     values = world.resolver.scalar(subnet.template, properties["MapPublicIpOnLaunch"])
     if {True, "true"} & literals(values):
-        message = "sets MapPublicIpOnLaunch true: whatever launches here gets a public IP"
+        message = (
+            "sets MapPublicIpOnLaunch true: EC2 instances launched here get a public IPv4 address (Security Hub "
+            "EC2.15); Fargate tasks do not, their AssignPublicIp decides"
+        )
         yield finding("E9005", subnet, message, "MapPublicIpOnLaunch")
         return
     for value in values:

@@ -34,6 +34,18 @@ class Unknown:
     missing_import: bool = False
     # The parameter or pseudo parameter it is, kept as a variable when it becomes part of a string.
     variable: str | None = None
+    # Left to run time (a Step Functions path, a pipe's dynamic path) or to a resource not given: not read, so a rule
+    # warns where a value it could read but not prove would be an error.
+    unread: bool = False
+
+
+@dataclass(frozen=True)
+class Located:
+    """An expression of another template, standing in a launcher's parameters assembled from several resources (a
+    Batch job definition and the compute environment it runs in): resolved in ``template``."""
+
+    template: str
+    expression: Any
 
 
 Value = ResourceRef | Literal | Unknown

@@ -198,10 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "check",
         "Prove tasks have only private IPs and a path to their registry, across the templates given.",
-        f"{PROG} check templates/network.yaml templates/service-alb.yaml",
+        f"{PROG} check templates/network.yaml templates/service-alb.yaml  (or a folder: {PROG} check templates/)",
     )
     check.add_argument(
-        "templates", nargs="*", metavar="TEMPLATE", type=_path, help="YAML or JSON templates, joined by exports"
+        "templates",
+        nargs="*",
+        metavar="TEMPLATE",
+        type=_path,
+        help="YAML or JSON templates, or folders of them (*.yaml, *.yml, *.json, *.template), joined by exports, "
+        "stack outputs and nested stacks",
     )
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or JSON for other tools"

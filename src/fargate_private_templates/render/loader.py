@@ -16,6 +16,10 @@ class TemplateLoadError(ValueError):
     """A file that is not a readable CloudFormation template; the message names the file."""
 
 
+class NotATemplateError(TemplateLoadError):
+    """Valid YAML or JSON without a Resources mapping: another kind of file (a folder's exports.json, say)."""
+
+
 # Far deeper than any template (CloudFormation's own are a dozen levels); bounds the work a hostile file can ask for.
 MAX_DEPTH = 64
 # The short forms CloudFormation documents (intrinsic and condition functions, and the rule functions).
@@ -148,7 +152,7 @@ def _parse(text: str, source: str) -> Any:
 def _check_shape(document: Any, source: str) -> dict[str, Any]:
     """The sections every reader relies on: a Resources mapping of resources, each a mapping with a string Type."""
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
-        raise TemplateLoadError(f"{source}: not a CloudFormation template (no Resources mapping)")
+        raise NotATemplateError(f"{source}: not a CloudFormation template (no Resources mapping)")
     for name, body in document["Resources"].items():
         if not isinstance(body, dict):
             raise TemplateLoadError(f"{source}: Resources.{name}: a resource must be a mapping with a Type")

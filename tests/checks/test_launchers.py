@@ -1,0 +1,110 @@
+"""Every launcher found once: pipes with an ECS target, and a warning where something may launch tasks unread (a
+Scheduler universal target, a nested stack whose template is not given)."""
+
+from __future__ import annotations
+
+import copy
+
+from conftest import FIXTURES
+from conftest import finding_ids as ids
+
+from fargate_private_templates.checks import check_dicts, check_templates
+from fargate_private_templates.checks.launchers import find_launchers
+from fargate_private_templates.checks.resolve import Resolver
+from fargate_private_templates.render.loader import load_template
+
+LAUNCHERS = FIXTURES / "launchers"
+NETWORK = LAUNCHERS / "network.yaml"
+PRIVATE, PUBLIC = "pipe-private.yaml", "pipe-public.yaml"
+
+
+def pair(name: str = PRIVATE) -> dict[str, dict]:
+    return {"network.yaml": load_template(NETWORK), name: copy.deepcopy(load_template(LAUNCHERS / name))}
+
+
+def ecs_parameters(templates: dict[str, dict], name: str = PRIVATE) -> dict:
+    return templates[name]["Resources"]["OrdersPipe"]["Properties"]["TargetParameters"]["EcsTaskParameters"]
+
+
+def test_a_pipe_starting_tasks_with_public_ips_in_public_subnets_fails_naming_it() -> None:
+    report = check_templates([NETWORK, LAUNCHERS / PUBLIC])
+    assert ids(report) == [(PUBLIC, "OrdersPipe", "E9001")] + [(PUBLIC, "OrdersPipe", "E9002")] * 2
+    assert report.findings[0].location[3:] == (
+        "TargetParameters",
+        "EcsTaskParameters",
+        "NetworkConfiguration",
+        "AwsvpcConfiguration",
+        "AssignPublicIp",
+    )
+    assert report.exit_code == 1
+
+
+def test_the_same_in_private_subnets_behind_nat_passes_with_a_path_for_each_subnet() -> None:
+    report = check_templates([NETWORK, LAUNCHERS / PRIVATE])
+    assert report.findings == [] and report.exit_code == 0
+    assert [p.subnet for p in report.paths] == ["PrivateSubnet1", "PrivateSubnet2"]
+    assert report.summary() == "1 pipe: 1 proven private, 0 not proven; 2 subnets checked: 0 errors, 0 warnings"
+
+
+def test_a_value_a_pipe_reads_from_each_event_is_a_warning() -> None:
+    templates = pair()
+    configuration = ecs_parameters(templates)["NetworkConfiguration"]["AwsvpcConfiguration"]
+    configuration["AssignPublicIp"] = "$.body.publicIp"
+    report = check_dicts(templates)
+    assert ids(report) == [
+        (PRIVATE, "OrdersPipe", "E9017"),
+        (PRIVATE, "OrdersPipe", "W9009"),
+        (PRIVATE, "OrdersPipe", "W9016"),
+    ]
+    assert report.findings[1].message == (
+        "cannot read AssignPublicIp: $.body.publicIp, a path the pipe reads from each event at run time"
+    )
+    assert report.findings[2].message == (
+        "pipe not proven private: AssignPublicIp comes from $.body.publicIp, a path the pipe reads from each event at "
+        "run time"
+    )
+
+
+def test_a_pipe_without_ecs_parameters_launches_nothing() -> None:
+    templates = pair()
+    del templates[PRIVATE]["Resources"]["OrdersPipe"]["Properties"]["TargetParameters"]
+    assert check_dicts(templates).launchers == []
+
+
+def test_a_scheduler_universal_run_task_target_is_counted_and_not_proven() -> None:
+    template = load_template(FIXTURES / "E9001-good-scheduled.yaml")
+    target = template["Resources"]["Schedule"]["Properties"]["Target"]
+    del target["EcsParameters"]
+    target["Arn"] = {"Fn::Sub": "arn:${AWS::Partition}:scheduler:::aws-sdk:ecs:runTask"}
+    target["Input"] = '{"Cluster": "c", "TaskDefinition": "t"}'
+    report = check_dicts({"app.yaml": template})
+    assert ids(report) == [("app.yaml", "Schedule", "W9009"), ("app.yaml", "Schedule", "W9016")]
+    assert report.findings[0].message == (
+        "cannot read NetworkConfiguration: the Input JSON of a universal aws-sdk:ecs:runTask target, read only at run "
+        "time; AssignPublicIp is not proven DISABLED"
+    )
+    assert report.summary().startswith("2 scheduled tasks: 1 proven private, 1 not proven")
+
+
+def test_a_nested_stack_whose_template_is_not_given_is_a_warning() -> None:
+    parent = load_template(FIXTURES / "nested" / "parent.yaml")
+    report = check_dicts({"parent.yaml": parent})
+    assert ids(report) == [("parent.yaml", "NetworkStack", "W9009"), ("parent.yaml", "ServiceStack", "W9009")]
+    assert report.findings[0].message.startswith(
+        "cannot read nested stack NetworkStack: its template (https://${TemplateBucket}.s3.${AWS::Region}."
+        "${AWS::URLSuffix}/${TemplatePrefix}network.yaml) is not among the given templates"
+    )
+    assert report.findings[0].location == ("Resources", "NetworkStack", "Properties", "TemplateURL")
+
+
+def test_find_launchers_reads_every_kind() -> None:
+    templates = {
+        name: load_template(LAUNCHERS / name) for name in (PRIVATE, "batch-private.yaml", "state-machine-private.yaml")
+    }
+    found = find_launchers(Resolver(templates))
+    assert [(w.kind, w.ref.logical_id) for w in found.workloads] == [
+        ("pipe", "OrdersPipe"),
+        ("state machine", "ReportStateMachine"),
+        ("Batch job", "JobDefinition"),
+    ]
+    assert found.findings == []
