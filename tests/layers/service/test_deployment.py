@@ -156,10 +156,22 @@ def test_spot_replaces_the_launch_type_and_every_network_offers_the_providers() 
     config = ServiceConfig(capacity=CapacityOptions(spot_weight=3, on_demand_base=1))
     service = _one(ordered_dict(build_service(config)), "AWS::ECS::Service")
     assert "LaunchType" not in service
-    assert service["CapacityProviderStrategy"] == [
-        {"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1},
-        {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
-    ]
+    # Spot where the partition documents it, the same cluster providers' condition; on-demand alone elsewhere.
+    template = ordered_dict(build_service(config))
+    assert template["Conditions"]["PartitionHasFargateSpot"] == {"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws"]}
+    assert service["CapacityProviderStrategy"] == {
+        "Fn::If": [
+            "PartitionHasFargateSpot",
+            [
+                {"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1},
+                {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
+            ],
+            [{"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1}],
+        ]
+    }
+    all_spot = ServiceConfig(capacity=CapacityOptions(spot_weight=2, on_demand_weight=0))
+    strategy = _one(ordered_dict(build_service(all_spot)), "AWS::ECS::Service")["CapacityProviderStrategy"]
+    assert strategy["Fn::If"][2] == [{"CapacityProvider": "FARGATE", "Base": 0, "Weight": 1}]
     # With a Spot service, without one, and with the old option: the same association, nothing to flip.
     networks = [
         ordered_dict(build_stacks(NetworkConfig(), [config])["network.yaml"]),

@@ -31,7 +31,10 @@ def spot_partitions() -> tuple[str, ...]:
 
 
 def add_fargate_spot_condition(template: Template) -> str | None:
-    """The condition that offers FARGATE_SPOT; None (and no condition) when no partition documents it."""
+    """The condition that offers FARGATE_SPOT (added once per template); None (and no condition) when no partition
+    documents it."""
+    if FARGATE_SPOT_CONDITION in template.conditions:
+        return FARGATE_SPOT_CONDITION
     tests = [Equals(Ref("AWS::Partition"), partition) for partition in spot_partitions()]
     if not tests:
         return None

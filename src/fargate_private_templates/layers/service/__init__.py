@@ -134,14 +134,14 @@ def _rollout(
         else []
     )
     if alternate is None:
-        return Rollout(deployment_configuration(config, alarms), capacity=capacity_provider_strategy(config))
+        return Rollout(deployment_configuration(config, alarms), capacity=capacity_provider_strategy(template, config))
     role = add_infrastructure_role(template)
     rules = tuple(rule.title for rule in (production, test) if rule is not None)
     return Rollout(
         deployment_configuration(config, alarms),
         advanced_configuration(alternate, production, test, role),
         rules,
-        capacity_provider_strategy(config),
+        capacity_provider_strategy(template, config),
     )
 
 

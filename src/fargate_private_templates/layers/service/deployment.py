@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Sub, Template, cloudwatch, ecs, iam
+from troposphere import AWSHelperFn, GetAtt, If, Parameter, Ref, Sub, Template, cloudwatch, ecs, iam
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...config.deployment import CANARY, LINEAR
 from ...config.service import ServiceConfig
 from ...contract import PRODUCTION_WEIGHTS, TARGET_GROUP_WEIGHTS, TEST_WEIGHTS, RuleWeights
 from ..blocks import iam as policies
+from ..blocks.capacity import FARGATE, FARGATE_SPOT, add_fargate_spot_condition
 from ..blocks.load_balancers import priority_parameter
 from ..blocks.parameters import add_parameter_group
 
@@ -42,7 +43,7 @@ class Rollout:
     configuration: ecs.DeploymentConfiguration
     advanced: ecs.AdvancedConfiguration | None = None
     rules: tuple[str, ...] = ()
-    capacity: list[ecs.CapacityProviderStrategyItem] = field(default_factory=list)
+    capacity: list[ecs.CapacityProviderStrategyItem] | If = field(default_factory=list)
 
 
 def add_weight_parameters(template: Template, weights: RuleWeights, rule: str) -> tuple[Parameter, Parameter]:
@@ -211,17 +212,25 @@ def deployment_configuration(config: ServiceConfig, alarms: list[cloudwatch.Alar
     return configuration
 
 
-def capacity_provider_strategy(config: ServiceConfig) -> list[ecs.CapacityProviderStrategyItem]:
-    """Empty without Spot: the service keeps the FARGATE launch type."""
+def capacity_provider_strategy(template: Template, config: ServiceConfig) -> list | If:
+    """Empty without Spot: the service keeps the FARGATE launch type. With Spot, the strategy names FARGATE_SPOT
+    under the condition that offers it on every cluster the project creates (blocks.capacity), and falls back to
+    on-demand Fargate alone where the partition does not document Fargate Spot, so the same template deploys there."""
     capacity = config.capacity
     if not capacity.uses_spot:
         return []
-    return [
-        ecs.CapacityProviderStrategyItem(
-            CapacityProvider="FARGATE", Base=capacity.on_demand_base, Weight=capacity.on_demand_weight
-        ),
-        ecs.CapacityProviderStrategyItem(CapacityProvider="FARGATE_SPOT", Weight=capacity.spot_weight),
-    ]
+    on_demand = ecs.CapacityProviderStrategyItem(
+        CapacityProvider=FARGATE, Base=capacity.on_demand_base, Weight=capacity.on_demand_weight
+    )
+    spot = ecs.CapacityProviderStrategyItem(CapacityProvider=FARGATE_SPOT, Weight=capacity.spot_weight)
+    # Without Spot every task goes to on-demand Fargate, which then needs a weight even where Spot had them all.
+    only_on_demand = ecs.CapacityProviderStrategyItem(
+        CapacityProvider=FARGATE, Base=capacity.on_demand_base, Weight=max(capacity.on_demand_weight, 1)
+    )
+    condition = add_fargate_spot_condition(template)
+    if condition is None:
+        return [only_on_demand]
+    return If(condition, [on_demand, spot], [only_on_demand])
 
 
 def _threshold_parameter(template: Template, title: str, default: int, high: int, description: str) -> Parameter:
