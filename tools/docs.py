@@ -1,4 +1,5 @@
-"""Write the documentation generated from the code (`make templates` runs it): the checker's rule reference.
+"""Write the documentation generated from the code (`make templates` runs it): the checker's rule reference, the
+config reference and the config file's JSON Schema.
 
     .venv/bin/python tools/docs.py [--check]
 
@@ -11,9 +12,14 @@ import sys
 from pathlib import Path
 
 from fargate_private_templates.checks.rulebook import rules_markdown
+from fargate_private_templates.config.reference import reference_markdown, schema_json
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"docs/rules.md": rules_markdown}
+PAGES = {
+    "docs/rules.md": rules_markdown,
+    "docs/configuration-reference.md": reference_markdown,
+    "schema/config.schema.json": schema_json,
+}
 
 
 def main(argv: list[str]) -> int:

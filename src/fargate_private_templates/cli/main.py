@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..catalogue import render_catalogue
 from ..checks import RULES, cfnlint_rules_path, check_templates
+from ..config.starters import ONE_SERVICE, SHAPES, write_starter
 from ..deploy import config_files
 from ..diagram.flows import mermaid_for_files
 from ..diagram.mermaid import embed_diagram
@@ -148,6 +149,13 @@ def _audit(args: argparse.Namespace) -> int:
     if args.strict and (report.check.warnings or report.drift):
         return EXIT_FINDINGS
     return report.exit_code
+
+
+def _init(args: argparse.Namespace) -> int:
+    for path in write_starter(args.path, args.shape):
+        print(f"wrote {path}")
+    print(f"next: {PROG} render --config {args.path} --out build/")
+    return EXIT_OK
 
 
 def _rules_path(args: argparse.Namespace) -> int:
@@ -300,6 +308,22 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
     live.add_argument("--strict", action="store_true", help="fail on warnings and drift too")
     live.set_defaults(handler=_audit)
+
+    init = _subcommand(
+        commands,
+        "init",
+        "Write a commented starter config (and the JSON Schema editors check it with); never overwrites a file.",
+        f"{PROG} init shop.toml --shape front-door",
+    )
+    init.add_argument("path", metavar="PATH", type=_path, help="the config file to write, for example shop.toml")
+    init.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default=ONE_SERVICE,
+        help=f"{ONE_SERVICE} (default): one service with its own load balancer; front-door: two services on one "
+        "shared front door; no-nat: a network without NAT, reaching ECR through VPC endpoints",
+    )
+    init.set_defaults(handler=_init)
 
     rules = _subcommand(
         commands,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..errors import ConfigError
-from . import validators as v
+from .settings import Between, check_settings, setting
 
 # "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider":
 SPOT_PAGE: Final = "https://docs.aws.amazon.com/AmazonECS/latest/userguide/fargate-capacity-providers.html"
@@ -24,14 +24,12 @@ class CapacityOptions:
         on_demand_weight: relative share beyond the base placed on on-demand Fargate (default 1, allowed 0-1000).
     """
 
-    spot_weight: int = 0
-    on_demand_base: int = 0
-    on_demand_weight: int = 1
+    spot_weight: int = setting(0, allowed=Between(0, 1000))
+    on_demand_base: int = setting(0, allowed=Between(0, 100_000))
+    on_demand_weight: int = setting(1, allowed=Between(0, 1000))
 
     def __post_init__(self) -> None:
-        v.int_between("capacity.spot_weight", self.spot_weight, 0, 1000)
-        v.int_between("capacity.on_demand_base", self.on_demand_base, 0, 100_000)
-        v.int_between("capacity.on_demand_weight", self.on_demand_weight, 0, 1000)
+        check_settings(self, "capacity")
         if not self.uses_spot and (self.on_demand_base, self.on_demand_weight) != (0, 1):
             raise ConfigError(
                 "capacity.on_demand_base, capacity.on_demand_weight: only used with a capacity.spot_weight above 0; "

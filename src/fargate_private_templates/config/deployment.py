@@ -12,6 +12,7 @@ from . import validators as v
 from .load_balancer import SHARED, LoadBalancerOptions
 from .patterns import HTTP_HEADER_NAME, HTTP_HEADER_VALUE
 from .routing import MAX_VALUES_PER_RULE, RoutingOptions
+from .settings import Between, Checked, Flag, Matches, OneOf, check_settings, setting
 
 ROLLING: Final = "rolling"
 BLUE_GREEN: Final = "blue_green"
@@ -53,6 +54,18 @@ def _percent(field_name: str, value: object, low: float, high: float) -> float:
     return float(value)
 
 
+_MINUTES: Final = f"{BAKE_MINUTES[0]} to {BAKE_MINUTES[1]} minutes"
+_MINUTES_SCHEMA: Final = (("type", "integer"), ("minimum", BAKE_MINUTES[0]), ("maximum", BAKE_MINUTES[1]))
+
+
+def _percent_text(low: float, high: float) -> str:
+    return f"a multiple of 0.1 from {low} to {high}"
+
+
+def _percent_schema(low: float, high: float) -> tuple[tuple[str, object], ...]:
+    return (("type", "number"), ("minimum", low), ("maximum", high))
+
+
 @dataclass(frozen=True)
 class DeploymentOptions:
     """How a new revision replaces the running one (``[services.deployment]``).
@@ -82,21 +95,38 @@ class DeploymentOptions:
         alarm_unhealthy_hosts: default of the ``RollbackAlarmUnhealthyHosts`` parameter (default 1, 1-1000).
     """
 
-    strategy: str = ROLLING
-    bake_time: int | None = None
-    canary_percent: float | int | None = None
-    canary_bake_time: int | None = None
-    linear_step_percent: float | int | None = None
-    linear_step_bake_time: int | None = None
-    test_header_name: str | None = None
-    test_header_value: str = "green"
-    test_priority: int | None = None
-    alarm_rollback: bool = False
-    alarm_5xx_percent: int = 5
-    alarm_unhealthy_hosts: int = 1
+    strategy: str = setting(ROLLING, allowed=OneOf(STRATEGIES))
+    bake_time: int | None = setting(
+        None, allowed=Checked(_MINUTES, _MINUTES_SCHEMA), default_text=f"`{DEFAULTS['bake_time']}` when shifting"
+    )
+    canary_percent: float | int | None = setting(
+        None,
+        allowed=Checked(_percent_text(*CANARY_PERCENT), _percent_schema(*CANARY_PERCENT)),
+        default_text=f"`{DEFAULTS['canary_percent']}` with `canary`",
+    )
+    canary_bake_time: int | None = setting(
+        None, allowed=Checked(_MINUTES, _MINUTES_SCHEMA), default_text=f"`{DEFAULTS['canary_bake_time']}` with `canary`"
+    )
+    linear_step_percent: float | int | None = setting(
+        None,
+        allowed=Checked(_percent_text(*LINEAR_STEP_PERCENT), _percent_schema(*LINEAR_STEP_PERCENT)),
+        default_text=f"`{DEFAULTS['linear_step_percent']}` with `linear`",
+    )
+    linear_step_bake_time: int | None = setting(
+        None,
+        allowed=Checked(_MINUTES, _MINUTES_SCHEMA),
+        default_text=f"`{DEFAULTS_LINEAR_STEP_BAKE_TIME}` with `linear`",
+    )
+    test_header_name: str | None = setting(None, allowed=Matches(HTTP_HEADER_NAME, "1-40 of A-Z a-z 0-9 -"))
+    test_header_value: str = setting("green", allowed=Matches(HTTP_HEADER_VALUE, "1-128 of A-Z a-z 0-9 . _ -"))
+    test_priority: int | None = setting(None, allowed=Between(1, 50_000))
+    alarm_rollback: bool = setting(False, allowed=Flag())
+    alarm_5xx_percent: int = setting(5, allowed=Between(1, 100))
+    alarm_unhealthy_hosts: int = setting(1, allowed=Between(1, 1000))
 
     def __post_init__(self) -> None:
-        strategy = v.one_of("deployment.strategy", self.strategy, STRATEGIES)
+        check_settings(self, "deployment")
+        strategy = self.strategy
         for name, owner in _STRATEGY_FIELDS.items():
             if getattr(self, name) is not None and strategy != owner:
                 raise ConfigError(f"deployment.{name}: only used with deployment.strategy {owner!r}, not {strategy!r}")
@@ -109,17 +139,8 @@ class DeploymentOptions:
                     )
         else:
             self._resolve_shifting(strategy)
-        value_allowed = "1-128 of A-Z a-z 0-9 . _ -"
-        v.pattern("deployment.test_header_value", self.test_header_value, HTTP_HEADER_VALUE, value_allowed)
-        if self.test_header_name is not None:
-            v.pattern("deployment.test_header_name", self.test_header_name, HTTP_HEADER_NAME, "1-40 of A-Z a-z 0-9 -")
-        if self.test_priority is not None:
-            v.int_between("deployment.test_priority", self.test_priority, 1, 50_000)
-            if self.test_header_name is None:
-                raise ConfigError("deployment.test_priority: only used with deployment.test_header_name")
-        v.boolean("deployment.alarm_rollback", self.alarm_rollback)
-        v.int_between("deployment.alarm_5xx_percent", self.alarm_5xx_percent, 1, 100)
-        v.int_between("deployment.alarm_unhealthy_hosts", self.alarm_unhealthy_hosts, 1, 1000)
+        if self.test_priority is not None and self.test_header_name is None:
+            raise ConfigError("deployment.test_priority: only used with deployment.test_header_name")
 
     def _resolve_shifting(self, strategy: str) -> None:
         bake = DEFAULTS["bake_time"] if self.bake_time is None else self.bake_time

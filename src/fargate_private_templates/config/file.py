@@ -29,20 +29,24 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, shown
-from ..regions.partitions import check_regions
+from ..regions.partitions import REGION_CODE, check_regions
 from ..render.files import describe
-from . import validators as v
 from .front_door import FrontDoorConfig
 from .load_balancer import SHARED
 from .network import NetworkConfig
 from .patterns import ACCOUNT_ID, DEPLOYMENT_NAME, DEPLOYMENT_NAME_LENGTH
 from .registry import RegistryConfig
 from .service import ServiceConfig
+from .settings import Custom, Matches, check_settings, setting
 
 DEFAULT_NAME = "fargate"
 SECTIONS = ("name", "regions", "network", "ingress", "services", "registry")
 # A [[services]] key beside the ServiceConfig fields: the account the service's stack is deployed to.
 ACCOUNT_KEY = "account"
+ACCOUNT_MEANING = (
+    "the 12-digit account the service's stack is deployed to, when it is not the network's (a shared VPC): its "
+    "stack goes into a deploy script of its own, deploy-<account>.sh; no template changes"
+)
 # Keys of the flat service table before the groups: a config written for it is told where each one went.
 MOVED_SERVICE_KEYS = {
     "container_name": "container.name",
@@ -96,20 +100,28 @@ class Deployment:
     services: tuple[ServiceConfig, ...]
     registry: RegistryConfig | None = None
     front_door: FrontDoorConfig | None = None
-    regions: tuple[str, ...] = ()
+    regions: tuple[str, ...] = setting(
+        (),
+        allowed=Custom(
+            check_regions,
+            "a list of Region codes of the aws, aws-cn and aws-us-gov partitions, like `us-east-1`",
+            (("type", "array"), ("items", {"type": "string", "pattern": REGION_CODE.pattern})),
+        ),
+    )
     # (service name, account) for each service whose stack goes to another account than the network's: the
     # ``account`` key of its [[services]] table. It changes no template; render writes a deploy script per account.
     accounts: tuple[tuple[str, str], ...] = ()
-    name: str = DEFAULT_NAME
-
-    def __post_init__(self) -> None:
-        v.pattern(
-            "name",
-            self.name,
+    name: str = setting(
+        DEFAULT_NAME,
+        allowed=Matches(
             DEPLOYMENT_NAME,
             f"a stack-name prefix: a letter, then letters, digits and hyphens, {DEPLOYMENT_NAME_LENGTH} characters at "
             "most (<name>-<service name> must stay a stack name of 128 characters at most)",
-        )
+        ),
+    )
+
+    def __post_init__(self) -> None:
+        check_settings(self)
         if self.front_door is None:
             self._check_front_doors_named()
 
@@ -263,9 +275,14 @@ def parse_config(document: Mapping[str, Any], source: str) -> Deployment:
         registry = _make(RegistryConfig, document["registry"], "registry") if "registry" in document else None
         # The front door's table keeps its first name, [ingress]: config files written for it stay valid.
         front_door = _make(FrontDoorConfig, document["ingress"], "ingress") if "ingress" in document else None
-        regions = check_regions("regions", document.get("regions", ()))
         return Deployment(
-            network, services, registry, front_door, regions, accounts=accounts, name=document.get("name", DEFAULT_NAME)
+            network,
+            services,
+            registry,
+            front_door,
+            document.get("regions", ()),
+            accounts=accounts,
+            name=document.get("name", DEFAULT_NAME),
         )
     except ConfigError as error:
         raise ConfigError(f"{source}: {error}") from None

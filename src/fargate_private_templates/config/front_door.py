@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from ..errors import ConfigError
 from . import validators as v
 from .patterns import CERTIFICATE_ARN, PREFIX_LIST_ID
+from .settings import Custom, Each, Flag, Matches, Tags, check_settings, setting
 
 ANYWHERE_IPV4 = "0.0.0.0/0"
 # A range is admitted on both listener ports (HTTPS, and HTTP that only redirects); a prefix list on HTTPS alone.
@@ -60,37 +61,37 @@ class FrontDoorConfig:
         tags: extra tags for every taggable resource (default none).
     """
 
-    internal: bool = False
-    allowed_cidrs: tuple[str, ...] = (ANYWHERE_IPV4,)
-    allowed_prefix_lists: tuple[str, ...] = ()
-    certificate_arn: str | None = None
-    deletion_protection: bool = False
-    tags: tuple[tuple[str, str], ...] = field(default=())
+    internal: bool = setting(False, allowed=Flag())
+    allowed_cidrs: tuple[str, ...] = setting(
+        (ANYWHERE_IPV4,),
+        allowed=Each(
+            Custom(
+                lambda field, value: str(v.ipv4_network(field, value, 0, 32)),
+                "an IPv4 range in CIDR form, like 203.0.113.0/24",
+                (("type", "string"),),
+            )
+        ),
+    )
+    allowed_prefix_lists: tuple[str, ...] = setting(
+        (), allowed=Each(Matches(PREFIX_LIST_ID, "a prefix list ID like pl-0123456789abcdef0"))
+    )
+    certificate_arn: str | None = setting(
+        None,
+        allowed=Matches(
+            CERTIFICATE_ARN,
+            "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), or unset to ask at deploy",
+        ),
+    )
+    deletion_protection: bool = setting(False, allowed=Flag())
+    tags: tuple[tuple[str, str], ...] = setting((), allowed=Tags())
 
     def __post_init__(self) -> None:
-        v.boolean("internal", self.internal)
-        for name in ("allowed_cidrs", "allowed_prefix_lists"):
-            if isinstance(getattr(self, name), str) or not isinstance(getattr(self, name), (tuple, list)):
-                raise ConfigError(f"{name}: {getattr(self, name)!r} is not a list")
-        cidrs = tuple(str(v.ipv4_network("allowed_cidrs", cidr, 0, 32)) for cidr in self.allowed_cidrs)
-        object.__setattr__(self, "allowed_cidrs", tuple(dict.fromkeys(cidrs)))
-        prefix_lists = tuple(
-            v.pattern("allowed_prefix_lists", item, PREFIX_LIST_ID, "a prefix list ID like pl-0123456789abcdef0")
-            for item in self.allowed_prefix_lists
-        )
-        object.__setattr__(self, "allowed_prefix_lists", tuple(dict.fromkeys(prefix_lists)))
+        check_settings(self)
+        object.__setattr__(self, "allowed_cidrs", tuple(dict.fromkeys(self.allowed_cidrs)))
+        object.__setattr__(self, "allowed_prefix_lists", tuple(dict.fromkeys(self.allowed_prefix_lists)))
         if not self.allowed_cidrs and not self.allowed_prefix_lists:
             raise ConfigError("allowed_cidrs, allowed_prefix_lists: both empty; the front door would admit nobody")
         check_security_group_quota(self.allowed_cidrs, self.allowed_prefix_lists)
-        if self.certificate_arn is not None:
-            v.pattern(
-                "certificate_arn",
-                self.certificate_arn,
-                CERTIFICATE_ARN,
-                "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), or unset to ask at deploy",
-            )
-        v.boolean("deletion_protection", self.deletion_protection)
-        object.__setattr__(self, "tags", v.tags("tags", self.tags))
 
     @property
     def open_to_anywhere(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Final
 from ..errors import ConfigError, shown
 from . import validators as v
 from .patterns import ACCOUNT_ID, ECR_REGISTRY_HOST, IMAGE_TAG, IMAGE_URI, REPOSITORY, SECRET_ARN
+from .settings import Checked, Flag, Matches, OneOf, check_settings, setting
 
 IMAGE_ECR: Final = "ecr"
 IMAGE_ECR_CROSS_ACCOUNT: Final = "ecr_cross_account"
@@ -43,28 +44,56 @@ class ImageOptions:
             ARN; default none: the parameter is empty and no credentials are used).
     """
 
-    source: str = IMAGE_ECR
-    repository: str = "app"
-    tag: str | None = None
-    registry_account_id: str | None = None
-    cache_prefix: str | None = None
-    cache_prewarmed: bool = False
-    uri: str | None = None
-    credentials_secret_arn: str | None = None
+    source: str = setting(IMAGE_ECR, allowed=OneOf(IMAGE_SOURCES))
+    repository: str = setting(
+        "app",
+        allowed=Checked(
+            "an ECR repository name (lowercase), for the ECR sources",
+            (("type", "string"), ("pattern", REPOSITORY.pattern)),
+        ),
+    )
+    tag: str | None = setting(None, allowed=Matches(IMAGE_TAG, "letters, digits, _ . -, at most 128 characters"))
+    registry_account_id: str | None = setting(
+        None,
+        allowed=Checked(
+            "a 12-digit AWS account ID, with `ecr_cross_account` (and only with it)",
+            (("type", "string"), ("pattern", ACCOUNT_ID.pattern)),
+        ),
+    )
+    cache_prefix: str | None = setting(
+        None,
+        allowed=Checked(
+            "2-30 lowercase letters, digits and . _ - separators, with `pull_through_cache`", (("type", "string"),)
+        ),
+        default_text=f'`"{DEFAULT_CACHE_PREFIX}"` with `pull_through_cache`',
+    )
+    cache_prewarmed: bool = setting(False, allowed=Flag())
+    uri: str | None = setting(
+        None,
+        allowed=Checked(
+            "a full image reference outside ECR (host/path:tag or @sha256:digest), with `third_party`",
+            (("type", "string"), ("pattern", IMAGE_URI.pattern)),
+        ),
+    )
+    credentials_secret_arn: str | None = setting(
+        None,
+        allowed=Checked(
+            "a whole Secrets Manager secret ARN, with `third_party`",
+            (("type", "string"), ("pattern", SECRET_ARN.pattern)),
+        ),
+    )
 
     def __post_init__(self) -> None:
-        source = v.one_of("image.source", self.source, IMAGE_SOURCES)
+        check_settings(self, "image")
+        source = self.source
         if source in ECR_IMAGE_SOURCES:
             v.pattern("image.repository", self.repository, REPOSITORY, "an ECR repository name (lowercase)")
         if source == IMAGE_PULL_THROUGH_CACHE:
             prefix = DEFAULT_CACHE_PREFIX if self.cache_prefix is None else self.cache_prefix
             object.__setattr__(self, "cache_prefix", v.cache_prefix("image.cache_prefix", prefix))
-            v.boolean("image.cache_prewarmed", self.cache_prewarmed)
         elif self.cache_prefix is not None or self.cache_prewarmed is not False:
             name = "cache_prefix" if self.cache_prefix is not None else "cache_prewarmed"
             raise ConfigError(f"image.{name}: only used with image.source 'pull_through_cache', not {source!r}")
-        if self.tag is not None:
-            v.pattern("image.tag", self.tag, IMAGE_TAG, "letters, digits, _ . -, at most 128 characters")
         if source == IMAGE_ECR_CROSS_ACCOUNT:
             if self.registry_account_id is None:
                 raise ConfigError("image.registry_account_id: required when image.source is 'ecr_cross_account'")

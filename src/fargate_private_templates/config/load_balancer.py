@@ -9,6 +9,7 @@ from typing import Final
 from ..errors import ConfigError
 from . import validators as v
 from .patterns import CERTIFICATE_ARN
+from .settings import Checked, Flag, OneOf, check_settings, setting
 
 ALB: Final = "alb"
 NLB: Final = "nlb"
@@ -45,14 +46,37 @@ class LoadBalancerOptions:
             (the front door has its own).
     """
 
-    kind: str = ALB
-    listener_protocol: str | None = None
-    listener_port: int | None = None
-    certificate_arn: str | None = None
-    deletion_protection: bool = False
+    kind: str = setting(ALB, allowed=OneOf(LOAD_BALANCERS))
+    listener_protocol: str | None = setting(
+        None,
+        allowed=Checked(
+            "; ".join(
+                f"with `{kind}`: " + ", ".join(f"`{p}`" for p in protocols) for kind, protocols in LISTENERS.items()
+            ),
+            (("enum", sorted({p for protocols in LISTENERS.values() for p in protocols})),),
+        ),
+        default_text="`https` (an NLB: `tcp`)",
+    )
+    listener_port: int | None = setting(
+        None,
+        allowed=Checked(
+            "1 to 65535; not 80 on an ALB (its redirect); 443 on the shared front door",
+            (("type", "integer"), ("minimum", 1), ("maximum", 65535)),
+        ),
+        default_text="`443` (a TCP listener: `80`)",
+    )
+    certificate_arn: str | None = setting(
+        None,
+        allowed=Checked(
+            "an ACM certificate ARN, for an `https` or `tls` listener",
+            (("type", "string"), ("pattern", CERTIFICATE_ARN.pattern)),
+        ),
+    )
+    deletion_protection: bool = setting(False, allowed=Flag())
 
     def __post_init__(self) -> None:
-        kind = v.one_of("load_balancer.kind", self.kind, LOAD_BALANCERS)
+        check_settings(self, "load_balancer")
+        kind = self.kind
         protocol = self.listener_protocol or LISTENERS[kind][0]
         if protocol not in LISTENERS[kind]:
             raise ConfigError(
@@ -89,7 +113,6 @@ class LoadBalancerOptions:
                 f"the {protocol.upper()} listener needs an ACM certificate ARN "
                 "(arn:aws:acm:<region>:<account>:certificate/<id>), or leave it unset to ask at deploy time",
             )
-        v.boolean("load_balancer.deletion_protection", self.deletion_protection)
 
     @property
     def uses_certificate(self) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from ..errors import ConfigError
 from . import validators as v
+from .settings import Between, Custom, Flag, OneOf, Retention, Tags, check_settings, setting
 
 NAT_PER_AZ: Final = "per_az"
 NAT_SINGLE: Final = "single"
@@ -93,28 +94,43 @@ class NetworkConfig:
             needs ``share_with``).
     """
 
-    vpc_cidr: str = "10.0.0.0/16"
-    az_count: int = 2
-    nat_mode: str = NAT_PER_AZ
-    flow_logs: bool = True
-    flow_log_retention_days: int = 90
-    endpoints: tuple[str, ...] | str = ()
-    tags: tuple[tuple[str, str], ...] = field(default=())
-    share_with: tuple[str, ...] = ()
-    output_reader_role: bool = False
-    fargate_spot: bool = False
+    vpc_cidr: str = setting(
+        "10.0.0.0/16",
+        allowed=Custom(
+            lambda _, value: _check_vpc_cidr(value),
+            f"an IPv4 network with a prefix from /{MIN_VPC_PREFIX} to /{MAX_VPC_PREFIX}, host bits zero",
+            (("type", "string"), ("pattern", r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$")),
+        ),
+    )
+    az_count: int = setting(2, allowed=Between(MIN_AZS, MAX_AZS))
+    nat_mode: str = setting(NAT_PER_AZ, allowed=OneOf(NAT_MODES))
+    flow_logs: bool = setting(True, allowed=Flag())
+    flow_log_retention_days: int = setting(90, allowed=Retention())
+    endpoints: tuple[str, ...] | str = setting(
+        (),
+        allowed=Custom(
+            lambda _, value: _endpoint_set(value),
+            "a preset ("
+            + ", ".join(f"`{p}`" for p in ENDPOINT_PRESETS)
+            + ") or a list of endpoints from "
+            + ", ".join(f"`{e}`" for e in ENDPOINTS),
+            (("oneOf", [{"enum": list(ENDPOINT_PRESETS)}, {"type": "array", "items": {"enum": list(ENDPOINTS)}}]),),
+        ),
+    )
+    tags: tuple[tuple[str, str], ...] = setting((), allowed=Tags())
+    share_with: tuple[str, ...] = setting(
+        (),
+        allowed=Custom(
+            lambda _, value: _principals(value),
+            "a list of 12-digit account IDs, organization ARNs or OU ARNs, each once",
+            (("type", "array"), ("items", {"type": "string"}), ("uniqueItems", True)),
+        ),
+    )
+    output_reader_role: bool = setting(False, allowed=Flag())
+    fargate_spot: bool = setting(False, allowed=Flag())
 
     def __post_init__(self) -> None:
-        v.boolean("fargate_spot", self.fargate_spot)
-        _check_vpc_cidr(self.vpc_cidr)
-        v.int_between("az_count", self.az_count, MIN_AZS, MAX_AZS)
-        v.one_of("nat_mode", self.nat_mode, NAT_MODES)
-        v.boolean("flow_logs", self.flow_logs)
-        v.log_retention("flow_log_retention_days", self.flow_log_retention_days)
-        object.__setattr__(self, "endpoints", _endpoint_set(self.endpoints))
-        object.__setattr__(self, "tags", v.tags("tags", self.tags))
-        object.__setattr__(self, "share_with", _principals(self.share_with))
-        v.boolean("output_reader_role", self.output_reader_role)
+        check_settings(self)
         if self.output_reader_role and not self.share_with:
             raise ConfigError(
                 "output_reader_role: true needs share_with: the role trusts the accounts the subnets are shared with"
@@ -168,7 +184,7 @@ def _endpoint_set(value: object) -> tuple[str, ...]:
     return tuple(name for name in ENDPOINTS if name in value)
 
 
-def _check_vpc_cidr(value: object) -> None:
+def _check_vpc_cidr(value: object) -> object:
     try:
         network = v.ipv4_network("vpc_cidr", value, MIN_VPC_PREFIX, EC2_MAX_VPC_PREFIX)
     except ConfigError:
@@ -181,6 +197,7 @@ def _check_vpc_cidr(value: object) -> None:
             f"/{network.prefixlen + PUBLIC_SLOT_BITS}, below the /{MIN_SUBNET_PREFIX} minimum); the smallest "
             f"range that fits is a /{MAX_VPC_PREFIX}, allowed /{MIN_VPC_PREFIX} to /{MAX_VPC_PREFIX}"
         )
+    return value
 
 
 def _principals(value: object) -> tuple[str, ...]:

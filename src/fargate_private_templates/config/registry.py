@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import validators as v
+from .patterns import CACHE_PREFIX, CACHE_PREFIX_LENGTH
+from .settings import Between, Custom, OneOf, Tags, check_settings, setting
 
 
 @dataclass(frozen=True)
@@ -17,12 +19,11 @@ class RegistryConfig:
         tags: extra tags for every taggable resource (default none).
     """
 
-    keep_images: int = 30
-    tags: tuple[tuple[str, str], ...] = ()
+    keep_images: int = setting(30, allowed=Between(1, 1000))
+    tags: tuple[tuple[str, str], ...] = setting((), allowed=Tags())
 
     def __post_init__(self) -> None:
-        v.int_between("keep_images", self.keep_images, 1, 1000)
-        object.__setattr__(self, "tags", v.tags("tags", self.tags))
+        check_settings(self)
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,22 @@ class PullThroughCacheConfig:
         tags: extra tags for every taggable resource (default none).
     """
 
-    upstream: str = "docker-hub"
-    prefix: str = "docker-hub"
-    keep_images: int = 30
-    tags: tuple[tuple[str, str], ...] = ()
+    upstream: str = setting("docker-hub", allowed=OneOf(tuple(UPSTREAMS)))
+    prefix: str = setting(
+        "docker-hub",
+        allowed=Custom(
+            v.cache_prefix,
+            f"{CACHE_PREFIX_LENGTH[0]}-{CACHE_PREFIX_LENGTH[1]} lowercase letters, digits and . _ - separators",
+            (
+                ("type", "string"),
+                ("pattern", CACHE_PREFIX.pattern),
+                ("minLength", CACHE_PREFIX_LENGTH[0]),
+                ("maxLength", CACHE_PREFIX_LENGTH[1]),
+            ),
+        ),
+    )
+    keep_images: int = setting(30, allowed=Between(1, 1000))
+    tags: tuple[tuple[str, str], ...] = setting((), allowed=Tags())
 
     def __post_init__(self) -> None:
-        v.one_of("upstream", self.upstream, tuple(UPSTREAMS))
-        v.cache_prefix("prefix", self.prefix)
-        v.int_between("keep_images", self.keep_images, 1, 1000)
-        object.__setattr__(self, "tags", v.tags("tags", self.tags))
+        check_settings(self)

@@ -8,6 +8,7 @@ from typing import Final
 from ..errors import ConfigError, shown
 from . import validators as v
 from .patterns import HOST_HEADER, PATH_PATTERN, PATH_STARTS, STACK_NAME
+from .settings import Between, Checked, Matches, check_settings, setting
 
 # Listener rule limits, from "Condition types for listener rules" and "Quotas for your Application Load Balancers"
 # (a path pattern "is compared only to the path of the URL", and a URL's path starts with "/"):
@@ -29,6 +30,10 @@ def _check_path_starts(paths: tuple[str, ...] | list[str]) -> None:
             )
 
 
+HOSTS_TEXT: Final = "a host name of a-z A-Z 0-9 - _ . * ? with a dot, ending in a letter or digit"
+PATHS_TEXT: Final = "a path of up to 128 of a-z A-Z 0-9 _ - . $ / ~ \" ' @ : + & * ?"
+
+
 @dataclass(frozen=True)
 class RoutingOptions:
     """Which requests a shared front door sends to the service (``[services.routing]``, only with
@@ -48,16 +53,38 @@ class RoutingOptions:
             a service built alone, ``fargate-ingress``).
     """
 
-    hosts: tuple[str, ...] = ()
-    paths: tuple[str, ...] = ()
-    priority: int | None = None
-    front_door: str | None = None
+    hosts: tuple[str, ...] = setting(
+        (),
+        allowed=Checked(
+            f"up to {MAX_VALUES_PER_CONDITION} host names, each {HOSTS_TEXT}",
+            (
+                ("type", "array"),
+                ("maxItems", MAX_VALUES_PER_CONDITION),
+                ("items", {"type": "string", "pattern": HOST_HEADER.pattern}),
+            ),
+        ),
+    )
+    paths: tuple[str, ...] = setting(
+        (),
+        allowed=Checked(
+            f"up to {MAX_VALUES_PER_CONDITION} path patterns, each {PATHS_TEXT}, starting with / or a wildcard",
+            (
+                ("type", "array"),
+                ("maxItems", MAX_VALUES_PER_CONDITION),
+                ("items", {"type": "string", "pattern": PATH_PATTERN.pattern}),
+            ),
+        ),
+    )
+    priority: int | None = setting(None, allowed=Between(*RULE_PRIORITIES), default_text="assigned by render --config")
+    front_door: str | None = setting(
+        None,
+        allowed=Matches(STACK_NAME, "a CloudFormation stack name"),
+        default_text="this config's front door (`<name>-ingress`)",
+    )
 
     def __post_init__(self) -> None:
-        for name, pattern, allowed in (
-            ("hosts", HOST_HEADER, "a host name of a-z A-Z 0-9 - _ . * ? with a dot, ending in a letter or digit"),
-            ("paths", PATH_PATTERN, "a path of up to 128 of a-z A-Z 0-9 _ - . $ / ~ \" ' @ : + & * ?"),
-        ):
+        check_settings(self, "routing")
+        for name, pattern, allowed in (("hosts", HOST_HEADER, HOSTS_TEXT), ("paths", PATH_PATTERN, PATHS_TEXT)):
             values = getattr(self, name)
             if isinstance(values, str) or not isinstance(values, (tuple, list)):
                 raise ConfigError(f"routing.{name}: {values!r} is not a list of strings")
@@ -77,10 +104,6 @@ class RoutingOptions:
                 f"routing.hosts, routing.paths: {len(self.hosts) + len(self.paths)} values given; an ALB listener "
                 f"rule takes at most {MAX_VALUES_PER_RULE} (the quota 'condition values per rule')"
             )
-        if self.priority is not None:
-            v.int_between("routing.priority", self.priority, *RULE_PRIORITIES)
-        if self.front_door is not None:
-            v.pattern("routing.front_door", self.front_door, STACK_NAME, "a CloudFormation stack name")
 
     @property
     def is_set(self) -> bool:

@@ -16,11 +16,18 @@ from .load_balancer import HEALTH_CHECKS, HTTPS_PORT, SHARED, LoadBalancerOption
 from .patterns import HEALTH_CHECK_PATH, KMS_KEY_ARN, NAME, SecretSources, secret_parameter_title
 from .references import EXPORTS, REFERENCE_MODES
 from .routing import RoutingOptions
+from .settings import Between, Checked, Flag, Matches, OneOf, Retention, Tags, check_settings, setting
 from .sidecars import SidecarOptions, validate_sidecars
-from .task_size import fargate_memory
+from .task_size import FARGATE_MEMORY, fargate_memory
 
 PLATFORM_VERSIONS: Final = ("1.4.0", "LATEST")
 CPU_ARCHITECTURES: Final = ("X86_64", "ARM64")
+CPU_TEXT: Final = "a Fargate CPU value: " + ", ".join(map(str, FARGATE_MEMORY))
+MEMORY_TEXT: Final = "a memory size valid with `cpu` (Fargate's task sizes: 512-2048 MiB with 256 CPU units, and so on)"
+ENVIRONMENT_TEXT: Final = "a table of names (letters, digits, _) to strings; never credentials"
+SECRETS_TEXT: Final = (
+    "a table of names to a Secrets Manager or SSM parameter ARN, `ssm:<name>`, or `secretsmanager:<name>`"
+)
 
 
 @dataclass(frozen=True)
@@ -37,19 +44,17 @@ class ContainerOptions(SecretSources):
         readonly_root_filesystem: read-only root filesystem with a writable ``/tmp`` volume (default True).
     """
 
-    name: str = "app"
-    port: int = 8080
-    environment: tuple[tuple[str, str], ...] = field(default=())
-    secrets: tuple[tuple[str, str], ...] = field(default=())
-    readonly_root_filesystem: bool = True
+    name: str = setting("app", allowed=Matches(NAME, "lowercase letters, digits and hyphens, max 32"))
+    port: int = setting(8080, allowed=Between(1, 65535))
+    environment: tuple[tuple[str, str], ...] = setting((), allowed=Checked(ENVIRONMENT_TEXT))
+    secrets: tuple[tuple[str, str], ...] = setting((), allowed=Checked(SECRETS_TEXT))
+    readonly_root_filesystem: bool = setting(True, allowed=Flag())
 
     def __post_init__(self) -> None:
-        v.pattern("container.name", self.name, NAME, "lowercase letters, digits and hyphens, max 32")
-        v.int_between("container.port", self.port, 1, 65535)
+        check_settings(self, "container")
         environment, secrets = v.environment_and_secrets("container", self.environment, self.secrets)
         object.__setattr__(self, "environment", environment)
         object.__setattr__(self, "secrets", secrets)
-        v.boolean("container.readonly_root_filesystem", self.readonly_root_filesystem)
 
 
 @dataclass(frozen=True)
@@ -63,17 +68,13 @@ class HealthCheckOptions:
         grace_period: seconds ECS ignores failing health checks after a task starts (default 60, allowed 0-7200).
     """
 
-    path: str = "/"
-    protocol: str | None = None
-    interval: int = 30
-    grace_period: int = 60
+    path: str = setting("/", allowed=Matches(HEALTH_CHECK_PATH, "a URL path starting with /"))
+    protocol: str | None = setting(None, allowed=OneOf(("http", "tcp")), default_text="`http` (an NLB: `tcp`)")
+    interval: int = setting(30, allowed=Between(5, 300))
+    grace_period: int = setting(60, allowed=Between(0, 7200))
 
     def __post_init__(self) -> None:
-        v.pattern("health_check.path", self.path, HEALTH_CHECK_PATH, "a URL path starting with /")
-        if self.protocol is not None:
-            v.one_of("health_check.protocol", self.protocol, ("http", "tcp"))
-        v.int_between("health_check.interval", self.interval, 5, 300)
-        v.int_between("health_check.grace_period", self.grace_period, 0, 7200)
+        check_settings(self, "health_check")
 
 
 @dataclass(frozen=True)
@@ -90,30 +91,24 @@ class ScalingOptions:
         target_requests_per_target: ALB only: also scale on request count per target (default none).
     """
 
-    min_capacity: int = 2
-    max_capacity: int = 4
-    desired_count: int | None = None
-    target_cpu_utilization: int = 70
-    target_requests_per_target: int | None = None
+    min_capacity: int = setting(2, allowed=Between(0, 1000))
+    max_capacity: int = setting(4, allowed=Between(1, 1000))
+    desired_count: int | None = setting(None, allowed=Between(0, 1000))
+    target_cpu_utilization: int = setting(70, allowed=Between(10, 90))
+    target_requests_per_target: int | None = setting(None, allowed=Between(1, 100_000))
 
     def __post_init__(self) -> None:
-        v.int_between("scaling.min_capacity", self.min_capacity, 0, 1000)
-        v.int_between("scaling.max_capacity", self.max_capacity, 1, 1000)
+        check_settings(self, "scaling")
         if self.min_capacity > self.max_capacity:
             raise ConfigError(
                 f"scaling.min_capacity, scaling.max_capacity: min_capacity {self.min_capacity} is above "
                 f"max_capacity {self.max_capacity}"
             )
-        if self.desired_count is not None:
-            v.int_between("scaling.desired_count", self.desired_count, 0, 1000)
-            if not self.min_capacity <= self.desired_count <= self.max_capacity:
-                raise ConfigError(
-                    f"scaling.desired_count: {self.desired_count} is outside min_capacity {self.min_capacity} to "
-                    f"max_capacity {self.max_capacity}"
-                )
-        v.int_between("scaling.target_cpu_utilization", self.target_cpu_utilization, 10, 90)
-        if self.target_requests_per_target is not None:
-            v.int_between("scaling.target_requests_per_target", self.target_requests_per_target, 1, 100_000)
+        if self.desired_count is not None and not self.min_capacity <= self.desired_count <= self.max_capacity:
+            raise ConfigError(
+                f"scaling.desired_count: {self.desired_count} is outside min_capacity {self.min_capacity} to "
+                f"max_capacity {self.max_capacity}"
+            )
 
 
 GROUPS: Final = {
@@ -163,38 +158,46 @@ class ServiceConfig:
         sidecars: additional containers, each a ``SidecarOptions`` (default none).
     """
 
-    name: str = "app"
-    cpu: int = 256
-    memory: int = 512
-    cpu_architecture: str = "X86_64"
-    platform_version: str = "1.4.0"
-    enable_exec: bool = False
-    egress_ports: tuple[int, ...] = (HTTPS_PORT,)
-    secrets_kms_key_arns: tuple[str, ...] = ()
-    log_retention_days: int = 30
-    tags: tuple[tuple[str, str], ...] = field(default=())
+    name: str = setting(
+        "app", allowed=Matches(NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32")
+    )
+    cpu: int = setting(256, allowed=Checked(CPU_TEXT, (("enum", list(FARGATE_MEMORY)),)))
+    memory: int = setting(512, allowed=Checked(MEMORY_TEXT, (("type", "integer"),)))
+    cpu_architecture: str = setting("X86_64", allowed=OneOf(CPU_ARCHITECTURES))
+    platform_version: str = setting("1.4.0", allowed=OneOf(PLATFORM_VERSIONS))
+    enable_exec: bool = setting(False, allowed=Flag())
+    egress_ports: tuple[int, ...] = setting(
+        (HTTPS_PORT,),
+        allowed=Checked(
+            "a list of TCP ports (1 to 65535) that includes 443",
+            (("type", "array"), ("minItems", 1), ("items", {"type": "integer", "minimum": 1, "maximum": 65535})),
+        ),
+    )
+    secrets_kms_key_arns: tuple[str, ...] = setting(
+        (),
+        allowed=Checked(
+            "a list of KMS key ARNs (never aliases)",
+            (("type", "array"), ("items", {"type": "string", "pattern": KMS_KEY_ARN.pattern})),
+        ),
+    )
+    log_retention_days: int = setting(30, allowed=Retention())
+    tags: tuple[tuple[str, str], ...] = setting((), allowed=Tags())
     image: ImageOptions = field(default_factory=ImageOptions)
     container: ContainerOptions = field(default_factory=ContainerOptions)
     health_check: HealthCheckOptions = field(default_factory=HealthCheckOptions)
     load_balancer: LoadBalancerOptions = field(default_factory=LoadBalancerOptions)
     routing: RoutingOptions = field(default_factory=RoutingOptions)
     scaling: ScalingOptions = field(default_factory=ScalingOptions)
-    references: str = EXPORTS
+    references: str = setting(EXPORTS, allowed=OneOf(REFERENCE_MODES))
     deployment: DeploymentOptions = field(default_factory=DeploymentOptions)
     capacity: CapacityOptions = field(default_factory=CapacityOptions)
     sidecars: tuple[SidecarOptions, ...] = ()
 
     def __post_init__(self) -> None:
-        v.pattern("name", self.name, NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32")
+        check_settings(self)
         fargate_memory(self.cpu, self.memory)
-        v.one_of("cpu_architecture", self.cpu_architecture, CPU_ARCHITECTURES)
-        v.one_of("platform_version", self.platform_version, PLATFORM_VERSIONS)
-        v.boolean("enable_exec", self.enable_exec)
         self._validate_egress_ports()
         self._validate_secrets_kms_key_arns()
-        v.log_retention("log_retention_days", self.log_retention_days)
-        object.__setattr__(self, "tags", v.tags("tags", self.tags))
-        v.one_of("references", self.references, REFERENCE_MODES)
         for name, group in GROUPS.items():
             if not isinstance(getattr(self, name), group):
                 raise ConfigError(f"{name}: {getattr(self, name)!r} is not a {group.__name__}")

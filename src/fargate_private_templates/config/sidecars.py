@@ -9,6 +9,7 @@ from ..errors import ConfigError
 from . import validators as v
 from .image import ImageOptions
 from .patterns import NAME, SecretSources
+from .settings import Between, Checked, Flag, Matches, OneOf, check_settings, setting
 
 # ECS task definitions hold at most 10 containers.
 MAX_CONTAINERS: Final = 10
@@ -40,27 +41,43 @@ class SidecarOptions(SecretSources):
         readonly_root_filesystem: read-only root filesystem with a writable ``/tmp`` volume of its own (default True).
     """
 
-    name: str | None = None
+    name: str | None = setting(
+        None,
+        allowed=Matches(NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32"),
+        default_text="required",
+    )
     image: ImageOptions = field(default_factory=ImageOptions)
-    essential: bool = True
-    cpu: int = 64
-    memory: int = 128
-    command: tuple[str, ...] = ()
-    environment: tuple[tuple[str, str], ...] = field(default=())
-    secrets: tuple[tuple[str, str], ...] = field(default=())
-    depends_on: tuple[tuple[str, str], ...] = field(default=())
-    start_before_app: str | None = None
-    readonly_root_filesystem: bool = True
+    essential: bool = setting(True, allowed=Flag())
+    cpu: int = setting(64, allowed=Between(0, 16384))
+    memory: int = setting(128, allowed=Between(6, 122880))
+    command: tuple[str, ...] = setting(
+        (), allowed=Checked("a list of strings", (("type", "array"), ("items", {"type": "string"})))
+    )
+    environment: tuple[tuple[str, str], ...] = setting(
+        (), allowed=Checked("a table of names (letters, digits, _) to strings; never credentials")
+    )
+    secrets: tuple[tuple[str, str], ...] = setting(
+        (),
+        allowed=Checked(
+            "a table of names to a Secrets Manager or SSM parameter ARN, `ssm:<name>` or `secretsmanager:<name>`"
+        ),
+    )
+    depends_on: tuple[tuple[str, str], ...] = setting(
+        (),
+        allowed=Checked(
+            "a table of container names to " + ", ".join(f"`{c}`" for c in DEPENDENCY_CONDITIONS),
+            (("type", "object"), ("additionalProperties", {"enum": list(DEPENDENCY_CONDITIONS)})),
+        ),
+    )
+    start_before_app: str | None = setting(None, allowed=OneOf(DEPENDENCY_CONDITIONS))
+    readonly_root_filesystem: bool = setting(True, allowed=Flag())
 
     def __post_init__(self) -> None:
+        check_settings(self)
         if self.name is None:
             raise ConfigError("name: required; every sidecar needs a container name")
-        v.pattern("name", self.name, NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32")
         if not isinstance(self.image, ImageOptions):
             raise ConfigError(f"image: {self.image!r} is not an ImageOptions")
-        v.boolean("essential", self.essential)
-        v.int_between("cpu", self.cpu, 0, 16384)
-        v.int_between("memory", self.memory, 6, 122880)
         if isinstance(self.command, str) or not all(isinstance(part, str) for part in self.command):
             raise ConfigError(f"command: {self.command!r} is not a list of strings")
         object.__setattr__(self, "command", tuple(self.command))
@@ -75,14 +92,11 @@ class SidecarOptions(SecretSources):
             v.pattern("depends_on", name, NAME, "container names: lowercase letters, digits and hyphens")
             v.one_of(f"depends_on.{name}", condition, DEPENDENCY_CONDITIONS)
         object.__setattr__(self, "depends_on", pairs)
-        if self.start_before_app is not None:
-            v.one_of("start_before_app", self.start_before_app, DEPENDENCY_CONDITIONS)
-            if self.essential and self.start_before_app in EXIT_CONDITIONS:
-                raise ConfigError(
-                    f"start_before_app: {self.start_before_app!r} waits for the container to exit, which ECS refuses "
-                    "on an essential container; set essential = false or use 'START'"
-                )
-        v.boolean("readonly_root_filesystem", self.readonly_root_filesystem)
+        if self.essential and self.start_before_app in EXIT_CONDITIONS:
+            raise ConfigError(
+                f"start_before_app: {self.start_before_app!r} waits for the container to exit, which ECS refuses "
+                "on an essential container; set essential = false or use 'START'"
+            )
 
     @property
     def title(self) -> str:

@@ -15,7 +15,7 @@ PARTITIONS: Final = (COMMERCIAL, CHINA, GOVCLOUD)
 PARTITION_NAMES: Final = {COMMERCIAL: "commercial", CHINA: "China", GOVCLOUD: "AWS GovCloud (US)"}
 
 # us-east-1, cn-north-1, us-gov-west-1, ap-southeast-7: the shape of every Region code in these three partitions.
-_REGION = re.compile(r"^(?:[a-z]{2}-(?:gov-)?[a-z]+-[0-9]{1,2})$")
+REGION_CODE = re.compile(r"^(?:[a-z]{2}-(?:gov-)?[a-z]+-[0-9]{1,2})$")
 # The isolated partitions (us-iso-east-1, eu-isoe-west-1, eusc-de-east-1) need accounts and documentation this
 # project has never seen: refused rather than treated as commercial.
 _UNSUPPORTED = re.compile(r"^(?:[a-z]{2}-iso[a-z]*-|eusc-)")
@@ -79,7 +79,7 @@ def check_regions(field: str, regions: Iterable[object] | object) -> tuple[str, 
                 f"{field}: {region!r} is in an isolated partition these templates do not support; "
                 f"allowed: Regions of the {', '.join(PARTITIONS)} partitions"
             )
-        if not isinstance(region, str) or not _REGION.match(region):
+        if not isinstance(region, str) or not REGION_CODE.match(region):
             raise ConfigError(
                 f"{field}: {region!r} is not a Region code; expected one like us-east-1, cn-north-1 or us-gov-west-1"
             )
