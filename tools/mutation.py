@@ -68,11 +68,13 @@ MODULES = (
     "config/routing.py",
     "config/rule_overlap.py",
     "config/service.py",
+    "config/settings.py",
     "config/sidecars.py",
     "config/task_size.py",
     "config/validators.py",
     "contract.py",
     "regions/availability.py",
+    "regions/fargate_zones.py",
     "regions/features.py",
     "regions/partitions.py",
 )
