@@ -3,7 +3,8 @@
     python tools/package_try.py build/package-try
 
 Checks the wheel holds the cfn-lint rules and the guard rules, then runs the installed command (never this
-checkout's): render a config, check what it rendered, and print where the rules are. Exit 1 on the first failure.
+checkout's): render a config, check what it rendered, print where the rules are, and start a config with init that
+renders and checks clean. Exit 1 on the first failure.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def main(try_dir: Path) -> int:
     if not (rules_path / "TaskPublicIp.py").is_file() or "site-packages" not in str(rules_path):
         sys.exit(f"rules-path gave {rules_path}, not the installed rules")
     run(cli, "guard-path")
+    starter = try_dir / "starter" / "shop.toml"
+    starter.parent.mkdir(parents=True, exist_ok=True)
+    run(cli, "init", str(starter), "--shape", "no-nat")
+    run(cli, "render", "--config", str(starter), "--out", str(try_dir / "starter" / "build"))
+    run(cli, "check", str(try_dir / "starter" / "build"))
     print("the installed package works")
     return 0
 

@@ -49,3 +49,8 @@ def test_an_unknown_shape_and_an_unusable_name() -> None:
     assert (
         deployment_name("my shop") == "my-shop" and deployment_name("9lives") == "app" and deployment_name("") == "app"
     )
+
+
+def test_schema_prints_what_init_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == schema_json()

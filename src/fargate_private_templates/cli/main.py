@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..catalogue import render_catalogue
 from ..checks import RULES, cfnlint_rules_path, check_templates
-from ..config.starters import ONE_SERVICE, SHAPES, write_starter
+from ..config.reference import schema_json
+from ..config.starters import ONE_SERVICE, SCHEMA_FILE, SHAPES, write_starter
 from ..deploy import config_files
 from ..diagram.flows import mermaid_for_files
 from ..diagram.mermaid import embed_diagram
@@ -155,6 +156,11 @@ def _init(args: argparse.Namespace) -> int:
     for path in write_starter(args.path, args.shape):
         print(f"wrote {path}")
     print(f"next: {PROG} render --config {args.path} --out build/")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    _print(schema_json())
     return EXIT_OK
 
 
@@ -324,6 +330,14 @@ def build_parser() -> argparse.ArgumentParser:
         "shared front door; no-nat: a network without NAT, reaching ECR through VPC endpoints",
     )
     init.set_defaults(handler=_init)
+
+    schema = _subcommand(
+        commands,
+        "schema",
+        "Print the config file's JSON Schema (the one init writes beside a config), for editors and CI.",
+        f"{PROG} schema > {SCHEMA_FILE}",
+    )
+    schema.set_defaults(handler=_schema)
 
     rules = _subcommand(
         commands,
