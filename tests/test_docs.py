@@ -34,7 +34,7 @@ def links(page: Path) -> list[str]:
     return [m.group(1) for line in _outside_code(page.read_text()) for m in LINK.finditer(line)]
 
 
-PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted(DOCS.glob("*.md"))]
 
 
 def test_the_slug_is_githubs() -> None:
