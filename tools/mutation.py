@@ -83,7 +83,22 @@ SAMPLE = 20
 THRESHOLD = 0.90
 ACCEPTED = ROOT / "tools" / "mutation-survivors.txt"
 WORK = ROOT / "build" / "mutation"
-COPIED = ("src", "tests", "templates", "examples", "tools", "docs", "README.md", "Makefile", "pyproject.toml")
+COPIED = (
+    "src",
+    "tests",
+    "templates",
+    "examples",
+    "tools",
+    "docs",
+    "schema",
+    "README.md",
+    "CHANGELOG.md",
+    "LICENSE",
+    "Makefile",
+    "pyproject.toml",
+)
+# What the tests read besides the package (mutmut copies src itself).
+ALSO_COPIED = [name for name in COPIED if name not in ("src", "tests", "pyproject.toml")]
 # Imported once by mutmut's fork server, so each mutant's worker starts with them loaded. Never the package
 # itself: it must be imported from mutmut's mutated copy.
 PRELOADED = ("pytest", "yaml", "troposphere", "awacs", "cfnlint.api", "boto3", "moto")
@@ -147,7 +162,7 @@ def prepare(keep: bool) -> None:
         "[mutmut]\n"
         "source_paths = src\n"
         f"only_mutate =\n    {lines(f'{PACKAGE}/{module}' for module in MODULES)}\n"
-        "also_copy =\n    templates\n    examples\n    tools\n    docs\n    README.md\n    Makefile\n"
+        f"also_copy =\n    {lines(ALSO_COPIED)}\n"
         # Forked workers would keep what mutmut's main process cached while it ran the unmutated suite.
         "process_isolation = forkserver\n"
         "forkserver_warmup = import\n"
