@@ -1,5 +1,5 @@
-"""CloudFront in front of an internal ALB (``[services.cloudfront]``, ``[ingress.cloudfront]``): what the distribution
-and its VPC origin need that is not the load balancer's own.
+"""CloudFront in front of an internal ALB (``[services.load_balancer.cloudfront]``, ``[ingress.cloudfront]``): what the
+distribution and its VPC origin need that is not the load balancer's own.
 
 CloudFront reaches an internal ALB in the private subnets through a VPC origin, so nothing that serves requests in the
 VPC has a public address ("Restrict access with VPC origins":
@@ -41,8 +41,8 @@ PREFIX_LIST_LOOKUP: Final = (
 
 @dataclass(frozen=True)
 class CloudFrontOptions:
-    """The distribution in front of an internal ALB, with ``kind = "cloudfront"`` (``[services.cloudfront]`` beside
-    ``[services.load_balancer]``, or ``[ingress.cloudfront]`` beside ``[ingress]``).
+    """The distribution in front of an internal ALB, with ``kind = "cloudfront"``: the
+    ``[services.load_balancer.cloudfront]`` table, or ``[ingress.cloudfront]``.
 
     Attributes:
         domain_names: default of the ``DomainNames`` parameter, the alternate domain names (CNAMEs) viewers use
@@ -97,10 +97,11 @@ class CloudFrontOptions:
         return self != CloudFrontOptions()
 
 
-def refuse_unused(options: CloudFrontOptions, kind: str, kind_field: str) -> None:
-    """``[...cloudfront]`` settings are only read with ``kind = "cloudfront"``: anything else would drop them."""
+def refuse_unused(options: CloudFrontOptions, kind: str, kind_field: str, field: str = "cloudfront") -> None:
+    """``[...cloudfront]`` settings (``field``) are only read with ``kind = "cloudfront"``: anything else would drop
+    them."""
     if options.is_set and kind != CLOUDFRONT:
         raise ConfigError(
-            f"cloudfront: set, but {kind_field} is {kind!r}; the settings apply only with {kind_field} "
+            f"{field}: set, but {kind_field} is {kind!r}; the settings apply only with {kind_field} "
             f"{CLOUDFRONT!r} (remove them, or set {kind_field} = {CLOUDFRONT!r})"
         )

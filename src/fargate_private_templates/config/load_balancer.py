@@ -3,12 +3,12 @@ on the shared front door, or an internal ALB of its own behind CloudFront."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from ..errors import ConfigError
 from . import validators as v
-from .cloudfront import CLOUDFRONT
+from .cloudfront import CLOUDFRONT, CloudFrontOptions, refuse_unused
 from .patterns import CERTIFICATE_ARN
 
 ALB: Final = "alb"
@@ -68,6 +68,8 @@ class LoadBalancerOptions:
             ``dualstack-without-public-ipv4`` (ALB only: IPv6 clients only, IPv4-only clients cannot connect); the
             network needs ``ipv6 = true``. Only ``ipv4`` with ``shared`` (the front door sets its own) and
             ``cloudfront`` (an internal load balancer; CloudFront answers IPv6 viewers itself).
+        cloudfront: with ``kind = "cloudfront"``, the distribution's settings, a ``CloudFrontOptions``
+            (``[services.load_balancer.cloudfront]``; default: everything asked at deploy time).
     """
 
     kind: str = ALB
@@ -76,6 +78,7 @@ class LoadBalancerOptions:
     certificate_arn: str | None = None
     deletion_protection: bool = False
     ip_address_type: str = IPV4
+    cloudfront: CloudFrontOptions = field(default_factory=CloudFrontOptions)
 
     def __post_init__(self) -> None:
         kind = v.one_of("load_balancer.kind", self.kind, LOAD_BALANCERS)
@@ -122,6 +125,9 @@ class LoadBalancerOptions:
         }
         where = f"with load_balancer.kind {kind!r}{why.get(kind, '')}"
         check_ip_address_type("load_balancer.ip_address_type", self.ip_address_type, IP_ADDRESS_TYPES[kind], where)
+        if not isinstance(self.cloudfront, CloudFrontOptions):
+            raise ConfigError(f"load_balancer.cloudfront: {self.cloudfront!r} is not a CloudFrontOptions")
+        refuse_unused(self.cloudfront, kind, "load_balancer.kind", "load_balancer.cloudfront")
 
     @property
     def uses_certificate(self) -> bool:

@@ -10,7 +10,6 @@ from typing import Final
 from ..errors import ConfigError
 from . import validators as v
 from .capacity import CapacityOptions, check_spot_architecture
-from .cloudfront import CloudFrontOptions, refuse_unused
 from .deployment import DeploymentOptions, validate_strategy
 from .image import ImageOptions
 from .load_balancer import HEALTH_CHECKS, HTTPS_PORT, SHARED, LoadBalancerOptions
@@ -126,7 +125,6 @@ GROUPS: Final = {
     "scaling": ScalingOptions,
     "deployment": DeploymentOptions,
     "capacity": CapacityOptions,
-    "cloudfront": CloudFrontOptions,
 }
 
 
@@ -163,8 +161,6 @@ class ServiceConfig:
         deployment: how new revisions roll out, a ``DeploymentOptions`` (default: rolling, circuit breaker).
         capacity: on-demand Fargate or Fargate Spot, a ``CapacityOptions`` (default: on-demand only).
         sidecars: additional containers, each a ``SidecarOptions`` (default none).
-        cloudfront: with ``load_balancer.kind = "cloudfront"``, the distribution's settings, a ``CloudFrontOptions``
-            (default: everything asked at deploy time).
     """
 
     name: str = "app"
@@ -187,7 +183,6 @@ class ServiceConfig:
     deployment: DeploymentOptions = field(default_factory=DeploymentOptions)
     capacity: CapacityOptions = field(default_factory=CapacityOptions)
     sidecars: tuple[SidecarOptions, ...] = ()
-    cloudfront: CloudFrontOptions = field(default_factory=CloudFrontOptions)
 
     def __post_init__(self) -> None:
         v.pattern("name", self.name, NAME, "lowercase letters, digits and hyphens, starting with a letter, max 32")
@@ -272,7 +267,6 @@ class ServiceConfig:
                 f"routing: only used with load_balancer.kind 'shared', not {kind!r}; a load balancer of the service's "
                 "own forwards every request to it"
             )
-        refuse_unused(self.cloudfront, kind, "load_balancer.kind")
         v.exec_needs_writable_root(self.enable_exec, self.container.readonly_root_filesystem)
         if self.scaling.target_requests_per_target is not None and not self.load_balancer.is_application:
             raise ConfigError(

@@ -85,7 +85,9 @@ def build_service(
             test = add_test_listener_rule(template, config, front_door, target_group, alternate)
         load_balancer_full_name = front_door.imports.load_balancer_full_name
     else:
-        prefix_list = add_origin_prefix_list_parameter(template, config.cloudfront) if behind_cloudfront else None
+        prefix_list = (
+            add_origin_prefix_list_parameter(template, config.load_balancer.cloudfront) if behind_cloudfront else None
+        )
         task_security_group, load_balancer_security_group = add_security_groups(
             template, config, network, prefix_list, ipv6_egress
         )
@@ -98,7 +100,7 @@ def build_service(
             production, test = add_own_alb_rules(template, config, forwarder, target_group, alternate)
         load_balancer_full_name = GetAtt(load_balancer, "LoadBalancerFullName")
     distribution = (
-        add_cloudfront(template, config.cloudfront, load_balancer, config.load_balancer.listener_port)
+        add_cloudfront(template, config.load_balancer.cloudfront, load_balancer, config.load_balancer.listener_port)
         if load_balancer is not None and behind_cloudfront
         else None
     )
