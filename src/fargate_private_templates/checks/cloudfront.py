@@ -21,12 +21,13 @@ VPC_ORIGIN = "AWS::CloudFront::VpcOrigin"
 INTERNET_FACING = "internet-facing"
 
 
-class _Links:
-    """Which VPC origins point at which load balancers, which of them distributions use, and what could not be read."""
+class VpcOriginLinks:
+    """Which VPC origins point at which load balancers, which of them distributions use (and which distributions use
+    each), and what could not be read: the checker's reading, which the diagram draws too."""
 
     def __init__(self, resolver: Resolver, distributions: list[ResourceRef]) -> None:
         self.origins_of: dict[ResourceRef, list[ResourceRef]] = defaultdict(list)
-        self.used: set[ResourceRef] = set()
+        self.users: dict[ResourceRef, list[ResourceRef]] = defaultdict(list)
         self.unread: list[str] = []
         for vpc_origin in resolver.of_type(VPC_ORIGIN):
             arn = nested_value(resolver.properties(vpc_origin), ("VpcOriginEndpointConfig", "Arn"))
@@ -41,7 +42,7 @@ class _Links:
                 expression = nested_value(origin, ("VpcOriginConfig", "VpcOriginId"))
                 for value in resolver.scalar(distribution.template, expression) if expression is not None else ():
                     if resolver.is_type(value, VPC_ORIGIN):
-                        self.used.add(value)
+                        self.users[value].append(distribution)
                     else:
                         where = f"a VpcOriginId of distribution {distribution.logical_id}"
                         self.unread.append(f"{where} is {describe(value, distribution.template)}")
@@ -53,7 +54,7 @@ def check_cloudfront_origins(resolver: Resolver, load_balancers: list[ResourceRe
     distributions = list(resolver.of_type(DISTRIBUTION))
     if not distributions:
         return
-    links = _Links(resolver, distributions)
+    links = VpcOriginLinks(resolver, distributions)
     for load_balancer in load_balancers:
         names = [d.name_from(load_balancer.template) for d in distributions]
         named = f"distribution{'s' if len(names) > 1 else ''} {', '.join(names)}"
@@ -70,9 +71,9 @@ def check_cloudfront_origins(resolver: Resolver, load_balancers: list[ResourceRe
             yield from _unreached(load_balancer, links, named)
 
 
-def _unreached(load_balancer: ResourceRef, links: _Links, named: str) -> Iterator[Finding]:
+def _unreached(load_balancer: ResourceRef, links: VpcOriginLinks, named: str) -> Iterator[Finding]:
     origins = links.origins_of.get(load_balancer, [])
-    if any(origin in links.used for origin in origins):
+    if any(origin in links.users for origin in origins):
         return
     if links.unread:
         message = f"cannot tell whether a VPC origin of {named} reaches it: {'; '.join(links.unread)}"
