@@ -28,6 +28,9 @@ CHROMIUM ?= /usr/bin/chromium
 DIAGRAMS := build/diagrams
 # The README's many-services picture: examples/shared-alb.toml as rendered (its golden files, checked by the tests).
 FRONT_DOOR_EXAMPLE := $(addprefix tests/golden/examples/shared-alb/,network.yaml ingress.yaml service-web.yaml service-docs.yaml service-api.yaml)
+# The CloudFront and dual-stack pictures: examples/cloudfront.toml and examples/dual-stack.toml as rendered.
+CLOUDFRONT_EXAMPLE = $(sort $(wildcard tests/golden/examples/cloudfront/*.yaml))
+DUAL_STACK_EXAMPLE = $(sort $(wildcard tests/golden/examples/dual-stack/*.yaml))
 NPM_CI := PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
 # mutmut gets a virtual environment of its own too, with the project installed beside it.
@@ -52,6 +55,8 @@ templates: $(BOOTSTRAPPED)
 	$(CLI) render --out templates
 	$(CLI) diagram templates/network.yaml templates/service-alb.yaml --embed README.md
 	$(CLI) diagram $(FRONT_DOOR_EXAMPLE) --embed docs/front-door.md --block front-door
+	$(CLI) diagram $(CLOUDFRONT_EXAMPLE) --embed docs/front-door.md --block cloudfront
+	$(CLI) diagram $(DUAL_STACK_EXAMPLE) --embed docs/network.md --block dual-stack
 	$(BIN)/python tools/docs.py
 	$(LINT_TEMPLATES)
 	$(LINT_GUARD_HOOK)

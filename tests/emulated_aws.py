@@ -9,7 +9,12 @@ capacity provider must be associated with a cluster before it can be ... used in
 calling the CreateService or RunTask actions", CreateCluster in the ECS API reference); here both are associated as
 PutClusterCapacityProviders does, and a service whose strategy names another provider is refused with ECS's
 InvalidParameterException. A listener rule's Conditions lose the AWS::NoValue an Fn::If leaves, as CloudFormation
-drops it (moto keeps it as None in the list and fails), on create and on update. Fake credentials, no network: the
+drops it (moto keeps it as None in the list and fails), on create and on update. IPv6 networks and CloudFront VPC
+origins have shims of their own in tests/emulated_ipv6_cloudfront.py, applied here too (its docstring lists each, and
+what is left out): AWS::EC2::VPCCidrBlock, GetAtt VPC.Ipv6CidrBlocks, a subnet's Ipv6CidrBlock and
+AssignIpv6AddressOnCreation, a route's DestinationIpv6CidrBlock, AWS::EC2::EgressOnlyInternetGateway, and
+AWS::CloudFront::VpcOrigin and AWS::CloudFront::Distribution recorded with CloudFront's checks of their references
+(nothing served at an edge; no service-managed security group). Fake credentials, no network: the
 ``aws`` fixture (conftest) opens one account per test module; ``aws_cli`` also serves that account on 127.0.0.1 to
 the AWS CLI, for shell the docs show. Below them, what the emulated deployments
 (tests/integration/) share: reading stacks back, deleting a network, and the warnings of moto's known gaps.
@@ -29,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import emulated_ipv6_cloudfront
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
@@ -248,6 +254,7 @@ def _map_public_ip(ec2: Any, subnet: Any, properties: dict) -> None:
     # moto ignores MapPublicIpOnLaunch: without this, "no subnet maps public IPs" would hold whatever the template said.
     value = str(properties.get("MapPublicIpOnLaunch", False)).lower() == "true"
     ec2.modify_subnet_attribute(subnet.id, "map_public_ip_on_launch", value)
+    emulated_ipv6_cloudfront.give_ipv6_range(ec2, subnet, properties)
 
 
 def _associate_route_table(ec2: Any, association: Any, _: dict) -> None:
@@ -323,6 +330,7 @@ def apply_shims(patch: pytest.MonkeyPatch) -> None:
         patch.setattr(FakeListenerRule, handler, _rule_without_no_value(getattr(FakeListenerRule, handler)))
     association = _then(SubnetRouteTableAssociation, _associate_route_table)
     patch.setattr(SubnetRouteTableAssociation, "create_from_cloudformation_json", association)
+    emulated_ipv6_cloudfront.apply(patch)
 
 
 @contextlib.contextmanager

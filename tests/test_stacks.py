@@ -13,13 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENDPOINTS_ONLY, ROOT
+from conftest import ENDPOINTS_ONLY, ROOT, resources_of_type
 from conftest import EXAMPLE_CONFIGS as CONFIGS
 from conftest import literals as _literals
 from troposphere import Template
 
 from fargate_private_templates.config.file import Deployment, read_config
+from fargate_private_templates.config.front_door import FrontDoorConfig
 from fargate_private_templates.config.load_balancer import LoadBalancerOptions
+from fargate_private_templates.config.network import NetworkConfig
 from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.contract import DEFAULT_FRONT_DOOR_STACK, DEFAULT_NETWORK_STACK
@@ -28,6 +30,7 @@ from fargate_private_templates.render import ordered_dict, render_yaml
 from fargate_private_templates.stacks import StackNames, build_config, build_stacks, load_config, stack_names
 
 GOLDEN = ROOT / "tests" / "golden" / "examples"
+LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
@@ -176,3 +179,43 @@ def test_no_example_names_a_secret_by_an_arn_of_one_account_and_region(config: P
     for service in read_config(config).services:
         for container in (service.container, *service.sidecars):
             assert not [v for _, v in container.secrets if v.startswith("arn:")], f"{config.name}: {container.name}"
+
+
+def test_a_dual_stack_load_balancer_needs_ipv6_in_the_network() -> None:
+    dual = ServiceConfig(name="web", load_balancer=LoadBalancerOptions(ip_address_type="dualstack"))
+    with pytest.raises(ConfigError) as caught:
+        build_stacks(ENDPOINTS_ONLY, [ServiceConfig(name="api"), dual])
+    assert str(caught.value) == (
+        "services[1].load_balancer.ip_address_type: 'dualstack' needs IPv6 in the load balancer's subnets, but the "
+        "network has none; set network.ipv6 = true (an Amazon-provided IPv6 block, IPv6 in the public subnets and a "
+        "::/0 route to the internet gateway)"
+    )
+    front_door = FrontDoorConfig(ip_address_type="dualstack", allowed_cidrs=("::/0",))
+    with pytest.raises(ConfigError, match=r"^ingress.ip_address_type: 'dualstack' needs IPv6"):
+        build_stacks(ENDPOINTS_ONLY, [dual], front_door)
+    ipv6 = dataclasses.replace(ENDPOINTS_ONLY, ipv6=True)
+    stacks = build_stacks(ipv6, [dual], front_door)
+    (balancer,) = resources_of_type(ordered_dict(stacks["service-web.yaml"]), LOAD_BALANCER).values()
+    assert balancer["Properties"]["IpAddressType"] == "dualstack"
+    (front,) = resources_of_type(ordered_dict(stacks["ingress.yaml"]), LOAD_BALANCER).values()
+    assert front["Properties"]["IpAddressType"] == "dualstack"
+
+
+def test_services_open_their_egress_ports_to_ipv6_only_on_a_network_with_ipv6_egress() -> None:
+    def egress(network: NetworkConfig) -> list[dict]:
+        template = ordered_dict(build_stacks(network, [ServiceConfig(name="web")])["service-web.yaml"])
+        return template["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupEgress"]
+
+    ipv6 = dataclasses.replace(ENDPOINTS_ONLY, ipv6=True)
+    assert [rule.get("CidrIpv6") for rule in egress(ipv6)] == [None]
+    assert [rule.get("CidrIpv6") for rule in egress(dataclasses.replace(ipv6, ipv6_egress=True))] == [None, "::/0"]
+
+
+def test_cloudfront_is_refused_where_vpc_origins_are_not_offered() -> None:
+    service = ServiceConfig(name="api", load_balancer=LoadBalancerOptions(kind="cloudfront"))
+    assert "service-api.yaml" in build_stacks(ENDPOINTS_ONLY, [service], regions=["us-east-1", "eu-west-1"])
+    for region in ("cn-north-1", "cn-northwest-1"):
+        with pytest.raises(ConfigError, match="^regions: service-api.yaml uses the CloudFront VPC origin .* is not "):
+            build_stacks(ENDPOINTS_ONLY, [service], regions=[region])
+    with pytest.raises(ConfigError, match="^regions: ingress.yaml uses the CloudFront VPC origin"):
+        build_stacks(ENDPOINTS_ONLY, [ServiceConfig(name="web")], FrontDoorConfig(kind="cloudfront"), ["cn-north-1"])

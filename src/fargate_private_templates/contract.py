@@ -77,6 +77,10 @@ class FrontDoorExport(StrEnum):
     LOAD_BALANCER_DNS_NAME = "LoadBalancerDnsName"
     # For Route 53 alias records to the load balancer.
     LOAD_BALANCER_HOSTED_ZONE_ID = "LoadBalancerCanonicalHostedZoneId"
+    # Only behind CloudFront (``[ingress] kind = "cloudfront"``): where the services' host names point. A service
+    # behind its own distribution has outputs of the same names.
+    DISTRIBUTION_DOMAIN_NAME = "DistributionDomainName"
+    DISTRIBUTION_ID = "DistributionId"
 
 
 @dataclass(frozen=True)

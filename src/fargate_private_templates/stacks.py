@@ -12,7 +12,7 @@ from troposphere import Template
 
 from .config import ConfigError, FrontDoorConfig, NetworkConfig, ServiceConfig, check_reachability, read_config
 from .config.file import DEFAULT_NAME, Deployment
-from .config.load_balancer import SHARED
+from .config.load_balancer import IPV4, SHARED
 from .config.priorities import assign_priorities, priority_lock
 from .config.priority_lock import PriorityLock, lock_path, read_lock
 from .layers import build_front_door, build_network, build_registry, build_service
@@ -101,15 +101,38 @@ def _build(
         seen.add(service.name)
     names = stack_names(Deployment(network, tuple(services), None, front_door, regions, name=name))
     check_reachability(network, services)
+    _check_dual_stack(network, services, front_door)
     if front_door is not None:
         services = [_on_own_front_door(service, names.front_door) for service in services]
     services = assign_priorities(services, lock)
     stacks = {NETWORK_FILE: build_network(network)}
     if front_door is not None:
         stacks[FRONT_DOOR_FILE] = build_front_door(front_door, network_stack=names.network)
-    stacks |= {service_file(s): build_service(s, network_stack=names.network) for s in services}
+    stacks |= {
+        service_file(s): build_service(s, network_stack=names.network, ipv6_egress=network.ipv6_egress)
+        for s in services
+    }
     check_regions_support(stacks, regions)
     return stacks, services
+
+
+def _check_dual_stack(
+    network: NetworkConfig, services: Sequence[ServiceConfig], front_door: FrontDoorConfig | None
+) -> None:
+    """A dual-stack load balancer needs IPv6 ranges in its subnets and an IPv6 route out of them
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-ip-address-type.html)."""
+    if network.ipv6:
+        return
+    dual_stack = [(f"services[{i}].load_balancer", s.load_balancer.ip_address_type) for i, s in enumerate(services)]
+    if front_door is not None:
+        dual_stack.insert(0, ("ingress", front_door.ip_address_type))
+    for where, ip_address_type in dual_stack:
+        if ip_address_type != IPV4:
+            raise ConfigError(
+                f"{where}.ip_address_type: {ip_address_type!r} needs IPv6 in the load balancer's subnets, but the "
+                "network has none; set network.ipv6 = true (an Amazon-provided IPv6 block, IPv6 in the public "
+                "subnets and a ::/0 route to the internet gateway)"
+            )
 
 
 def _on_own_front_door(service: ServiceConfig, front_door_stack: str) -> ServiceConfig:

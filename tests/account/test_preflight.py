@@ -296,3 +296,58 @@ def test_an_existing_stack_in_a_failed_state_fails(environ: dict[str, str], monk
         "FAIL stack: fargate-docs: is ROLLBACK_COMPLETE. Fix: its creation failed and was rolled back: delete it, "
         "then deploy again"
     )
+
+
+DUAL_STACK = ROOT / "examples" / "dual-stack.toml"
+CLOUDFRONT = ROOT / "examples" / "cloudfront.toml"
+
+
+def test_ipv6_egress_needs_the_ecs_dual_stack_account_setting(environ: dict[str, str]) -> None:
+    web = {"FARGATE_WEB_IMAGE_TAG": "1.0", "FARGATE_WEB_CERTIFICATE_ARN": environ["FARGATE_INGRESS_CERTIFICATE_ARN"]}
+    (line,) = _failed(_run(web, DUAL_STACK))
+    assert line == (
+        "FAIL account setting: ECS dualStackIPv6 in us-east-1: disabled: network.ipv6_egress is set, but tasks would "
+        "get no IPv6 address and no IPv6 egress. Fix: turn it on for the account: aws ecs "
+        "put-account-setting-default --name dualStackIPv6 --value enabled"
+    )
+    boto3.client("ecs").put_account_setting(name="dualStackIPv6", value="enabled")
+    report = _run(web, DUAL_STACK)
+    assert report.exit_code == 0, report.format_text()
+    (result,) = [r for r in report.results if r.check == "account setting"]
+    assert result.format_text() == (
+        "PASS account setting: ECS dualStackIPv6 in us-east-1: enabled: tasks in the private subnets get an IPv6 "
+        "address for egress"
+    )
+    # Without IPv6 egress the setting does not matter, and is not read.
+    assert "account setting" not in {r.check for r in _run(environ).results}
+
+
+def _cloudfront_environment(environ: dict[str, str]) -> dict[str, str]:
+    ecr = boto3.client("ecr")
+    for repository in ("shop",):
+        ecr.create_repository(repositoryName=repository)
+        ecr.put_image(repositoryName=repository, imageManifest=MANIFEST_LIST, imageTag="1.0")
+    viewer = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    values = {"CERTIFICATE_ARN": environ["FARGATE_INGRESS_CERTIFICATE_ARN"], "VIEWER_CERTIFICATE_ARN": viewer}
+    values["ORIGIN_FACING_PREFIX_LIST_ID"] = "pl-3b927c52"
+    return {
+        **{f"FARGATE_{name}_IMAGE_TAG": "1.0" for name in ("WEB", "SHOP", "API")},
+        **{f"FARGATE_{stack}_{key}": value for stack in ("INGRESS", "API") for key, value in values.items()},
+    }
+
+
+def test_vpc_origins_refuse_the_azs_they_do_not_work_in(environ: dict[str, str], tmp_path: Path) -> None:
+    values = _cloudfront_environment(environ)
+    assert "zones" in {r.check for r in _run(values, CLOUDFRONT).results if r.status == "PASS"}
+    config = tmp_path / "cloudfront.toml"
+    config.write_text(CLOUDFRONT.read_text().replace('nat_mode = "single"', 'nat_mode = "single"\naz_count = 6'))
+    lines = [line for line in _failed(_run(values, config)) if " zones: " in line]
+    assert lines == [
+        "FAIL zones: fargate-network AvailabilityZones: CloudFront VPC origins do not work in us-east-1e (use1-az3) "
+        "(https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html). "
+        "Fix: set the AvailabilityZones parameter to other AZs"
+    ]
+    # The same six AZs without CloudFront are fine.
+    plain = tmp_path / "shared-alb.toml"
+    plain.write_text(SHARED_ALB.read_text().replace('nat_mode = "per_az"', 'nat_mode = "per_az"\naz_count = 6'))
+    assert not [r for r in _run(environ, plain).results if r.check == "zones" and r.status == "FAIL"]

@@ -36,6 +36,8 @@ EXPECTED = {
     "E9004-bad-internal.yaml": [("LoadBalancer", "E9004"), ("LoadBalancer", "E9004")],
     "E9020-good.yaml": [],
     "E9020-bad.yaml": [("ApiRule", "E9020"), ("DocsRule", "E9020")],
+    "E9021-good.yaml": [],
+    "E9021-bad.yaml": [("LoadBalancer", "E9021")],
     "E9008-bad.yaml": [("Service", "E9008")],
     # What W9009 cannot resolve leaves the only service unproven: W9016 says why, E9017 fails the check.
     "W9009-bad.yaml": [("Service", "E9017"), ("Service", "W9009"), ("Service", "W9016")],

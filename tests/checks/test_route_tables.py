@@ -14,7 +14,7 @@ from conftest import report_findings as findings
 
 from fargate_private_templates.checks import check_dicts
 from fargate_private_templates.checks.resolve import Resolver
-from fargate_private_templates.checks.route_tables import Egress, Hop, RouteTables
+from fargate_private_templates.checks.route_tables import ANYWHERE_V4, ANYWHERE_V6, Egress, Hop, RouteTables
 from fargate_private_templates.checks.values import ResourceRef
 from fargate_private_templates.render.loader import load_template
 
@@ -79,6 +79,32 @@ def test_ipv6_default_route_to_the_internet_gateway_makes_a_subnet_public() -> N
     report = check_dicts({"app.yaml": template})
     assert ids(report) == [("app.yaml", "Service", "E9002")]
     assert report.findings[0].message.endswith("PrivateRouteTable1 routes ::/0 to InternetGateway")
+
+
+def test_ipv6_default_route_to_an_egress_only_gateway_keeps_a_subnet_private() -> None:
+    template = fixture("E9001-good.yaml")
+    template["Resources"]["EgressOnlyInternetGateway"] = {
+        "Type": "AWS::EC2::EgressOnlyInternetGateway",
+        "Properties": {"VpcId": {"Ref": "VPC"}},
+    }
+    template["Resources"]["PrivateIpv6Route"] = {
+        "Type": "AWS::EC2::Route",
+        "Properties": {
+            "RouteTableId": {"Ref": "PrivateRouteTable1"},
+            "DestinationIpv6CidrBlock": "::/0",
+            "EgressOnlyInternetGatewayId": {"Ref": "EgressOnlyInternetGateway"},
+        },
+    }
+    report = check_dicts({"app.yaml": template})
+    assert report.findings == [] and report.proven == 1
+    publicity = RouteTables(Resolver({"app.yaml": template})).publicity(
+        ResourceRef("app.yaml", "PrivateSubnet1"), (ANYWHERE_V4, ANYWHERE_V6)
+    )
+    assert publicity.public is False
+    assert (
+        publicity.detail
+        == "PrivateRouteTable1 routes 0.0.0.0/0 to NatGateway1, routes ::/0 to EgressOnlyInternetGateway"
+    )
 
 
 def test_private_nat_gateway_is_no_way_out() -> None:

@@ -10,7 +10,7 @@ from fargate_private_templates.checks import RULES, cfnlint_rules_path
 def test_rules_and_cfnlint_path() -> None:
     assert sorted(RULES) == [
         *("E9001", "E9002", "E9003", "E9004", "E9005", "E9006", "E9007", "E9008"),
-        *("E9010", "E9011", "E9012", "E9013", "E9014", "E9017", "E9018", "E9020"),
+        *("E9010", "E9011", "E9012", "E9013", "E9014", "E9017", "E9018", "E9020", "E9021"),
         *("W9001", "W9009", "W9015", "W9016", "W9019"),
     ]
     assert all(r.title and r.description and r.fix and "\n" not in r.title for r in RULES.values())

@@ -166,3 +166,23 @@ def test_any_other_value_error_of_the_toml_reader_is_one_line(tmp_path: Path, mo
         with pytest.raises(ConfigError) as caught:
             read_config(config)
         assert str(caught.value) == f"{config}: not a usable config ({expected})"
+
+
+def test_cloudfront_tables_build_their_groups_and_errors_give_the_full_path() -> None:
+    cloudfront = {"domain_names": ["api.example.com"], "origin_prefix_list": "pl-3b927c52"}
+    service = {"name": "api", "load_balancer": {"kind": "cloudfront", "cloudfront": cloudfront}}
+    ingress = {"kind": "cloudfront", "cloudfront": {"domain_names": ["www.example.com"]}}
+    deployment = parse_config({"ingress": ingress, "services": [service]}, "f.toml")
+    assert deployment.services[0].load_balancer.cloudfront.domain_names == ("api.example.com",)
+    assert deployment.front_door is not None and deployment.front_door.cloudfront.domain_names == ("www.example.com",)
+    service["load_balancer"]["cloudfront"] = {"domain_names": ["api"]}
+    with pytest.raises(ConfigError, match=r"^f.toml: services\[0\].load_balancer.cloudfront.domain_names: 'api' is "):
+        parse_config({"services": [service]}, "f.toml")
+    ingress["cloudfront"] = {"viewer_certificate_arn": "arn"}
+    with pytest.raises(ConfigError, match=r"^f.toml: ingress.cloudfront.viewer_certificate_arn: 'arn' is not allowed"):
+        parse_config({"ingress": ingress, "services": [{"name": "web"}]}, "f.toml")
+    with pytest.raises(ConfigError, match=r"^f.toml: services\[0\].load_balancer.cloudfront.price_class: unknown key"):
+        parse_config({"services": [{"name": "a", "load_balancer": {"cloudfront": {"price_class": 1}}}]}, "f.toml")
+    # A group's own messages already name it: no second prefix.
+    with pytest.raises(ConfigError, match=r"^f.toml: services\[0\].load_balancer.cloudfront: set, but load_balancer."):
+        parse_config({"services": [{"name": "a", "load_balancer": {"cloudfront": cloudfront}}]}, "f.toml")

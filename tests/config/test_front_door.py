@@ -65,3 +65,102 @@ def test_the_quota_counts_ipv6_ranges_apart() -> None:
     check_security_group_quota(ipv6[:30] + _cidrs(30), ())
     with pytest.raises(ConfigError, match="60 IPv4 and 60 IPv6 rules for 60 ranges .* at least 1 for 1 prefix"):
         check_security_group_quota(ipv6[:30] + _cidrs(30), ("pl-00000000",))
+
+
+def test_allow_lists_take_ipv6_ranges_in_their_shortest_form() -> None:
+    config = FrontDoorConfig(allowed_cidrs=("0.0.0.0/0", "2001:0db8::/32", "::/0"), ip_address_type="dualstack")
+    assert config.allowed_cidrs == ("0.0.0.0/0", "2001:db8::/32", "::/0")
+    assert FrontDoorConfig(allowed_cidrs=("::/0",)).open_to_anywhere
+    assert not FrontDoorConfig(allowed_cidrs=("10.0.0.0/8", "2001:db8::/32")).open_to_anywhere
+
+
+@pytest.mark.parametrize(
+    ("cidr", "message"),
+    [
+        ("2001:db8::1/32", "allowed_cidrs: '2001:db8::1/32' is not an IPv6 network (2001:db8::1/32 has host bits set)"),
+        ("2001:db8::", "allowed_cidrs: '2001:db8::' has no prefix; give an IPv6 network like 2001:db8::/32"),
+        ("2001:zz8::/32", "allowed_cidrs: '2001:zz8::/32' is not an IPv6 network ("),
+    ],
+)
+def test_bad_ipv6_ranges_are_refused(cidr: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        FrontDoorConfig(allowed_cidrs=(cidr,))
+    assert str(caught.value).startswith(message), caught.value
+
+
+def test_the_front_door_kind() -> None:
+    assert (FrontDoorConfig().kind, FrontDoorConfig().is_internal) == ("alb", False)
+    assert FrontDoorConfig(internal=True).is_internal
+    behind = FrontDoorConfig(kind="cloudfront")
+    assert behind.is_internal and not behind.internal and behind.ip_address_type == "ipv4"
+    assert FrontDoorConfig(kind="cloudfront", internal=True).is_internal
+    with pytest.raises(ConfigError, match="^kind: 'nlb' is not allowed; choose one of 'alb', 'cloudfront'"):
+        FrontDoorConfig(kind="nlb")
+    with pytest.raises(ConfigError, match=r"^cloudfront: \{\} is not a CloudFrontOptions"):
+        FrontDoorConfig(kind="cloudfront", cloudfront={})
+
+
+CLOUDFRONT_ALONE = (
+    "allowed_cidrs, allowed_prefix_lists: not used with kind 'cloudfront'; the internal load balancer admits only "
+    "CloudFront's origin-facing prefix list (OriginFacingPrefixListId), so that nothing reaches it around the "
+    "distribution; restrict viewers with a web ACL (CloudFrontWebAclArn) instead"
+)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"allowed_cidrs": ("10.0.0.0/8",)},
+        {"allowed_cidrs": ("0.0.0.0/0", "::/0")},
+        {"allowed_prefix_lists": ("pl-3b927c52",)},
+    ],
+)
+def test_behind_cloudfront_no_other_source_is_admitted(kwargs: dict) -> None:
+    with pytest.raises(ConfigError) as caught:
+        FrontDoorConfig(kind="cloudfront", **kwargs)
+    assert str(caught.value) == CLOUDFRONT_ALONE
+    FrontDoorConfig(**kwargs)
+
+
+INTERNAL_IPV4 = (
+    "internal load balancers must use ipv4 (ELB API reference, SetIpAddressType: "
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetIpAddressType.html); allowed: ipv4"
+)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"kind": "cloudfront", "ip_address_type": "dualstack"},
+            f"ip_address_type: 'dualstack' is not allowed with kind 'cloudfront': {INTERNAL_IPV4}",
+        ),
+        (
+            {"internal": True, "ip_address_type": "dualstack-without-public-ipv4", "allowed_cidrs": ("::/0",)},
+            f"ip_address_type: 'dualstack-without-public-ipv4' is not allowed with internal = true: {INTERNAL_IPV4}",
+        ),
+        (
+            {"ip_address_type": "ipv6"},
+            "ip_address_type: 'ipv6' is not allowed; choose one of 'ipv4', 'dualstack', "
+            "'dualstack-without-public-ipv4'",
+        ),
+        (
+            {"ip_address_type": "dualstack"},
+            "ip_address_type, allowed_cidrs: 'dualstack' serves IPv6 clients, but allowed_cidrs ['0.0.0.0/0'] admits "
+            "no IPv6 range and no prefix list is given, so none could connect; add '::/0' (any IPv6 address) or the "
+            "IPv6 ranges to admit",
+        ),
+    ],
+)
+def test_ip_address_types_refused_say_why(kwargs: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        FrontDoorConfig(**kwargs)
+    assert str(caught.value) == message
+
+
+def test_dual_stack_front_doors() -> None:
+    assert FrontDoorConfig(ip_address_type="dualstack", allowed_cidrs=("::/0",)).is_dual_stack
+    # A prefix list may hold IPv6 ranges: the config cannot tell, so it is enough.
+    with_list = FrontDoorConfig(ip_address_type="dualstack-without-public-ipv4", allowed_prefix_lists=("pl-1234abcd",))
+    assert with_list.is_dual_stack
+    assert not FrontDoorConfig(internal=True).is_dual_stack

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.errors import ConfigError
 
 
 def test_defaults_are_derived_per_load_balancer() -> None:
@@ -14,3 +17,67 @@ def test_defaults_are_derived_per_load_balancer() -> None:
     assert (alb.health_check.protocol, nlb.health_check.protocol) == ("http", "tcp")
     assert alb.load_balancer.public_ports == [443, 80] and nlb.load_balancer.public_ports == [80]
     assert alb.container.readonly_root_filesystem is True and alb.enable_exec is False
+
+
+def test_behind_cloudfront_the_own_alb_listens_on_https_alone() -> None:
+    config = ServiceConfig(load_balancer=LoadBalancerOptions(kind="cloudfront"))
+    balancer = config.load_balancer
+    assert (balancer.listener_protocol, balancer.listener_port, balancer.public_ports) == ("https", 443, [443])
+    assert balancer.is_application and balancer.uses_certificate and config.health_check.protocol == "http"
+    # No HTTP redirect listener takes port 80 there.
+    assert LoadBalancerOptions(kind="cloudfront", listener_port=80).listener_port == 80
+    with pytest.raises(ConfigError, match="^load_balancer.listener_protocol: 'tcp' is not allowed with "):
+        LoadBalancerOptions(kind="cloudfront", listener_protocol="tcp")
+
+
+@pytest.mark.parametrize(
+    ("kind", "allowed"),
+    [
+        ("alb", ("ipv4", "dualstack", "dualstack-without-public-ipv4")),
+        ("nlb", ("ipv4", "dualstack")),
+        ("shared", ("ipv4",)),
+        ("cloudfront", ("ipv4",)),
+    ],
+)
+def test_ip_address_types_each_kind_takes(kind: str, allowed: tuple[str, ...]) -> None:
+    for value in allowed:
+        balancer = LoadBalancerOptions(kind=kind, ip_address_type=value)
+        assert balancer.ip_address_type == value and balancer.is_dual_stack == (value != "ipv4")
+    assert LoadBalancerOptions(kind=kind).ip_address_type == "ipv4"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "message"),
+    [
+        (
+            "alb",
+            "ipv6",
+            "load_balancer.ip_address_type: 'ipv6' is not allowed; choose one of 'ipv4', 'dualstack', "
+            "'dualstack-without-public-ipv4'",
+        ),
+        (
+            "nlb",
+            "dualstack-without-public-ipv4",
+            "load_balancer.ip_address_type: 'dualstack-without-public-ipv4' is not allowed with load_balancer.kind "
+            "'nlb'; allowed: ipv4, dualstack",
+        ),
+        (
+            "shared",
+            "dualstack",
+            "load_balancer.ip_address_type: 'dualstack' is not allowed with load_balancer.kind 'shared': the shared "
+            "front door sets its own ([ingress] ip_address_type); allowed: ipv4",
+        ),
+        (
+            "cloudfront",
+            "dualstack",
+            "load_balancer.ip_address_type: 'dualstack' is not allowed with load_balancer.kind 'cloudfront': "
+            "internal load balancers must use ipv4 (ELB API reference, SetIpAddressType: "
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetIpAddressType.html); "
+            "allowed: ipv4",
+        ),
+    ],
+)
+def test_ip_address_types_a_kind_refuses_say_why(kind: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        LoadBalancerOptions(kind=kind, ip_address_type=value)
+    assert str(caught.value) == message

@@ -162,3 +162,17 @@ def test_the_network_page_lists_every_endpoint_preset_with_its_endpoints() -> No
     assert set(listed) == set(ENDPOINT_PRESETS)
     for name, endpoints in ENDPOINT_PRESETS.items():
         assert [e for e in ENDPOINTS if f"`{e}`" in listed[name]] == list(endpoints), name
+
+
+def test_ipv6_and_its_egress() -> None:
+    assert (NetworkConfig().ipv6, NetworkConfig().ipv6_egress) == (False, False)
+    config = NetworkConfig(ipv6=True, ipv6_egress=True)
+    assert (config.ipv6, config.ipv6_egress) == (True, True)
+    with pytest.raises(ConfigError) as caught:
+        NetworkConfig(ipv6_egress=True)
+    assert str(caught.value) == (
+        "ipv6_egress: true needs ipv6 = true: the private subnets take their IPv6 ranges from the VPC's IPv6 block"
+    )
+    for field in ("ipv6", "ipv6_egress"):
+        with pytest.raises(ConfigError, match=f"^{field}: 'yes' is not a boolean"):
+            NetworkConfig(**{"ipv6": True, field: "yes"})

@@ -404,3 +404,76 @@ def test_diagram_of_a_task_subnet_without_a_known_route_table(name: str) -> None
     # The tasks are drawn in the private tier, and their image pull ends in a "no route" edge, not a path.
     assert 'Service["Fargate tasks<br/>private IPs only"]' in lines
     assert [line for line in lines if line.startswith("Service -.->")] == ['Service -.->|"no route"| ext_ecr']
+
+
+GOLDEN = ROOT / "tests" / "golden" / "examples"
+
+
+def _example(name: str) -> dict[str, dict]:
+    return {path.name: load_template(path) for path in sorted((GOLDEN / name).glob("*.yaml"))}
+
+
+def test_cloudfront_is_drawn_from_the_internet_through_the_vpc_origin_to_the_internal_load_balancer() -> None:
+    text = mermaid_diagram(_example("cloudfront"))
+    flow = [
+        'ext_internet -->|"requests"| ingress_Distribution',
+        'ingress_Distribution -->|"HTTPS"| ingress_VpcOrigin',
+        "ingress_VpcOrigin --> ingress_LoadBalancer",
+        'ingress_LoadBalancer -->|"www.example.com"| service_web_Service',
+        'service_api_Distribution -->|"HTTPS"| service_api_VpcOrigin',
+        "service_api_VpcOrigin --> service_api_LoadBalancer",
+        "service_api_LoadBalancer --> service_api_Service",
+    ]
+    assert set(flow) <= set(edges(text))
+    labels = nodes(text)
+    assert labels["ingress_Distribution"] == "CloudFront<br/>ingress/Distribution"
+    assert labels["ingress_VpcOrigin"] == "VPC origin<br/>ingress/VpcOrigin"
+    assert labels["ingress_LoadBalancer"] == "ALB<br/>internal<br/>ingress/LoadBalancer"
+    # No request comes in through the internet gateway: it only carries the NAT gateway's traffic.
+    assert not [edge for edge in edges(text) if edge.endswith("InternetGateway")]
+    lines = [line.strip() for line in text.splitlines()]
+    private = lines.index('subgraph VPC_private["Private subnets · AZ 1, AZ 2"]')
+    assert lines.index('ingress_VpcOrigin["VPC origin<br/>ingress/VpcOrigin"]') > private
+    # CloudFront is outside the VPC.
+    assert lines.index('ingress_Distribution["CloudFront<br/>ingress/Distribution"]') > lines.index("end")
+
+
+def test_an_internet_facing_load_balancer_beside_cloudfront_still_gets_its_gateway_edge() -> None:
+    templates = _example("cloudfront")
+    balancer = templates["ingress.yaml"]["Resources"]["LoadBalancer"]["Properties"]
+    balancer["Scheme"] = "internet-facing"
+    balancer["Subnets"]["Fn::Split"][1]["Fn::ImportValue"]["Fn::Sub"] = "${NetworkStackName}-PublicSubnetIds"
+    text = mermaid_diagram(templates)
+    assert {'ext_internet -->|"requests"| InternetGateway', "InternetGateway --> ingress_LoadBalancer"} <= set(
+        edges(text)
+    )
+
+
+def test_a_vpc_origin_no_distribution_uses_is_drawn_without_requests() -> None:
+    templates = _example("cloudfront")
+    origins = templates["ingress.yaml"]["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
+    del origins[0]["VpcOriginConfig"]
+    text = mermaid_diagram(templates)
+    assert "ingress_VpcOrigin --> ingress_LoadBalancer" in edges(text)
+    assert not [edge for edge in edges(text) if edge.endswith("ingress_VpcOrigin")]
+
+
+def test_a_dual_stack_load_balancer_and_ipv6_egress_are_drawn() -> None:
+    text = mermaid_diagram(_example("dual-stack"))
+    labels = nodes(text)
+    assert labels["LoadBalancer"] == "ALB<br/>internet-facing<br/>dualstack"
+    assert labels["EgressOnlyInternetGateway"] == "Egress-only<br/>Internet gateway"
+    assert 'Service -.->|"IPv6 out"| EgressOnlyInternetGateway' in edges(text)
+    assert 'ext_internet -->|"requests"| InternetGateway' in edges(text)
+    single = mermaid_diagram(load("network.yaml", "service-alb.yaml"))
+    assert nodes(single)["LoadBalancer"] == "ALB<br/>internet-facing" and "IPv6 out" not in single
+
+
+@pytest.mark.parametrize(
+    ("page", "block", "example"),
+    [("front-door.md", "cloudfront", "cloudfront"), ("network.md", "dual-stack", "dual-stack")],
+)
+def test_the_guides_embed_the_current_pictures_of_the_examples(page: str, block: str, example: str) -> None:
+    text = doc(page)
+    files = sorted((GOLDEN / example).glob("*.yaml"))
+    assert embedded(text, mermaid_for_files(files), block) == text, f"docs/{page} diagram drifted: make templates"

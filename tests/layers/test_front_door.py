@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conftest import catalogue_dict, lint_findings, one, resources_of_type
 
+from fargate_private_templates import contract
 from fargate_private_templates.config.front_door import FrontDoorConfig
 from fargate_private_templates.layers import build_front_door
 from fargate_private_templates.layers.blocks.security_groups import NO_EGRESS
@@ -74,3 +75,57 @@ def test_the_front_door_uses_the_same_no_egress_rule() -> None:
     assert [{k: v for k, v in rule.items() if k != "Description"} for rule in group["SecurityGroupEgress"]] == [
         NO_EGRESS
     ]
+
+
+def test_behind_cloudfront_the_front_door_is_internal_and_admits_cloudfront_alone() -> None:
+    config = FrontDoorConfig(kind="cloudfront")
+    template = ingress(config)
+    balancer = one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert balancer["Scheme"] == "internal" and "PrivateSubnetIds" in str(balancer["Subnets"])
+    group = one(template, "AWS::EC2::SecurityGroup")
+    assert [(r["FromPort"], r["SourcePrefixListId"]) for r in group["SecurityGroupIngress"]] == [
+        (443, {"Ref": "OriginFacingPrefixListId"})
+    ]
+    (listener,) = resources_of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values()
+    assert listener["Properties"]["Protocol"] == "HTTPS"
+    # The web ACL belongs to the distribution: no regional one on the load balancer.
+    assert (
+        not resources_of_type(template, "AWS::WAFv2::WebACLAssociation") and "WebAclArn" not in template["Parameters"]
+    )
+    (origin,) = resources_of_type(template, "AWS::CloudFront::VpcOrigin").values()
+    assert origin["Properties"]["VpcOriginEndpointConfig"]["Arn"] == {"Ref": "LoadBalancer"}
+    assert "behind CloudFront (a VPC origin)" in template["Description"]
+    # No redirect-port finding to accept: nothing is open to the world.
+    assert "checkov" not in template["Resources"]["LoadBalancerSecurityGroup"].get("Metadata", {})
+
+
+def test_behind_cloudfront_the_front_door_also_exports_its_distribution() -> None:
+    template = ingress(FrontDoorConfig(kind="cloudfront"))
+    assert contract.exported_keys(template) == [
+        *(key.value for key in contract.FrontDoorExport),
+    ]
+    assert template["Outputs"]["DistributionDomainName"]["Value"] == {"Fn::GetAtt": ["Distribution", "DomainName"]}
+    assert contract.exported_keys(ingress()) == [
+        key.value for key in contract.FrontDoorExport if not key.value.startswith("Distribution")
+    ]
+
+
+def test_a_dual_stack_front_door_admits_ipv6_ranges_as_ipv6_rules() -> None:
+    config = FrontDoorConfig(ip_address_type="dualstack", allowed_cidrs=("0.0.0.0/0", "2001:db8::/32"))
+    template = ingress(config)
+    balancer = one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert (balancer["Scheme"], balancer["IpAddressType"]) == ("internet-facing", "dualstack")
+    group = one(template, "AWS::EC2::SecurityGroup")
+    assert [(r["FromPort"], r.get("CidrIp"), r.get("CidrIpv6")) for r in group["SecurityGroupIngress"]] == [
+        (443, "0.0.0.0/0", None),
+        (80, "0.0.0.0/0", None),
+        (443, None, "2001:db8::/32"),
+        (80, None, "2001:db8::/32"),
+    ]
+    assert lint_findings(render_yaml(build_front_door(config))) == []
+
+
+def test_an_ipv6_only_allow_list_open_to_the_world_is_accepted_for_the_redirect_port_too() -> None:
+    template = ingress(FrontDoorConfig(ip_address_type="dualstack-without-public-ipv4", allowed_cidrs=("::/0",)))
+    skipped = template["Resources"]["LoadBalancerSecurityGroup"]["Metadata"]["checkov"]["skip"]
+    assert "CKV_AWS_260" in [item["id"] for item in skipped]

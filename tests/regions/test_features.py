@@ -7,7 +7,8 @@ import pytest
 from fargate_private_templates.config import ConfigError, NetworkConfig, PullThroughCacheConfig
 from fargate_private_templates.layers import build_pull_through_cache
 from fargate_private_templates.regions.availability import PQ_TLS_POLICY as TLS_POLICY
-from fargate_private_templates.regions.features import check_regions_support, features_used
+from fargate_private_templates.regions.features import check_regions_support, deployable_regions, features_used
+from fargate_private_templates.regions.partitions import LINT_REGIONS
 from fargate_private_templates.render import ordered_dict
 from fargate_private_templates.stacks import build_stacks
 
@@ -24,6 +25,13 @@ def test_listener_with_the_pq_tls_policy_is_detected() -> None:
 def test_service_with_ecs_exec_is_detected() -> None:
     template = _template("AWS::ECS::Service", {"EnableExecuteCommand": True})
     assert features_used(template) == ["ecs_exec"]
+
+
+def test_a_cloudfront_vpc_origin_is_detected_and_deploys_only_in_the_commercial_partition() -> None:
+    template = _template("AWS::CloudFront::VpcOrigin", {"VpcOriginEndpointConfig": {}})
+    assert features_used(template) == ["cloudfront_vpc_origin"]
+    assert features_used(_template("AWS::CloudFront::Distribution", {})) == []
+    assert deployable_regions(template, LINT_REGIONS) == ("us-east-1", "eu-west-1", "ap-northeast-1")
 
 
 def test_pull_through_cache_from_docker_hub_is_not_the_ecr_public_feature() -> None:

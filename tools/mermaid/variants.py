@@ -1,5 +1,6 @@
 """Every diagram variant worth rendering, as Mermaid text: each network of the catalogue with each service, the
-default pair in subnet detail, a third-party registry, and one ALB in front of two services.
+default pair in subnet detail, a third-party registry, one ALB in front of two services, and the CloudFront and
+dual-stack examples.
 
 Used by tests/diagram/test_mermaid.py (each must parse with Mermaid's own parser) and by `make diagrams`
 (`python tools/mermaid/variants.py OUT_DIR` writes OUT_DIR/<name>.mmd).
@@ -29,6 +30,10 @@ def _load(*names: str) -> dict[str, dict]:
     return {f"{name}.yaml": load_template(TEMPLATES / f"{name}.yaml") for name in names}
 
 
+def _example(folder: Path) -> dict[str, dict]:
+    return {path.name: load_template(path) for path in sorted(folder.glob("*.yaml"))}
+
+
 def variants() -> dict[str, str]:
     """Variant name -> Mermaid text."""
     found = {
@@ -38,10 +43,12 @@ def variants() -> dict[str, str]:
     third_party = ordered_dict(build_service(ServiceConfig(image=ImageOptions(source="third_party"))))
     for network in ("network", "network-nat-endpoints"):
         found[f"{network}+third-party"] = mermaid_diagram({**_load(network), "service.yaml": third_party})
-    front_door = ROOT / "tests" / "golden" / "examples" / "shared-alb"
-    found["front-door+three-services"] = mermaid_diagram(
-        {path.name: load_template(path) for path in sorted(front_door.glob("*.yaml"))}
-    )
+    golden = ROOT / "tests" / "golden" / "examples"
+    found["front-door+three-services"] = mermaid_diagram(_example(golden / "shared-alb"))
+    # CloudFront in front of internal load balancers, and a dual-stack load balancer with IPv6 egress.
+    for example in ("cloudfront", "dual-stack"):
+        found[example] = mermaid_diagram(_example(golden / example))
+        found[f"{example}.subnets"] = mermaid_diagram(_example(golden / example), SUBNETS)
     shared = {**_load("network"), "shared-alb.yaml": load_template(SHARED_ALB)}
     found["network+shared-alb"] = mermaid_diagram(shared)
     found["network+shared-alb.subnets"] = mermaid_diagram(shared, SUBNETS)

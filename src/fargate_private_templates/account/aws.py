@@ -45,7 +45,7 @@ READ_ACTIONS: dict[str, tuple[str, ...]] = {
     "cloudformation": ("DescribeStacks", "GetTemplate", "ListExports", "ListStackResources"),
     "service-quotas": ("GetAWSDefaultServiceQuota", "GetServiceQuota"),
     "elbv2": ("DescribeListeners", "DescribeLoadBalancers", "DescribeRules"),
-    "ecs": ("DescribeServices", "DescribeTaskDefinition", "DescribeTasks", "ListTasks"),
+    "ecs": ("DescribeServices", "DescribeTaskDefinition", "DescribeTasks", "ListAccountSettings", "ListTasks"),
     "organizations": ("ListAWSServiceAccessForOrganization",),
 }
 # Where the client name is not the IAM prefix.

@@ -17,6 +17,7 @@ from .aws import Aws
 from .certificates import check_certificates
 from .context import Context
 from .images import check_images
+from .ipv6 import check_ipv6_setting
 from .quotas import check_quotas
 from .references import check_references
 from .results import FAIL, PASS, PreflightReport, Result
@@ -45,6 +46,7 @@ CHECKS: tuple[Callable[[Context], Iterable[Result]], ...] = (
     check_zones,
     check_quotas,
     check_sharing,
+    check_ipv6_setting,
 )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .capacity import check_capacity_providers
+from .cloudfront import check_cloudfront_origins
 from .launchers import find_launchers
 from .listeners import check_listener_rule_priorities
 from .outputs import check_output_reads
@@ -71,8 +72,10 @@ def check_dicts(templates: Mapping[str, dict]) -> CheckReport:
         findings.extend(own)
         gaps = privacy_gaps(world, workload, subnets, unresolved)
         evidence.append(Evidence(workload, own, gaps, stack_variables(unresolved)))
-    for load_balancer in fronting_load_balancers(world, tasks):
+    fronting = fronting_load_balancers(world, tasks)
+    for load_balancer in fronting:
         findings.extend(check_load_balancer(world, load_balancer))
+    findings.extend(check_cloudfront_origins(resolver, fronting))
     for subnet in resolver.of_type(SUBNET):
         findings.extend(check_map_public_ip(world, subnet))
     for template in templates:

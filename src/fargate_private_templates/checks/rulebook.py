@@ -244,6 +244,22 @@ _RULES: Final = (
         "parameter counts with its default) make CloudFormation fail; across stacks, run the checker on all of them.",
         "Give each rule its own priority (render --config assigns them for services on one front door).",
     ),
+    Rule(
+        "E9021",
+        ERROR,
+        "With CloudFront in front, load balancers of services are internal and reached by a VPC origin a "
+        "distribution uses",
+        "When the given templates hold an AWS::CloudFront::Distribution, CloudFront is the only way in: every load "
+        "balancer forwarding to a service's target group is internal (an internet-facing one can be reached around "
+        "the distribution, its web ACL and its TLS policy), an AWS::CloudFront::VpcOrigin points at it "
+        "(VpcOriginEndpointConfig.Arn), and a distribution's origin uses that VPC origin "
+        "(VpcOriginConfig.VpcOriginId); otherwise CloudFront cannot reach it. Without a distribution an internal "
+        "load balancer stays valid (for a VPN or peering). A link that cannot be read (an ARN from a template not "
+        "given) is a W9009.",
+        "Make the load balancer internal, in the private subnets, point a VPC origin's Arn at it and use the VPC "
+        "origin's Id in the distribution's origin (render with load_balancer.kind or [ingress] kind = "
+        '"cloudfront").',
+    ),
 )
 RULES: Final[dict[str, Rule]] = {rule.id: rule for rule in _RULES}
 

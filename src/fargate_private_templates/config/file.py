@@ -201,7 +201,12 @@ def _value(annotation: Any, key: str, value: Any, where: str) -> Any:
     """A group built from its table, a tuple of groups from an array of tables (``[[services.sidecars]]``), or the
     value itself."""
     if dataclasses.is_dataclass(annotation):
-        return annotation(**_arguments(annotation, value, f"{where}.{key}"))
+        try:
+            return annotation(**_arguments(annotation, value, f"{where}.{key}"))
+        except _KeyError:
+            raise
+        except ConfigError as error:
+            raise ConfigError(_within(key, str(error))) from None
     item = _item_group(annotation)
     if item is None:
         return value
@@ -216,6 +221,12 @@ def _value(annotation: Any, key: str, value: Any, where: str) -> Any:
         except ConfigError as error:
             raise ConfigError(f"{key}[{index}].{error}") from None
     return tuple(built)
+
+
+def _within(key: str, message: str) -> str:
+    """A group's message with the group's key in front, unless it already names it (``container.port: ...``): a
+    group inside a group (``load_balancer.cloudfront``) knows only its own name."""
+    return message if message.startswith((f"{key}.", f"{key}:", f"{key}[")) else f"{key}.{message}"
 
 
 def _item_group(annotation: Any) -> type | None:

@@ -1,18 +1,24 @@
-"""Typed configuration of the shared front door: one ALB whose HTTPS listener many services attach rules to."""
+"""Typed configuration of the shared front door: one ALB whose HTTPS listener many services attach rules to, in the
+public subnets or, behind CloudFront, internal in the private subnets."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from ..errors import ConfigError
 from . import validators as v
+from .cloudfront import CLOUDFRONT, CloudFrontOptions, refuse_unused
+from .load_balancer import ALB, INTERNAL_IPV4_ONLY, IP_ADDRESS_TYPES, IPV4, check_ip_address_type
 from .patterns import CERTIFICATE_ARN, PREFIX_LIST_ID
-from .settings import Custom, Each, Flag, Matches, Tags, check_settings, setting
+from .settings import Checked, Custom, Each, Flag, Matches, OneOf, Tags, check_settings, setting
 
 ANYWHERE_IPV4 = "0.0.0.0/0"
+ANYWHERE_IPV6 = "::/0"
+# An ALB in the public subnets (or the private ones when internal), or an internal ALB behind CloudFront.
+FRONT_DOOR_KINDS: Final = (ALB, CLOUDFRONT)
 # A range is admitted on both listener ports (HTTPS, and HTTP that only redirects); a prefix list on HTTPS alone.
 PORTS_PER_RANGE: Final = 2
 # From "Amazon VPC quotas": 60 inbound rules per security group by default, "enforced separately for IPv4 rules and
@@ -48,10 +54,13 @@ class FrontDoorConfig:
     HTTPS with a fixed 404 for requests no service claims, HTTP that only redirects.
 
     Attributes:
+        kind: ``alb`` (default: the ALB is the entry point) or ``cloudfront`` (an internal ALB in the private
+            subnets that only a CloudFront distribution reaches, through a VPC origin; see ``CloudFrontOptions``).
         internal: an internal ALB in the private subnets, reachable only inside the VPC or through a VPN or peering
-            (default False: internet-facing, in the public subnets).
-        allowed_cidrs: IPv4 ranges admitted on the listener ports, 443 and 80 (default ``("0.0.0.0/0",)``:
-            anywhere); two security group rules each.
+            (default False: internet-facing, in the public subnets); always so with ``cloudfront``.
+        allowed_cidrs: IPv4 and IPv6 ranges admitted on the listener ports, 443 and 80 (default ``("0.0.0.0/0",)``:
+            any IPv4 address); two security group rules each. Not with ``cloudfront``, whose load balancer admits
+            only CloudFront's origin-facing prefix list (restrict viewers with the distribution's web ACL).
         allowed_prefix_lists: managed prefix list IDs admitted on the HTTPS port only, such as a corporate range or
             CloudFront's origin-facing list (default none); each counts as its maximum number of entries against the
             security group's rule quota, which ranges and prefix lists together must fit.
@@ -59,6 +68,12 @@ class FrontDoorConfig:
             none: asked at deploy time). Services add certificates for their own host names.
         deletion_protection: default of the ``DeletionProtection`` parameter (default False).
         tags: extra tags for every taggable resource (default none).
+        ip_address_type: ``ipv4`` (default), ``dualstack`` (IPv4 and IPv6 clients) or
+            ``dualstack-without-public-ipv4`` (IPv6 clients only: IPv4-only clients cannot connect); not with
+            ``internal`` or ``cloudfront``. Needs the network's ``ipv6`` and an IPv6 range (``::/0``) in
+            ``allowed_cidrs`` or a prefix list.
+        cloudfront: the distribution's settings with ``kind = "cloudfront"`` (``[ingress.cloudfront]``, default
+            ``CloudFrontOptions()``: everything asked at deploy time).
     """
 
     internal: bool = setting(False, allowed=Flag())
@@ -66,8 +81,8 @@ class FrontDoorConfig:
         (ANYWHERE_IPV4,),
         allowed=Each(
             Custom(
-                lambda field, value: str(v.ipv4_network(field, value, 0, 32)),
-                "an IPv4 range in CIDR form, like 203.0.113.0/24",
+                lambda field, value: str(v.ip_network(field, value)),
+                "an IPv4 or IPv6 range in CIDR form, like 203.0.113.0/24 or 2001:db8::/32",
                 (("type", "string"),),
             )
         ),
@@ -84,6 +99,17 @@ class FrontDoorConfig:
     )
     deletion_protection: bool = setting(False, allowed=Flag())
     tags: tuple[tuple[str, str], ...] = setting((), allowed=Tags())
+    kind: str = setting(ALB, allowed=OneOf(FRONT_DOOR_KINDS))
+    ip_address_type: str = setting(
+        IPV4,
+        allowed=Checked(
+            "one of "
+            + ", ".join(f"`{t}`" for t in IP_ADDRESS_TYPES[ALB])
+            + "; `ipv4` when internal or behind CloudFront",
+            (("enum", list(IP_ADDRESS_TYPES[ALB])),),
+        ),
+    )
+    cloudfront: CloudFrontOptions = field(default_factory=CloudFrontOptions)
 
     def __post_init__(self) -> None:
         check_settings(self)
@@ -92,10 +118,51 @@ class FrontDoorConfig:
         if not self.allowed_cidrs and not self.allowed_prefix_lists:
             raise ConfigError("allowed_cidrs, allowed_prefix_lists: both empty; the front door would admit nobody")
         check_security_group_quota(self.allowed_cidrs, self.allowed_prefix_lists)
+        if not isinstance(self.cloudfront, CloudFrontOptions):
+            raise ConfigError(f"cloudfront: {self.cloudfront!r} is not a CloudFrontOptions")
+        refuse_unused(self.cloudfront, self.kind, "kind")
+        self._check_cloudfront_allow_list()
+        self._check_ip_address_type()
+
+    def _check_cloudfront_allow_list(self) -> None:
+        """Behind CloudFront the load balancer admits CloudFront's origin-facing prefix list alone: another source
+        would reach the origin around the distribution and its web ACL."""
+        if self.kind != CLOUDFRONT:
+            return
+        if self.allowed_cidrs != (ANYWHERE_IPV4,) or self.allowed_prefix_lists:
+            raise ConfigError(
+                f"allowed_cidrs, allowed_prefix_lists: not used with kind {CLOUDFRONT!r}; the internal load balancer "
+                "admits only CloudFront's origin-facing prefix list (OriginFacingPrefixListId), so that nothing "
+                "reaches it around the distribution; restrict viewers with a web ACL (CloudFrontWebAclArn) instead"
+            )
+
+    def _check_ip_address_type(self) -> None:
+        if self.is_internal:
+            setting = f"kind {CLOUDFRONT!r}" if self.kind == CLOUDFRONT else "internal = true"
+            where = f"with {setting}: {INTERNAL_IPV4_ONLY}"
+            check_ip_address_type("ip_address_type", self.ip_address_type, (IPV4,), where)
+            return
+        check_ip_address_type("ip_address_type", self.ip_address_type, IP_ADDRESS_TYPES[ALB], "")
+        ipv6 = any(ipaddress.ip_network(cidr).version == 6 for cidr in self.allowed_cidrs)
+        if self.is_dual_stack and not ipv6 and not self.allowed_prefix_lists:
+            raise ConfigError(
+                f"ip_address_type, allowed_cidrs: {self.ip_address_type!r} serves IPv6 clients, but allowed_cidrs "
+                f"{list(self.allowed_cidrs)!r} admits no IPv6 range and no prefix list is given, so none could "
+                f"connect; add {ANYWHERE_IPV6!r} (any IPv6 address) or the IPv6 ranges to admit"
+            )
+
+    @property
+    def is_internal(self) -> bool:
+        """An internal ALB in the private subnets: asked for, or behind CloudFront."""
+        return self.internal or self.kind == CLOUDFRONT
+
+    @property
+    def is_dual_stack(self) -> bool:
+        return self.ip_address_type != IPV4
 
     @property
     def open_to_anywhere(self) -> bool:
-        return ANYWHERE_IPV4 in self.allowed_cidrs
+        return ANYWHERE_IPV4 in self.allowed_cidrs or ANYWHERE_IPV6 in self.allowed_cidrs
 
 
 # The name before "front door" became the one word for the shared load balancer; kept for existing callers.

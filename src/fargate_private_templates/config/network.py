@@ -92,6 +92,13 @@ class NetworkConfig:
         output_reader_role: a role those principals may assume to read this stack's outputs (only
             ``cloudformation:DescribeStacks`` on this stack), for their ``Fn::GetStackOutput`` (default False;
             needs ``share_with``).
+        ipv6: an Amazon-provided IPv6 block for the VPC, an IPv6 /64 in each public subnet and a ``::/0`` route to
+            the internet gateway, for dual-stack load balancers (default False). The tasks stay IPv4-only in the
+            private subnets.
+        ipv6_egress: IPv6 /64s in the private subnets too, assigned to the tasks' network interfaces, and ``::/0``
+            from the private route tables to an egress-only internet gateway: the tasks open IPv6 connections out,
+            and nothing on the internet can open one to them (default False; needs ``ipv6``, and the ECS account
+            setting ``dualStackIPv6`` for tasks to get an IPv6 address, which ``preflight`` checks).
     """
 
     vpc_cidr: str = setting(
@@ -128,12 +135,21 @@ class NetworkConfig:
     )
     output_reader_role: bool = setting(False, allowed=Flag())
     fargate_spot: bool = setting(False, allowed=Flag())
+    ipv6: bool = setting(False, allowed=Flag())
+    ipv6_egress: bool = setting(False, allowed=Flag())
 
     def __post_init__(self) -> None:
         check_settings(self)
         if self.output_reader_role and not self.share_with:
             raise ConfigError(
                 "output_reader_role: true needs share_with: the role trusts the accounts the subnets are shared with"
+            )
+        v.boolean("ipv6", self.ipv6)
+        v.boolean("ipv6_egress", self.ipv6_egress)
+        if self.ipv6_egress and not self.ipv6:
+            raise ConfigError(
+                "ipv6_egress: true needs ipv6 = true: the private subnets take their IPv6 ranges from the VPC's "
+                "IPv6 block"
             )
 
     @property

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .cloudfront import CloudFrontOptions
 from .file import ACCOUNT_KEY, ACCOUNT_MEANING, Deployment
 from .front_door import FrontDoorConfig
 from .network import ENDPOINT_PRESETS, NetworkConfig
@@ -173,10 +174,13 @@ def tables() -> Iterator[Table]:
     )
     yield Table("[network]", summary(NetworkConfig), keys_of(NetworkConfig))
     yield Table("[ingress]", summary(FrontDoorConfig), keys_of(FrontDoorConfig))
+    yield Table("[ingress.cloudfront]", summary(CloudFrontOptions), keys_of(CloudFrontOptions))
     account = Key(ACCOUNT_KEY, "string", "none", "a 12-digit account ID", ACCOUNT_MEANING, ACCOUNT_SCHEMA)
     yield Table("[[services]]", summary(ServiceConfig), (*keys_of(ServiceConfig), account))
     for name, group in GROUPS.items():
         yield Table(f"[services.{name}]", summary(group), keys_of(group))
+        if name == "load_balancer":
+            yield Table("[services.load_balancer.cloudfront]", summary(CloudFrontOptions), keys_of(CloudFrontOptions))
     yield Table("[[services.sidecars]]", summary(SidecarOptions), keys_of(SidecarOptions))
     yield Table("[registry]", summary(RegistryConfig), keys_of(RegistryConfig))
 

@@ -104,6 +104,21 @@ def ipv4_network(field: str, value: object, min_prefix: int, max_prefix: int) ->
     return network
 
 
+def ip_network(field: str, value: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An IPv4 network (as ``ipv4_network`` takes it, any prefix) or an IPv6 one such as ``2001:db8::/32`` or
+    ``::/0``; host bits must be zero."""
+    if not (isinstance(value, str) and ":" in value):
+        return ipv4_network(field, value, 0, 32)
+    if "/" not in value:
+        raise ConfigError(f"{field}: {shown(value)} has no prefix; give an IPv6 network like 2001:db8::/32")
+    try:
+        return ipaddress.IPv6Network(value, strict=True)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{field}: {shown(value)} is not an IPv6 network ({exc}); give one like 2001:db8::/32 or ::/0"
+        ) from None
+
+
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
 _RESERVED_TAG_PREFIX = "aws:"
 

@@ -1,6 +1,7 @@
 """A Mermaid flowchart of a deployment's two flows, read from its templates rather than drawn by hand.
 
-Inbound requests (solid): Internet -> internet gateway -> load balancer -> tasks. Image pulls (dashed, a second
+Inbound requests (solid): Internet -> internet gateway -> load balancer -> tasks, or with CloudFront in front,
+Internet -> CloudFront -> VPC origin -> internal load balancer -> tasks. Image pulls (dashed, a second
 colour): tasks -> NAT gateway or VPC endpoints -> registry. Both read left to right: a pull through NAT leaves by
 the internet gateway, which the edge's label says, instead of an arrow back to the gateway drawn on the left.
 
@@ -17,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..checks.route_tables import INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress
+from ..checks.cloudfront import DISTRIBUTION, VPC_ORIGIN
+from ..checks.route_tables import ANYWHERE_V6, INTERNET_GATEWAY, NAT_GATEWAY, S3_SERVICE, Egress
 from ..checks.values import ResourceRef, literals
 from ..checks.workloads import LOAD_BALANCER, SERVICE_TYPES, SUBNET, awsvpc
 from ..errors import ConfigError
@@ -42,6 +44,9 @@ from .topology import (
     in_lines,
     unique,
 )
+
+EGRESS_ONLY_GATEWAY = "AWS::EC2::EgressOnlyInternetGateway"
+IPV6_OUT = "IPv6 out"
 
 
 def mermaid_for_files(paths: Iterable[str | Path], detail: str = TIERS) -> str:
@@ -79,6 +84,10 @@ class _Builder(Topology):
         elif kind == INTERNET_GATEWAY:
             group = self._group(self.vpc_of_gateway.get(ref))
             self.graph.node(ident, Node("Internet gateway", "box", group, None, name))
+        elif kind == EGRESS_ONLY_GATEWAY:
+            self.graph.node(
+                ident, Node(f"Egress-only{BREAK}Internet gateway", "box", self._group(self._vpc(ref)), None, name)
+            )
         elif kind == SUBNET:
             group, tier = self._where([ref])
             self.graph.zone(group, tier, self._zone(ref))
@@ -89,9 +98,18 @@ class _Builder(Topology):
         elif kind == ENDPOINT:
             group = self._group(self._vpc(ref))
             self.graph.node(f"{group}_endpoints", Node(self._endpoints_label(self._vpc(ref)), "box", group, None))
+        elif kind == DISTRIBUTION:
+            self.graph.node(ident, Node("CloudFront", "box", None, None, name))
+        elif kind == VPC_ORIGIN:
+            # Its network interfaces sit in the subnets of the load balancer it reaches.
+            targets = [lb for lb, origins in self.vpc_origins.origins_of.items() if ref in origins]
+            subnets = self._subnets(targets[0]) if targets else []
+            self.graph.node(ident, Node("VPC origin", "box", *self._where(subnets), name))
         elif kind == LOAD_BALANCER:
             lb_kind = LOAD_BALANCER_KINDS.get(self._shown(ref, "Type", "application"), "Load balancer")
             label = f"{lb_kind}{BREAK}{self._shown(ref, 'Scheme', 'internet-facing')}"
+            if self._shown(ref, "IpAddressType", "ipv4") != "ipv4":
+                label += f"{BREAK}{self._shown(ref, 'IpAddressType')}"
             self.graph.node(ident, Node(label, "box", *self._where(self._subnets(ref)), name))
         elif ref in self.workloads:
             self.graph.node(ident, Node(self._workload_label(ref), "box", *self._where(self._subnets(ref)), name))
@@ -141,8 +159,11 @@ class _Builder(Topology):
 
     def _inbound(self) -> None:
         ids, edge = self.ids, self.graph.edge
+        entries = self._entry_gateways()
         for gateway in self.resolver.of_type(INTERNET_GATEWAY):
-            edge(self._internet(), ids[gateway], INBOUND, REQUESTS)
+            if entries is None or gateway in entries:
+                edge(self._internet(), ids[gateway], INBOUND, REQUESTS)
+        self._through_cloudfront()
         for lb in self.resolver.of_type(LOAD_BALANCER):
             subnets = self._subnets(lb)
             gateways = unique(g for s in subnets if (g := self.route_tables.internet_gateway(s)) is not None)
@@ -165,6 +186,32 @@ class _Builder(Topology):
             for nat in self.resolver.of_type(NAT_GATEWAY):
                 for subnet in self._subnets(nat):
                     edge(ids[subnet], self.nat_nodes[nat], MEMBER)
+
+    def _entry_gateways(self) -> set[ResourceRef] | None:
+        """With CloudFront in front, the internet gateways requests come in through: those of internet-facing load
+        balancers' subnets (a VPC origin needs the gateway attached, but takes no requests through it). None:
+        every gateway, as without CloudFront."""
+        if not list(self.resolver.of_type(DISTRIBUTION)):
+            return None
+        return {
+            gateway
+            for lb in self.resolver.of_type(LOAD_BALANCER)
+            if "internet-facing" in self._words(lb, "Scheme", "internet-facing")
+            for subnet in self._subnets(lb)
+            if (gateway := self.route_tables.internet_gateway(subnet)) is not None
+        }
+
+    def _through_cloudfront(self) -> None:
+        """Internet -> distribution -> each VPC origin it uses -> the load balancer the origin points at."""
+        ids, edge = self.ids, self.graph.edge
+        for distribution in self.resolver.of_type(DISTRIBUTION):
+            edge(self._internet(), ids[distribution], INBOUND, REQUESTS)
+        for lb, origins in self.vpc_origins.origins_of.items():
+            for origin in origins:
+                for distribution in self.vpc_origins.users.get(origin, []):
+                    edge(ids[distribution], ids[origin], INBOUND, "HTTPS")
+                if lb in ids:
+                    edge(ids[origin], ids[lb], INBOUND)
 
     def _image_pulls(self) -> None:
         """From the tasks (in detail, from each of their subnets) to each registry their containers pull from."""
@@ -196,6 +243,8 @@ class _Builder(Topology):
                     for way in self._internet_ways(egress):
                         if way not in used and way != DIRECT:
                             edge(start, way, PULL, OTHER_TRAFFIC)
+                    for gateway in self._ipv6_egress(egress):
+                        edge(start, gateway, PULL, IPV6_OUT)
 
     def _ways_out(self, subnet: ResourceRef, registry: str) -> list[str]:
         """The nodes an image pull from the subnet leaves through: endpoints, a NAT gateway, or DIRECT."""
@@ -207,6 +256,13 @@ class _Builder(Topology):
             else:
                 ways += self._internet_ways(egress)
         return unique(ways)
+
+    def _ipv6_egress(self, egress: Egress) -> list[str]:
+        """The egress-only gateways the route table sends ``::/0`` to."""
+        if not isinstance(egress.route_table, ResourceRef):
+            return []
+        targets = self.route_tables.default_targets(egress.route_table, ANYWHERE_V6)
+        return [self.ids[t] for _, t in targets if self.resolver.is_type(t, EGRESS_ONLY_GATEWAY)]
 
     def _internet_ways(self, egress: Egress) -> list[str]:
         """The NAT gateway nodes (or DIRECT, for an internet gateway) through which the route reaches the Internet."""

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..checks.cloudfront import DISTRIBUTION, VpcOriginLinks
 from ..checks.queries import (
     container_outside_ecr,
     forwarded_target_groups,
@@ -125,6 +126,7 @@ class Topology:
             if name and name not in names:
                 names.append(name)
         self.nat_nodes = self._nat_nodes()
+        self.vpc_origins = VpcOriginLinks(resolver, list(resolver.of_type(DISTRIBUTION)))
 
     # Reading the topology.
 

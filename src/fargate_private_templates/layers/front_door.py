@@ -1,15 +1,26 @@
 """The shared front door: one ALB for many services. HTTPS answers a fixed 404 until a service's listener rule claims
 a host or path; HTTP only redirects. Services attach themselves (``load_balancer.kind = "shared"``): the front door
-exports its listener and security group and never needs to know them."""
+exports its listener and security group and never needs to know them. With ``kind = "cloudfront"`` the ALB is
+internal, admits only CloudFront's origin-facing prefix list, and a distribution reaches it through a VPC origin
+(CloudFront redirects viewers to HTTPS itself, so there is no HTTP listener)."""
 
 from __future__ import annotations
+
+import ipaddress
 
 from troposphere import GetAtt, Parameter, Ref, Template, ec2, wafv2
 from troposphere import elasticloadbalancingv2 as elb
 
 from .. import contract
+from ..config.cloudfront import CLOUDFRONT
 from ..config.front_door import FrontDoorConfig
 from ..contract import DEFAULT_NETWORK_STACK, NETWORK_STACK_PARAMETER, FrontDoorExport, NetworkImports
+from .blocks.cloudfront import (
+    add_cloudfront,
+    add_distribution_outputs,
+    add_origin_prefix_list_parameter,
+    cloudfront_ingress,
+)
 from .blocks.load_balancers import (
     HTTP_REDIRECT_PORT,
     LOAD_BALANCER_GROUP,
@@ -48,23 +59,36 @@ def build_front_door(config: FrontDoorConfig | None = None, *, network_stack: st
         config.certificate_arn,
     )
     deletion_protection = add_deletion_protection_parameter(template, config.deletion_protection)
-    web_acl = _add_web_acl_parameter(template)
-    security_group = _add_security_group(template, config, network)
+    behind_cloudfront = config.kind == CLOUDFRONT
+    # Behind CloudFront the web ACL belongs to the distribution (CloudFrontWebAclArn), not the load balancer.
+    web_acl = None if behind_cloudfront else _add_web_acl_parameter(template)
+    prefix_list = add_origin_prefix_list_parameter(template, config.cloudfront) if behind_cloudfront else None
+    security_group = _add_security_group(template, config, network, prefix_list)
     load_balancer = _add_load_balancer(template, config, network, security_group, deletion_protection)
-    add_http_redirect_listener(template, load_balancer, HTTPS_PORT)
+    if not behind_cloudfront:
+        add_http_redirect_listener(template, load_balancer, HTTPS_PORT)
     https_listener = _add_https_listener(template, load_balancer, certificate)
-    template.add_resource(
-        wafv2.WebACLAssociation(
-            "WebAclAssociation", Condition=HAS_WEB_ACL, ResourceArn=Ref(load_balancer), WebACLArn=Ref(web_acl)
+    if web_acl is not None:
+        template.add_resource(
+            wafv2.WebACLAssociation(
+                "WebAclAssociation", Condition=HAS_WEB_ACL, ResourceArn=Ref(load_balancer), WebACLArn=Ref(web_acl)
+            )
         )
-    )
     _add_exports(template, load_balancer, https_listener, security_group)
+    if behind_cloudfront:
+        distribution = add_cloudfront(template, config.cloudfront, load_balancer, HTTPS_PORT)
+        add_distribution_outputs(template, distribution, export=True)
     apply_tags(template, config.tags)
     return template
 
 
 def _description(config: FrontDoorConfig) -> str:
-    where = "internal, in the network stack's private subnets" if config.internal else "in its public subnets"
+    if config.kind == CLOUDFRONT:
+        where = "internal, in the network stack's private subnets, behind CloudFront (a VPC origin),"
+    elif config.internal:
+        where = "internal, in the network stack's private subnets"
+    else:
+        where = "in its public subnets"
     return (
         f"fargate-private-templates front door: one ALB {where} for many Fargate services with only private IPs; "
         "each service stack attaches its own listener rule"
@@ -84,10 +108,13 @@ def _add_web_acl_parameter(template: Template) -> Parameter:
     return web_acl
 
 
-def _add_security_group(template: Template, config: FrontDoorConfig, network: NetworkImports) -> ec2.SecurityGroup:
+def _ingress(config: FrontDoorConfig, prefix_list: Parameter | None) -> list[ec2.SecurityGroupRule]:
+    """Behind CloudFront, its origin-facing prefix list alone; otherwise the allow-list, each range in its family."""
+    if prefix_list is not None:
+        return [cloudfront_ingress(HTTPS_PORT, prefix_list)]
     ports = (HTTPS_PORT, HTTP_REDIRECT_PORT)
-    ingress = [
-        tcp_rule(port, f"Listener port {port} from {cidr}", CidrIp=cidr)
+    return [
+        tcp_rule(port, f"Listener port {port} from {cidr}", **{_cidr_key(cidr): cidr})
         for cidr in config.allowed_cidrs
         for port in ports
     ] + [
@@ -98,16 +125,25 @@ def _add_security_group(template: Template, config: FrontDoorConfig, network: Ne
         )
         for prefix_list in config.allowed_prefix_lists
     ]
+
+
+def _cidr_key(cidr: str) -> str:
+    return "CidrIpv6" if ipaddress.ip_network(cidr).version == 6 else "CidrIp"
+
+
+def _add_security_group(
+    template: Template, config: FrontDoorConfig, network: NetworkImports, prefix_list: Parameter | None
+) -> ec2.SecurityGroup:
     security_group = ec2.SecurityGroup(
         "LoadBalancerSecurityGroup",
         GroupDescription="Shared front door: the listener ports from the allowed sources; egress only to the "
         "services that attach themselves",
         VpcId=network.vpc_id,
-        SecurityGroupIngress=ingress,
+        SecurityGroupIngress=_ingress(config, prefix_list),
         # The services' stacks add one egress rule each, to their own container port.
         SecurityGroupEgress=[no_egress_rule("No egress until a service adds its own")],
     )
-    if config.open_to_anywhere:
+    if config.open_to_anywhere and prefix_list is None:
         skip_redirect_port_finding(security_group)
     return template.add_resource(accept(security_group, NO_EGRESS_PLACEHOLDER))
 
@@ -128,9 +164,9 @@ def _add_load_balancer(
     load_balancer = elb.LoadBalancer(
         "LoadBalancer",
         Type="application",
-        Scheme="internal" if config.internal else "internet-facing",
-        IpAddressType="ipv4",
-        Subnets=network.private_subnet_ids if config.internal else network.public_subnet_ids,
+        Scheme="internal" if config.is_internal else "internet-facing",
+        IpAddressType=config.ip_address_type,
+        Subnets=network.private_subnet_ids if config.is_internal else network.public_subnet_ids,
         SecurityGroups=[GetAtt(security_group, "GroupId")],
         LoadBalancerAttributes=attributes,
     )

@@ -3,7 +3,7 @@
 ``YES``: the partition's documentation describes the feature and lists no exception for it. ``NO``: the
 documentation (or the CloudFormation resource schema for the partition's Regions) says it is not there. ``UNKNOWN``:
 we found nothing that settles it; the generator refuses it too, since it is not documented there.
-Looked up on 2026-11-27.
+Looked up on 2026-11-27 (the CloudFront VPC origin row on 2026-12-04).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from .partitions import CHINA, COMMERCIAL, GOVCLOUD, PARTITION_NAMES, partition_
 # The HTTPS listeners' TLS policy (row pq_tls_policy below): on Security Hub ELB.17's list, TLS 1.3 and 1.2 only, with
 # post-quantum key exchange.
 PQ_TLS_POLICY: Final = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+
+# AZs (by AZ ID: a name maps to another AZ in each account) where the VPC-origins page says VPC origins do not work.
+VPC_ORIGIN_EXCLUDED_ZONE_IDS: Final = ("use1-az3", "usw1-az2", "apne1-az3", "cac1-az3")
 
 YES: Final = "yes"
 NO: Final = "no"
@@ -104,6 +107,18 @@ FEATURES: Final = (
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-guardhook.html;"
         " the CloudFormation resource schemas of cn-north-1, cn-northwest-1, us-gov-west-1 and us-gov-east-1 (as "
         "bundled with cfn-lint 1.58, schema date 2026-10-20) have no such type",
+    ),
+    Feature(
+        "cloudfront_vpc_origin",
+        "CloudFront VPC origin (AWS::CloudFront::VpcOrigin: load_balancer.kind or [ingress] kind = cloudfront)",
+        {COMMERCIAL: YES, CHINA: NO, GOVCLOUD: NO},
+        "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html "
+        '("VPC origins are currently supported in the following commercial AWS Regions", none in China or GovCloud); '
+        "the CloudFormation resource schemas of cn-north-1, cn-northwest-1, us-gov-west-1 and us-gov-east-1 (as "
+        "bundled with cfn-lint 1.58, schema date 2026-10-20) have no AWS::CloudFront::VpcOrigin, and GovCloud's no "
+        "AWS::CloudFront::Distribution",
+        f"not in the AZs {', '.join(VPC_ORIGIN_EXCLUDED_ZONE_IDS)} (same page), which preflight checks; not in every "
+        "commercial Region: the page lists them",
     ),
 )
 BY_KEY: Final = {feature.key: feature for feature in FEATURES}

@@ -60,6 +60,8 @@ def features_used(template: Mapping[str, Any]) -> list[str]:
             found.add("pull_through_cache_ecr_public" if ecr_public else "pull_through_cache")
         if kind == "AWS::CloudFormation::GuardHook":
             found.add("guard_hook")
+        if kind == "AWS::CloudFront::VpcOrigin":
+            found.add("cloudfront_vpc_origin")
     return [key for key in BY_KEY if key in found]
 
 

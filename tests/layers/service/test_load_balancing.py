@@ -1,20 +1,23 @@
-"""The service's own load balancer in the public subnets, its listeners, and the security groups of the load
-balancer and the tasks."""
+"""The service's own load balancer (in the public subnets, or internal behind CloudFront), its listeners, and the
+security groups of the load balancer and the tasks."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from conftest import CERTIFICATE, catalogue_dict, resources_of_type
+from conftest import CERTIFICATE, catalogue_dict, lint_findings, resources_of_type
 from conftest import SERVICE_VARIANTS as VARIANTS
 from conftest import import_key as _import_key
 from conftest import one as _one
 from conftest import service_dict as service
 from conftest import service_variant as _build
 
+from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.layers import build_service
 from fargate_private_templates.regions.availability import PQ_TLS_POLICY as TLS_POLICY
+from fargate_private_templates.render import ordered_dict, render_yaml
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -152,3 +155,61 @@ def test_with_only_443_the_output_does_not_invite_a_database_rule_egress_cannot_
     assert "only TCP 443" in text and "egress_ports" in text and "admit this group" in text
     egress = template["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupEgress"]
     assert [r["FromPort"] for r in egress] == [443]
+
+
+def _cloudfront_service(**options: object) -> dict:
+    return service(ServiceConfig(load_balancer=LoadBalancerOptions(kind="cloudfront", **options)))
+
+
+def test_behind_cloudfront_the_alb_is_internal_in_the_private_subnets_with_https_alone() -> None:
+    template = _cloudfront_service()
+    load_balancer = _one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert (load_balancer["Scheme"], load_balancer["Type"], load_balancer["IpAddressType"]) == (
+        "internal",
+        "application",
+        "ipv4",
+    )
+    assert _import_key(load_balancer["Subnets"]) == "PrivateSubnetIds"
+    attributes = {a["Key"] for a in load_balancer["LoadBalancerAttributes"] if "Key" in a}
+    assert "routing.http.drop_invalid_header_fields.enabled" in attributes
+    # CloudFront redirects viewers to HTTPS and reaches the origin over HTTPS only: no HTTP listener.
+    (listener,) = resources_of_type(template, "AWS::ElasticLoadBalancingV2::Listener")
+    assert listener == "HttpsListener"
+    assert template["Description"].endswith(
+        "behind CloudFront and, through a VPC origin, an internal ALB in the private subnets"
+    )
+
+
+@pytest.mark.parametrize(("kind", "ports"), [("alb", [443, 80]), ("nlb", [80])])
+def test_a_dual_stack_load_balancer_admits_its_listener_ports_from_ipv6_too(kind: str, ports: list[int]) -> None:
+    balancer = LoadBalancerOptions(kind=kind, ip_address_type="dualstack")
+    template = service(ServiceConfig(load_balancer=balancer))
+    assert _one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")["IpAddressType"] == "dualstack"
+    ingress = template["Resources"]["LoadBalancerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    sources = [(rule["FromPort"], rule.get("CidrIp") or rule.get("CidrIpv6")) for rule in ingress]
+    assert sources == [(port, "0.0.0.0/0") for port in ports] + [(port, "::/0") for port in ports]
+    if kind == "nlb":  # a dual-stack ALB is linted with examples/dual-stack.toml
+        assert lint_findings(render_yaml(build_service(ServiceConfig(load_balancer=balancer)))) == []
+    single = service(ServiceConfig(load_balancer=LoadBalancerOptions(kind=kind)))
+    assert not any(
+        "CidrIpv6" in r for r in single["Resources"]["LoadBalancerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    )
+
+
+def test_without_public_ipv4_the_alb_says_so() -> None:
+    balancer = LoadBalancerOptions(ip_address_type="dualstack-without-public-ipv4")
+    load_balancer = _one(service(ServiceConfig(load_balancer=balancer)), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert (load_balancer["Scheme"], load_balancer["IpAddressType"]) == (
+        "internet-facing",
+        "dualstack-without-public-ipv4",
+    )
+
+
+def test_ipv6_egress_opens_every_egress_port_to_ipv6_addresses_too() -> None:
+    config = ServiceConfig(egress_ports=(443, 5432))
+    egress = ordered_dict(build_service(config, ipv6_egress=True))["Resources"]["TaskSecurityGroup"]["Properties"]
+    rules = [(r["FromPort"], r.get("CidrIp") or r.get("CidrIpv6")) for r in egress["SecurityGroupEgress"]]
+    port = {"Ref": "EgressPort1"}
+    assert rules == [(443, "0.0.0.0/0"), (port, "0.0.0.0/0"), (443, "::/0"), (port, "::/0")]
+    plain = ordered_dict(build_service(config))["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupEgress"]
+    assert [r.get("CidrIp") for r in plain] == ["0.0.0.0/0", "0.0.0.0/0"]

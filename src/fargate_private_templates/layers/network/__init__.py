@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Join, Ref, Template, ec2, ecs, iam
+from troposphere import AWSObject, GetAtt, Join, Ref, Template, ec2, ecs, iam
 
 from ... import contract
 from ...config.network import NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, NetworkConfig
@@ -14,8 +14,10 @@ from ..blocks.parameters import add_log_retention_parameter
 from ..blocks.scanner_skips import INLINE_ROLE_POLICY, accept
 from ..blocks.tagging import apply_tags
 from .endpoints import add_vpc_endpoints
+from .ipv6 import add_egress_only_gateway, add_ipv6_block, add_public_ipv6_route
 from .sharing import add_output_reader_role, add_subnet_share
 from .zones import (
+    Ipv6,
     Zone,
     add_availability_zones_parameter,
     add_internet_gateway,
@@ -37,7 +39,8 @@ def build_network(config: NetworkConfig | None = None) -> Template:
     vpc = add_vpc(template, vpc_cidr)
     internet_gateway, attachment = add_internet_gateway(template, vpc)
     public_route_table = add_public_route_table(template, vpc, internet_gateway, attachment)
-    zones = add_zones(template, config, vpc, public_route_table, attachment)
+    ipv6 = _add_ipv6(template, config, vpc, public_route_table, internet_gateway, attachment)
+    zones = add_zones(template, config, vpc, public_route_table, attachment, ipv6)
     add_vpc_endpoints(template, config, vpc, [z.private_subnet for z in zones], [z.private_route_table for z in zones])
     if config.flow_logs:
         _add_flow_logs(template, config, vpc)
@@ -52,6 +55,21 @@ def build_network(config: NetworkConfig | None = None) -> Template:
     return template
 
 
+def _add_ipv6(
+    template: Template,
+    config: NetworkConfig,
+    vpc: ec2.VPC,
+    public_route_table: ec2.RouteTable,
+    internet_gateway: ec2.InternetGateway,
+    attachment: AWSObject,
+) -> Ipv6 | None:
+    if not config.ipv6:
+        return None
+    block = add_ipv6_block(template, vpc)
+    add_public_ipv6_route(template, public_route_table, internet_gateway, attachment)
+    return Ipv6(block, add_egress_only_gateway(template, vpc) if config.ipv6_egress else None)
+
+
 def _description(config: NetworkConfig) -> str:
     egress = {
         NAT_PER_AZ: "one NAT gateway per AZ",
@@ -60,6 +78,10 @@ def _description(config: NetworkConfig) -> str:
     }.get(config.nat_mode, "no NAT (isolated private subnets)")
     if config.endpoints:
         egress += f", VPC endpoints ({', '.join(config.endpoints)})"
+    if config.ipv6:
+        egress += ", IPv6 in the public subnets" + (
+            " and IPv6 egress from the private ones (egress-only gateway)" if config.ipv6_egress else ""
+        )
     return (
         f"fargate-private-templates network: VPC with {config.az_count} public and {config.az_count} private "
         f"subnets, {egress}, and the shared ECS cluster for Fargate tasks with only private IPs"

@@ -19,6 +19,7 @@ from ...config.network import (
 )
 from ..blocks.parameters import add_parameter_group
 from ..blocks.scanner_skips import PUBLIC_ROUTE_TO_INTERNET_GATEWAY, accept
+from .ipv6 import add_private_ipv6_route, give_ipv6_range
 
 ANYWHERE = "0.0.0.0/0"
 AZ_PARAMETER = "AvailabilityZones"
@@ -122,6 +123,14 @@ def _subnet_cidr(config: NetworkConfig, vpc: ec2.VPC, tier: str, zone_index: int
     return Select(index, Cidr(GetAtt(vpc, "CidrBlock"), count, host_bits))
 
 
+@dataclass(frozen=True)
+class Ipv6:
+    """The network's IPv6 resources: the VPC's block, and the egress-only gateway when the private subnets use it."""
+
+    block: ec2.VPCCidrBlock
+    egress_gateway: ec2.EgressOnlyInternetGateway | None = None
+
+
 def _add_subnet(
     template: Template,
     config: NetworkConfig,
@@ -129,18 +138,21 @@ def _add_subnet(
     tier: str,
     zone_index: int,
     route_table: ec2.RouteTable,
+    ipv6: Ipv6 | None = None,
 ) -> ec2.Subnet:
     title = f"{tier.capitalize()}Subnet{zone_index + 1}"
-    subnet = template.add_resource(
-        ec2.Subnet(
-            title,
-            VpcId=Ref(vpc),
-            AvailabilityZone=_zone_name(zone_index),
-            CidrBlock=_subnet_cidr(config, vpc, tier, zone_index),
-            # Public subnets too: the load balancer and NAT gateways bring their own addresses.
-            MapPublicIpOnLaunch=False,
-        )
+    subnet = ec2.Subnet(
+        title,
+        VpcId=Ref(vpc),
+        AvailabilityZone=_zone_name(zone_index),
+        CidrBlock=_subnet_cidr(config, vpc, tier, zone_index),
+        # Public subnets too: the load balancer and NAT gateways bring their own addresses.
+        MapPublicIpOnLaunch=False,
     )
+    # Private subnets get IPv6 only for egress: IPv6 addresses are globally routable.
+    if ipv6 is not None and (tier == "public" or ipv6.egress_gateway is not None):
+        give_ipv6_range(subnet, vpc, ipv6.block, tier, zone_index)
+    template.add_resource(subnet)
     template.add_resource(
         ec2.SubnetRouteTableAssociation(
             f"{title}RouteTableAssociation", SubnetId=Ref(subnet), RouteTableId=Ref(route_table)
@@ -178,12 +190,13 @@ def add_zones(
     vpc: ec2.VPC,
     public_route_table: ec2.RouteTable,
     attachment: AWSObject,
+    ipv6: Ipv6 | None = None,
 ) -> list[Zone]:
     shared_nat = _add_regional_nat_gateway(template, vpc, attachment) if config.nat_mode == NAT_REGIONAL else None
     zones = []
     for index in range(config.az_count):
         number = index + 1
-        public_subnet = _add_subnet(template, config, vpc, "public", index, public_route_table)
+        public_subnet = _add_subnet(template, config, vpc, "public", index, public_route_table, ipv6)
         if config.nat_mode == NAT_PER_AZ:
             nat = _add_zonal_nat_gateway(template, f"NatGateway{number}", public_subnet, attachment)
         elif config.nat_mode == NAT_SINGLE and shared_nat is None:
@@ -192,7 +205,7 @@ def add_zones(
         else:
             nat = shared_nat
         private_route_table = template.add_resource(ec2.RouteTable(f"PrivateRouteTable{number}", VpcId=Ref(vpc)))
-        private_subnet = _add_subnet(template, config, vpc, "private", index, private_route_table)
+        private_subnet = _add_subnet(template, config, vpc, "private", index, private_route_table, ipv6)
         if nat is not None:
             template.add_resource(
                 ec2.Route(
@@ -202,5 +215,7 @@ def add_zones(
                     NatGatewayId=Ref(nat),
                 )
             )
+        if ipv6 is not None and ipv6.egress_gateway is not None:
+            add_private_ipv6_route(template, number, private_route_table, ipv6.egress_gateway)
         zones.append(Zone(public_subnet, private_subnet, private_route_table))
     return zones

@@ -1,14 +1,17 @@
-"""The service layer: a Fargate service with only private IPs behind a load balancer in the public subnets."""
+"""The service layer: a Fargate service with only private IPs behind a load balancer in the public subnets, or behind
+CloudFront and an internal load balancer in the private subnets."""
 
 from __future__ import annotations
 
 from troposphere import AWSHelperFn, GetAtt, Template, ecs
 from troposphere import elasticloadbalancingv2 as elb
 
+from ...config.cloudfront import CLOUDFRONT
 from ...config.load_balancer import ALB, SHARED
 from ...config.service import ServiceConfig
 from ...contract import DEFAULT_NETWORK_STACK, STACK_OUTPUTS, NetworkImports
 from ..blocks.capacity import offer_fargate_capacity
+from ..blocks.cloudfront import add_cloudfront, add_distribution_outputs, add_origin_prefix_list_parameter
 from ..blocks.log_groups import add_retained_log_group
 from ..blocks.parameters import add_parameter_group
 from ..blocks.tagging import apply_tags
@@ -38,12 +41,16 @@ from .load_balancing import (
 from .task import add_execution_role, add_task_definition, add_task_role
 
 
-def build_service(config: ServiceConfig | None = None, *, network_stack: str = DEFAULT_NETWORK_STACK) -> Template:
+def build_service(
+    config: ServiceConfig | None = None, *, network_stack: str = DEFAULT_NETWORK_STACK, ipv6_egress: bool = False
+) -> Template:
     """A service stack that reads the network stack (named by ``NetworkStackName``, default ``network_stack``) in
     ``config.references`` mode, and on a shared front door the front door's (named by ``IngressStackName``) the same
-    way."""
+    way. ``ipv6_egress``: the network gives the private subnets IPv6 egress (``NetworkConfig.ipv6_egress``), so the
+    tasks' egress ports are open to IPv6 addresses too."""
     config = config or ServiceConfig()
     shared = config.load_balancer.kind == SHARED
+    behind_cloudfront = config.load_balancer.kind == CLOUDFRONT
     template = Template(Description=_description(config))
     template.set_version()
     network = _add_network_reference(template, config, network_stack)
@@ -67,7 +74,7 @@ def build_service(config: ServiceConfig | None = None, *, network_stack: str = D
     shifting = config.deployment.shifts_traffic
     if front_door is not None:
         load_balancer = None
-        task_security_group = add_task_security_group(template, config, network)
+        task_security_group = add_task_security_group(template, config, network, ipv6_egress)
         add_task_ingress(template, config, task_security_group, front_door.imports.security_group_id)
         add_front_door_egress(template, config, front_door, task_security_group)
         target_group = add_target_group(template, config, network)
@@ -78,7 +85,12 @@ def build_service(config: ServiceConfig | None = None, *, network_stack: str = D
             test = add_test_listener_rule(template, config, front_door, target_group, alternate)
         load_balancer_full_name = front_door.imports.load_balancer_full_name
     else:
-        task_security_group, load_balancer_security_group = add_security_groups(template, config, network)
+        prefix_list = (
+            add_origin_prefix_list_parameter(template, config.load_balancer.cloudfront) if behind_cloudfront else None
+        )
+        task_security_group, load_balancer_security_group = add_security_groups(
+            template, config, network, prefix_list, ipv6_egress
+        )
         load_balancer = add_load_balancer(template, config, network, load_balancer_security_group, deletion_protection)
         target_group = add_target_group(template, config, network)
         alternate = add_target_group(template, config, network, ALTERNATE_TARGET_GROUP) if shifting else None
@@ -87,12 +99,19 @@ def build_service(config: ServiceConfig | None = None, *, network_stack: str = D
         if alternate is not None:
             production, test = add_own_alb_rules(template, config, forwarder, target_group, alternate)
         load_balancer_full_name = GetAtt(load_balancer, "LoadBalancerFullName")
+    distribution = (
+        add_cloudfront(template, config.load_balancer.cloudfront, load_balancer, config.load_balancer.listener_port)
+        if load_balancer is not None and behind_cloudfront
+        else None
+    )
     rollout = _rollout(template, config, load_balancer_full_name, [target_group, alternate], production, test)
     service = add_service(
         template, config, network, task_definition, task_security_group, target_group, forwarder, desired_count, rollout
     )
     add_autoscaling(template, config, network, service, load_balancer_full_name, target_group)
     add_outputs(template, service, load_balancer, log_group, task_security_group, task_security_group_summary(config))
+    if distribution is not None:
+        add_distribution_outputs(template, distribution, export=False)
     apply_tags(template, config.tags)
     return template
 
@@ -147,10 +166,11 @@ def _rollout(
 
 def _description(config: ServiceConfig) -> str:
     front = {
-        ALB: "an ALB (HTTPS, HTTP redirects)",
+        ALB: "an ALB (HTTPS, HTTP redirects) in its public subnets",
         SHARED: "a listener rule of the shared front door's ALB",
-    }.get(config.load_balancer.kind, f"an NLB ({config.load_balancer.listener_protocol.upper()})")
+        CLOUDFRONT: "CloudFront and, through a VPC origin, an internal ALB in the private subnets",
+    }.get(config.load_balancer.kind, f"an NLB ({config.load_balancer.listener_protocol.upper()}) in its public subnets")
     return (
         f"fargate-private-templates service {config.name}: Fargate tasks with only private IPs in the network "
-        f"stack's private subnets, behind {front} in its public subnets"
+        f"stack's private subnets, behind {front}"
     )

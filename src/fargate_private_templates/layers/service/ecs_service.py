@@ -197,10 +197,11 @@ def add_outputs(
     """``load_balancer`` is the service's own; a service on a shared front door has none (the front door's stack
     exports its DNS name)."""
     if load_balancer is not None:
+        internal = load_balancer.properties.get("Scheme") == "internal"
+        # Behind CloudFront the load balancer is internal: DNS points at the distribution instead.
+        description = "Internal load balancer, CloudFront's VPC origin" if internal else "Point your DNS name here"
         template.add_output(
-            Output(
-                "LoadBalancerDnsName", Description="Point your DNS name here", Value=GetAtt(load_balancer, "DNSName")
-            )
+            Output("LoadBalancerDnsName", Description=description, Value=GetAtt(load_balancer, "DNSName"))
         )
     template.add_output(
         [

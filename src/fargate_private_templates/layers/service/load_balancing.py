@@ -1,13 +1,16 @@
-"""The service's own load balancer in the public subnets, its security groups, listeners and target group."""
+"""The service's own load balancer, its security groups, listeners and target group: internet-facing in the public
+subnets, or internal in the private subnets behind CloudFront."""
 
 from __future__ import annotations
 
 from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Template, ec2
 from troposphere import elasticloadbalancingv2 as elb
 
+from ...config.cloudfront import CLOUDFRONT
 from ...config.load_balancer import ALB, HTTPS_PORT, TCP, TLS
 from ...config.service import ServiceConfig
 from ...contract import NetworkImports
+from ..blocks.cloudfront import cloudfront_ingress
 from ..blocks.load_balancers import (
     add_access_logs,
     add_certificate_parameter,
@@ -23,6 +26,7 @@ from ..blocks.scanner_skips import NO_EGRESS_PLACEHOLDER, TASK_EGRESS_BY_PORT, T
 from ..blocks.security_groups import egress_to_group, no_egress_rule, tcp_rule
 
 ANYWHERE_IPV4 = "0.0.0.0/0"
+ANYWHERE_IPV6 = "::/0"
 
 
 def add_listener_certificate_parameter(template: Template, config: ServiceConfig) -> Parameter:
@@ -72,23 +76,32 @@ def task_security_group_summary(config: ServiceConfig) -> str:
     )
 
 
-def add_task_security_group(template: Template, config: ServiceConfig, network: NetworkImports) -> ec2.SecurityGroup:
+def add_task_security_group(
+    template: Template, config: ServiceConfig, network: NetworkImports, ipv6_egress: bool = False
+) -> ec2.SecurityGroup:
+    """``ipv6_egress``: the network routes the private subnets' ``::/0`` to an egress-only gateway, so the same
+    ports are opened to IPv6 addresses too."""
     extra = add_egress_port_parameters(template, config)
+    peers = [("CidrIp", ANYWHERE_IPV4)] + ([("CidrIpv6", ANYWHERE_IPV6)] if ipv6_egress else [])
     security_group = ec2.SecurityGroup(
         "TaskSecurityGroup",
         GroupDescription=f"{config.name} tasks: the container port from the load balancer only",
         VpcId=network.vpc_id,
         # Written out so CloudFormation drops the default allow-all egress rule.
         SecurityGroupEgress=[
-            tcp_rule(
-                HTTPS_PORT,
-                f"Port {HTTPS_PORT} out: image registry, CloudWatch Logs and AWS APIs via NAT or endpoints",
-                CidrIp=ANYWHERE_IPV4,
-            ),
-            *(
-                tcp_rule(Ref(parameter), f"The {parameter.title} parameter's port out", CidrIp=ANYWHERE_IPV4)
-                for parameter in extra
-            ),
+            rule
+            for key, cidr in peers
+            for rule in (
+                tcp_rule(
+                    HTTPS_PORT,
+                    f"Port {HTTPS_PORT} out: image registry, CloudWatch Logs and AWS APIs via NAT or endpoints",
+                    **{key: cidr},
+                ),
+                *(
+                    tcp_rule(Ref(parameter), f"The {parameter.title} parameter's port out", **{key: cidr})
+                    for parameter in extra
+                ),
+            )
         ],
     )
     return template.add_resource(accept(security_group, TASK_EGRESS_BY_PORT))
@@ -111,19 +124,36 @@ def add_task_ingress(
     )
 
 
+def _load_balancer_ingress(config: ServiceConfig, origin_prefix_list: Parameter | None) -> list:
+    """Behind CloudFront, its origin-facing prefix list on the HTTPS port alone; otherwise the listener ports from
+    every IPv4 address, and every IPv6 address too when dual-stack."""
+    if origin_prefix_list is not None:
+        return [cloudfront_ingress(config.load_balancer.listener_port, origin_prefix_list)]
+    peers = [("CidrIp", ANYWHERE_IPV4)] + ([("CidrIpv6", ANYWHERE_IPV6)] if config.load_balancer.is_dual_stack else [])
+    return [
+        tcp_rule(port, f"Listener port {port} from the internet", **{key: cidr})
+        for key, cidr in peers
+        for port in config.load_balancer.public_ports
+    ]
+
+
 def add_security_groups(
-    template: Template, config: ServiceConfig, network: NetworkImports
+    template: Template,
+    config: ServiceConfig,
+    network: NetworkImports,
+    origin_prefix_list: Parameter | None = None,
+    ipv6_egress: bool = False,
 ) -> tuple[ec2.SecurityGroup, ec2.SecurityGroup]:
-    task_security_group = add_task_security_group(template, config, network)
+    """``origin_prefix_list``: CloudFront's origin-facing prefix list, the only source of a load balancer behind
+    CloudFront."""
+    task_security_group = add_task_security_group(template, config, network, ipv6_egress)
+    source = "CloudFront" if origin_prefix_list is not None else "the internet"
     load_balancer_security_group = template.add_resource(
         ec2.SecurityGroup(
             "LoadBalancerSecurityGroup",
-            GroupDescription=f"{config.name} load balancer: listener ports from the internet",
+            GroupDescription=f"{config.name} load balancer: listener ports from {source}",
             VpcId=network.vpc_id,
-            SecurityGroupIngress=[
-                tcp_rule(port, f"Listener port {port} from the internet", CidrIp=ANYWHERE_IPV4)
-                for port in config.load_balancer.public_ports
-            ],
+            SecurityGroupIngress=_load_balancer_ingress(config, origin_prefix_list),
             # The group's real egress is the separate rule below; an inline rule that matches nothing is what
             # stops EC2 adding its allow-all egress rule to a group created without inline egress rules.
             SecurityGroupEgress=[no_egress_rule("Disallow all traffic")],
@@ -164,20 +194,20 @@ def add_load_balancer(
     deletion_protection: Parameter,
 ) -> elb.LoadBalancer:
     attributes = [elb.LoadBalancerAttributes(Key="deletion_protection.enabled", Value=Ref(deletion_protection))]
-    if config.load_balancer.kind == ALB:
+    internal = config.load_balancer.kind == CLOUDFRONT
+    if config.load_balancer.is_application:
         attributes += hardened_alb_attributes()
     else:
         attributes.append(elb.LoadBalancerAttributes(Key="load_balancing.cross_zone.enabled", Value="true"))
-    attributes += add_access_logs(template)
-    if config.load_balancer.kind != ALB:
         skip_internet_facing_finding(security_group)
+    attributes += add_access_logs(template)
     # Unnamed: a load balancer's name is fixed at creation, so renaming would replace it (and its DNS name).
     load_balancer = elb.LoadBalancer(
         "LoadBalancer",
-        Type="application" if config.load_balancer.kind == ALB else "network",
-        Scheme="internet-facing",
-        IpAddressType="ipv4",
-        Subnets=network.public_subnet_ids,
+        Type="application" if config.load_balancer.is_application else "network",
+        Scheme="internal" if internal else "internet-facing",
+        IpAddressType=config.load_balancer.ip_address_type,
+        Subnets=network.private_subnet_ids if internal else network.public_subnet_ids,
         SecurityGroups=[GetAtt(security_group, "GroupId")],
         LoadBalancerAttributes=attributes,
     )
@@ -221,9 +251,11 @@ def add_listeners(
     target_group: elb.TargetGroup,
     certificate: Parameter | None,
 ) -> elb.Listener:
-    """Adds the listeners; returns the one that forwards to the tasks."""
+    """Adds the listeners; returns the one that forwards to the tasks. Behind CloudFront, which redirects viewers to
+    HTTPS itself and reaches the origin over HTTPS only, there is no HTTP listener."""
     if config.load_balancer.kind == ALB:
         add_http_redirect_listener(template, load_balancer, config.load_balancer.listener_port)
+    if config.load_balancer.is_application:
         title, protocol = "HttpsListener", "HTTPS"
     else:
         tls = config.load_balancer.listener_protocol == TLS
