@@ -351,3 +351,13 @@ def test_vpc_origins_refuse_the_azs_they_do_not_work_in(environ: dict[str, str],
     plain = tmp_path / "shared-alb.toml"
     plain.write_text(SHARED_ALB.read_text().replace('nat_mode = "per_az"', 'nat_mode = "per_az"\naz_count = 6'))
     assert not [r for r in _run(environ, plain).results if r.check == "zones" and r.status == "FAIL"]
+
+
+def test_a_service_behind_cloudfront_counts_its_internal_alb_against_the_quota(environ: dict[str, str]) -> None:
+    # cloudfront.toml deploys two ALBs: the shared front door's and the internal one of "api", the VPC origin.
+    emulated_server.QUOTAS[("elasticloadbalancing", "L-53DA6B97")] = 1
+    lines = [line for line in _failed(_run(_cloudfront_environment(environ), CLOUDFRONT)) if " quota: " in line]
+    assert lines == [
+        "FAIL quota: 2 new ALB: Application Load Balancers per Region (elasticloadbalancing L-53DA6B97) is 1 (applied "
+        "value, Service Quotas); 0 in use + 2 needed = 2. Fix: delete unused load balancers or request a higher quota"
+    ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
+from ..config.cloudfront import CLOUDFRONT
 from ..config.load_balancer import ALB, NLB, SHARED
 from ..config.network import NAT_PER_AZ, NAT_SINGLE
 from ..deploy.plan import FRONT_DOOR, NETWORK
@@ -129,8 +130,10 @@ def _load_balancer_quotas(context: Context) -> Iterator[Result]:
     if any(s.role == FRONT_DOOR and context.stack(s.stack_name) is None for s in context.stacks):
         new[ALB] += 1
     for stack, service in context.services():
-        if service.load_balancer.kind in new and context.stack(stack.stack_name) is None:
-            new[service.load_balancer.kind] += 1
+        # A service behind CloudFront has an internal ALB of its own, the distribution's VPC origin.
+        kind = ALB if service.load_balancer.kind == CLOUDFRONT else service.load_balancer.kind
+        if kind in new and context.stack(stack.stack_name) is None:
+            new[kind] += 1
     if any(new.values()):
         balancers = context.aws.client("elbv2").get_paginator("describe_load_balancers").paginate()
         types = [b.get("Type", "application") for page in balancers for b in page["LoadBalancers"]]
