@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+
+import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "fargate_private_templates"
@@ -21,3 +25,16 @@ def test_no_module_is_over_500_lines() -> None:
     assert sizes and all(lines <= MAX_MODULE_LINES for lines in sizes.values()), {
         name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES
     }
+
+
+def test_mutation_testing_covers_every_module_of_the_checker_and_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("mutation", ROOT / "tools" / "mutation.py")
+    assert spec and spec.loader
+    mutation = importlib.util.module_from_spec(spec)
+    # Its dataclasses look their module up by name.
+    monkeypatch.setitem(sys.modules, "mutation", mutation)
+    spec.loader.exec_module(mutation)
+    modules = {str(p.relative_to(PACKAGE)) for folder in ("checks", "config") for p in (PACKAGE / folder).glob("*.py")}
+    listed = {m for m in mutation.MODULES if m.startswith(("checks/", "config/"))}
+    assert modules - listed - set(mutation.NOT_MUTATED) == set()
+    assert listed | set(mutation.NOT_MUTATED) <= modules and not listed & set(mutation.NOT_MUTATED)
