@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -47,6 +48,8 @@ from moto.ecs.models import Service as FakeEcsService
 from moto.ecs.models import ecs_backends
 from moto.elbv2.models import FakeListenerRule, FakeLoadBalancer, elbv2_backends
 from moto.server import ThreadedMotoServer
+
+from fargate_private_templates.render.loader import load_template
 
 REGION = "us-east-1"
 # Warnings of two known gaps (tests/integration/test_emulated_deploy.py): moto skipping Application Auto Scaling, and
@@ -280,6 +283,18 @@ def emulated_account() -> Iterator[boto3.Session]:
 def assert_status(cfn: Any, stack_id: str, expected: str) -> None:
     stack = cfn.describe_stacks(StackName=stack_id)["Stacks"][0]
     assert stack["StackStatus"] == expected, f"{stack['StackName']}: {stack.get('StackStatusReason')}"
+
+
+def create_stack(cfn: Any, stack: str, path: Path, parameters: dict[str, str]) -> str:
+    """The stack of a rendered template file, created and asserted CREATE_COMPLETE; its ID."""
+    stack_id = cfn.create_stack(
+        StackName=stack,
+        TemplateBody=json.dumps(load_template(path)),
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+        Capabilities=["CAPABILITY_IAM"],
+    )["StackId"]
+    assert_status(cfn, stack_id, "CREATE_COMPLETE")
+    return stack_id
 
 
 def stack_exports(cfn: Any, stack_id: str) -> dict[str, str]:

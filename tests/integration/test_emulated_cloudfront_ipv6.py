@@ -11,8 +11,6 @@ Auto Scaling), moto's load balancers take no ``dualstack-without-public-ipv4``, 
 from __future__ import annotations
 
 import ipaddress
-import json
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -20,12 +18,11 @@ import pytest
 from conftest import ROOT
 from emulated_aws import KNOWN_GAP_WARNINGS
 from emulated_aws import assert_status as _assert_status
+from emulated_aws import create_stack as _create
 from emulated_aws import delete_network as _delete_network
 from emulated_aws import physical_ids as _physical_ids
 from emulated_aws import stack_exports as _exports
 from emulated_ipv6_cloudfront import Distribution, VpcOrigin
-
-from fargate_private_templates.render.loader import load_template
 
 pytestmark = [
     *KNOWN_GAP_WARNINGS,
@@ -36,17 +33,6 @@ LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 VIEWER_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 # The documented lookup of the origin-facing prefix list (docs/front-door.md), as the deploy would run it.
 ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
-
-
-def _create(cfn: Any, stack: str, path: Path, parameters: dict[str, str]) -> str:
-    stack_id = cfn.create_stack(
-        StackName=stack,
-        TemplateBody=json.dumps(load_template(path)),
-        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
-        Capabilities=["CAPABILITY_IAM"],
-    )["StackId"]
-    _assert_status(cfn, stack_id, "CREATE_COMPLETE")
-    return stack_id
 
 
 def _delete(cfn: Any, *stack_ids: str) -> None:

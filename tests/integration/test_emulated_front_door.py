@@ -18,7 +18,6 @@ order of the teardown is exercised, not proven.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ import pytest
 from conftest import ROOT, TEMPLATES
 from emulated_aws import KNOWN_GAP_WARNINGS
 from emulated_aws import assert_status as _assert_status
+from emulated_aws import create_stack as _create
 from emulated_aws import delete_network as _delete_network
 from emulated_aws import ecs_services as _services
 from emulated_aws import physical_ids as _physical_ids
@@ -54,17 +54,6 @@ def _conditions_without_no_value(monkeypatch: pytest.MonkeyPatch) -> None:
         return create(name, cloudformation_json, *args, **kwargs)
 
     monkeypatch.setattr(FakeListenerRule, "create_from_cloudformation_json", classmethod(wrapped))
-
-
-def _create(cfn: Any, stack: str, path: Path, parameters: dict[str, str]) -> str:
-    stack_id = cfn.create_stack(
-        StackName=stack,
-        TemplateBody=json.dumps(load_template(path)),
-        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
-        Capabilities=["CAPABILITY_IAM"],
-    )["StackId"]
-    _assert_status(cfn, stack_id, "CREATE_COMPLETE")
-    return stack_id
 
 
 def _default(path: Path, parameter: str) -> str:

@@ -17,7 +17,6 @@ default (AWS would); the shims are tests/emulated_aws.py's.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ import pytest
 from conftest import DOCS, ROOT, TEMPLATES
 from emulated_aws import KNOWN_GAP_WARNINGS, aws_cli
 from emulated_aws import assert_status as _assert_status
+from emulated_aws import create_stack as _create
 from emulated_aws import physical_ids as _physical_ids
 
 from fargate_private_templates.contract import PRODUCTION_WEIGHTS, TEST_WEIGHTS
@@ -53,17 +53,6 @@ def _update_command() -> str:
     page = (DOCS / "rollouts.md").read_text(encoding="utf-8")
     (block,) = [b for b in re.findall(r"```sh\n(.*?)```", page, re.S) if "aws cloudformation update-stack" in b]
     return block
-
-
-def _create(cfn: Any, stack: str, path: Path, parameters: dict[str, str]) -> str:
-    stack_id = cfn.create_stack(
-        StackName=stack,
-        TemplateBody=json.dumps(load_template(path)),
-        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
-        Capabilities=["CAPABILITY_IAM"],
-    )["StackId"]
-    _assert_status(cfn, stack_id, "CREATE_COMPLETE")
-    return stack_id
 
 
 def _every_parameter(path: Path, given: dict[str, str]) -> dict[str, str]:
