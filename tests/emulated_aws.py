@@ -192,26 +192,15 @@ def _create_cluster_with_providers(
 _MOTO_CLUSTER_CREATE = FakeEcsCluster.create_from_cloudformation_json
 
 
-class CapacityProviderAssociations:
+class CapacityProviderAssociations(emulated_ipv6_cloudfront.EmulatedResource):
     """AWS::ECS::ClusterCapacityProviderAssociations, which moto lacks: PutClusterCapacityProviders on the cluster,
     emptied again when the resource is deleted."""
 
     TYPE = "AWS::ECS::ClusterCapacityProviderAssociations"
 
     def __init__(self, cluster: Any) -> None:
+        super().__init__(cluster.name)
         self.cluster = cluster
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.cluster.name
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return CapacityProviderAssociations.TYPE
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @classmethod
     def create_from_cloudformation_json(
@@ -222,20 +211,6 @@ class CapacityProviderAssociations:
         association = cls(ecs_backends[account_id][region_name]._get_cluster(str(properties["Cluster"])))
         _associate(association.cluster, properties)
         return association
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict,
-        account_id: str,
-        region_name: str,
-    ) -> Any:
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-
-    def is_created(self) -> bool:
-        return True
 
     def delete(self, account_id: str, region_name: str) -> None:
         _associate(self.cluster, {})

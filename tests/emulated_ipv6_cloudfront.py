@@ -132,7 +132,7 @@ def _create_route(cls: type, name: str, cloudformation_json: dict, account_id: s
     )
 
 
-class _Emulated:
+class EmulatedResource:
     """A CloudFormation resource type moto lacks: ``TYPE``, a physical ID, GetAtt values; an update creates anew."""
 
     TYPE: ClassVar[str] = ""
@@ -183,7 +183,7 @@ class _Emulated:
         return None
 
 
-class VpcCidrBlock(_Emulated):
+class VpcCidrBlock(EmulatedResource):
     TYPE = "AWS::EC2::VPCCidrBlock"
 
     @classmethod
@@ -197,7 +197,7 @@ class VpcCidrBlock(_Emulated):
         return cls(association["association_id"])
 
 
-class EgressOnlyInternetGateway(_Emulated):
+class EgressOnlyInternetGateway(EmulatedResource):
     TYPE = "AWS::EC2::EgressOnlyInternetGateway"
 
     @classmethod
@@ -213,7 +213,7 @@ def _random(alphabet: str, length: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
-class VpcOrigin(_Emulated):
+class VpcOrigin(EmulatedResource):
     """Recorded VPC origins: ID -> their VpcOriginEndpointConfig."""
 
     TYPE = "AWS::CloudFront::VpcOrigin"
@@ -234,7 +234,7 @@ class VpcOrigin(_Emulated):
         return cls(origin_id, {"Id": origin_id, "Arn": arn})
 
 
-class Distribution(_Emulated):
+class Distribution(EmulatedResource):
     """Recorded distributions: ID -> their DistributionConfig."""
 
     TYPE = "AWS::CloudFront::Distribution"
