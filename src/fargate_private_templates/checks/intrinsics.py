@@ -105,13 +105,20 @@ def texts(value: Any, expand: Expand | None = None) -> list[list[Part]]:
     return found or [[Opaque(name)]]
 
 
-def _sub_texts(argument: Any, expand: Expand | None) -> list[list[Part]] | None:
+def sub_arguments(argument: Any) -> tuple[str, dict[str, Any]] | None:
+    """A Fn::Sub's text and variables (the short form has none), or None if it is not a Fn::Sub argument."""
     if isinstance(argument, str):
-        text, variables = argument, {}
-    elif isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
-        text, variables = argument[0], argument[1] if isinstance(argument[1], dict) else {}
-    else:
+        return argument, {}
+    if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
+        return argument[0], argument[1] if isinstance(argument[1], dict) else {}
+    return None
+
+
+def _sub_texts(argument: Any, expand: Expand | None) -> list[list[Part]] | None:
+    arguments = sub_arguments(argument)
+    if arguments is None:
         return None
+    text, variables = arguments
     pieces: list[list[list[Part]]] = []
     position = 0
     for match in SUB_VARIABLE.finditer(text):

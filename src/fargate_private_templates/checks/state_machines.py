@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from .intrinsics import SUB_VARIABLE, intrinsic, render_parts
+from .intrinsics import SUB_VARIABLE, intrinsic, render_parts, sub_arguments
 from .report import Finding
 from .resolve import Resolver
 from .values import ResourceRef, Unknown
@@ -79,12 +79,10 @@ class _Text:
         return None
 
     def _sub(self, argument: Any) -> str | None:
-        if isinstance(argument, str):
-            text, variables = argument, {}
-        elif isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
-            text, variables = argument[0], argument[1] if isinstance(argument[1], dict) else {}
-        else:
+        arguments = sub_arguments(argument)
+        if arguments is None:
             return None
+        text, variables = arguments
         pieces, position = [], 0
         for match in SUB_VARIABLE.finditer(text):
             pieces.append(self.literal(text[position : match.start()]))
