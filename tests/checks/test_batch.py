@@ -24,6 +24,18 @@ def resources(templates: dict[str, dict], name: str = PRIVATE) -> dict:
     return templates[name]["Resources"]
 
 
+def on_network_without_nat(templates: dict[str, dict]) -> None:
+    """The job's compute environment moved to the private subnets of the catalogue's VPC-endpoints network."""
+    templates["network.yaml"] = load_template(TEMPLATES / "network-endpoints.yaml")
+    environment = resources(templates)["ComputeEnvironment"]["Properties"]["ComputeResources"]
+    environment["Subnets"] = [
+        {"Fn::ImportValue": {"Fn::Sub": f"${{NetworkStackName}}-PrivateSubnet{n}Id"}} for n in (1, 2)
+    ]
+    resources(templates)["JobSecurityGroup"]["Properties"]["VpcId"] = {
+        "Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcId"}
+    }
+
+
 def test_a_batch_job_with_public_ips_in_public_subnets_fails_naming_the_job_definition() -> None:
     report = check_templates([NETWORK, LAUNCHERS / PUBLIC])
     assert ids(report) == [
@@ -70,14 +82,7 @@ def test_a_job_image_on_a_network_without_nat_is_checked_like_a_task_definitions
     templates = pair()
     job = resources(templates)["JobDefinition"]["Properties"]["ContainerProperties"]
     job["Image"] = "python:3.12-slim"
-    templates["network.yaml"] = load_template(TEMPLATES / "network-endpoints.yaml")
-    environment = resources(templates)["ComputeEnvironment"]["Properties"]["ComputeResources"]
-    environment["Subnets"] = [
-        {"Fn::ImportValue": {"Fn::Sub": f"${{NetworkStackName}}-PrivateSubnet{n}Id"}} for n in (1, 2)
-    ]
-    resources(templates)["JobSecurityGroup"]["Properties"]["VpcId"] = {
-        "Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcId"}
-    }
+    on_network_without_nat(templates)
     report = check_dicts(templates)
     e9008 = [f for f in report.findings if f.rule_id == "E9008"]
     assert [f.logical_id for f in e9008] == ["ComputeEnvironment", "ComputeEnvironment"]
@@ -101,6 +106,20 @@ def test_ecs_properties_task_properties_are_read_with_their_containers() -> None
         "NetworkConfiguration",
         "AssignPublicIp",
     )
+
+
+def test_the_images_of_ecs_properties_containers_are_checked_under_their_own_names() -> None:
+    templates = pair()
+    properties = resources(templates)["JobDefinition"]["Properties"]
+    container = properties.pop("ContainerProperties")
+    network = container.pop("NetworkConfiguration")
+    container["Image"] = "python:3.12-slim"
+    properties["EcsProperties"] = {
+        "TaskProperties": [{"NetworkConfiguration": network, "Containers": [{"Name": "etl", **container}]}]
+    }
+    on_network_without_nat(templates)
+    e9008 = [f for f in check_dicts(templates).findings if f.rule_id == "E9008"]
+    assert e9008 and e9008[0].message.startswith("container etl pulls its image from docker.io, but subnet ")
 
 
 def test_a_job_definition_on_ec2_and_a_compute_environment_on_ec2_launch_nothing_here() -> None:
@@ -179,13 +198,6 @@ def test_ecs_exec_of_a_job_is_a_need_like_a_services() -> None:
             }
         ]
     }
-    templates["network.yaml"] = load_template(TEMPLATES / "network-endpoints.yaml")
-    environment = resources(templates)["ComputeEnvironment"]["Properties"]["ComputeResources"]
-    environment["Subnets"] = [
-        {"Fn::ImportValue": {"Fn::Sub": f"${{NetworkStackName}}-PrivateSubnet{n}Id"}} for n in (1, 2)
-    ]
-    resources(templates)["JobSecurityGroup"]["Properties"]["VpcId"] = {
-        "Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-VpcId"}
-    }
+    on_network_without_nat(templates)
     messages = [f.message for f in check_dicts(templates).findings if f.rule_id == "E9014"]
     assert messages and "ECS Exec (SSM messages)" in messages[0]

@@ -9,7 +9,7 @@ from conftest import FIXTURES
 from conftest import finding_ids as ids
 
 from fargate_private_templates.checks import check_dicts
-from fargate_private_templates.checks.capacity import Condition, condition
+from fargate_private_templates.checks.capacity import MAX_CONDITION_DEPTH, Condition, condition
 from fargate_private_templates.checks.resolve import Resolver
 from fargate_private_templates.render.loader import load_template
 
@@ -139,3 +139,49 @@ def test_conditions_are_the_same_when_defined_the_same_over_pseudo_parameters_on
     assert condition(resolver, "a.yaml", "Spot").name == "Spot"
     for named in ("ByParameter", "ByMapping", "Loop", "Missing"):
         assert condition(resolver, "a.yaml", named) == Condition(("named", "a.yaml", named), named)
+
+
+def test_a_service_that_exists_only_under_the_clusters_condition_may_name_its_provider() -> None:
+    template = fixture("W9019-bad.yaml")
+    template["Resources"]["Service"]["Condition"] = "HasFargateSpot"
+    assert rules(template) == []
+    # Under a condition that says nothing of the partition, the strategy still fails where Spot is not offered.
+    template["Resources"]["Service"]["Condition"] = "IsProduction"
+    assert rules(template) == ["W9019"]
+
+
+def test_conditions_combined_with_and_or_not_are_matched_by_their_expanded_definitions() -> None:
+    is_aws = {"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws"]}
+    in_virginia = {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+    combined = {
+        "Either": {"Fn::Or": [{"Condition": "IsAws"}, in_virginia]},
+        "Both": {"Fn::And": [{"Condition": "IsAws"}, {"Fn::Not": [in_virginia]}]},
+    }
+    resolver = Resolver(
+        {
+            "a.yaml": {"Conditions": {"IsAws": is_aws, **combined}},
+            "b.yaml": {
+                "Conditions": {
+                    "Either": {"Fn::Or": [is_aws, in_virginia]},
+                    "Both": {"Fn::And": [is_aws, {"Fn::Not": [in_virginia]}]},
+                }
+            },
+        }
+    )
+    for name in combined:
+        assert condition(resolver, "a.yaml", name) == condition(resolver, "b.yaml", name)
+    assert condition(resolver, "a.yaml", "Either") != condition(resolver, "a.yaml", "Both")
+
+
+def test_a_chain_of_condition_references_is_expanded_up_to_the_depth_limit() -> None:
+    def chain(length: int) -> dict:
+        conditions = {"C0": {"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws"]}}
+        conditions.update({f"C{n}": {"Condition": f"C{n - 1}"} for n in range(1, length + 1)})
+        return conditions
+
+    def matched(length: int) -> bool:
+        resolver = Resolver({"a.yaml": {"Conditions": chain(length)}, "b.yaml": {"Conditions": chain(0)}})
+        return condition(resolver, "a.yaml", f"C{length}") == condition(resolver, "b.yaml", "C0")
+
+    deepest = MAX_CONDITION_DEPTH - 3  # the Fn::Equals list, its Ref and the Ref's value take three levels
+    assert matched(deepest) and not matched(deepest + 1)
