@@ -53,3 +53,16 @@ def test_a_network_acl_deny_before_the_allow_blocks_https() -> None:
     }
     (finding,) = check_dicts({"t.yaml": template}).findings
     assert finding.rule_id == "E9012" and "blocks TCP 443 out" in finding.message and "rule 50 denys" in finding.message
+
+
+def test_an_inbound_deny_inside_the_ephemeral_range_is_reported_for_exactly_its_ports() -> None:
+    template = load("E9012-good.yaml")
+    template["Resources"]["DenySomeReturnPorts"] = acl_entry(
+        50, False, Protocol=6, RuleAction="deny", PortRange={"From": 2000, "To": 3000}
+    )
+    # An outbound entry over ephemeral ports says nothing about the way back: it cuts no stretch.
+    template["Resources"]["AllowSomeOutboundPorts"] = acl_entry(
+        60, True, Protocol=6, RuleAction="allow", PortRange={"From": 5000, "To": 6000}
+    )
+    (message,) = messages(template, "E9012")
+    assert "blocks TCP 2000-3000 back from" in message and "(rule 50 denys it)" in message
