@@ -37,3 +37,14 @@ def test_a_stack_output_read_in_a_resource_is_reported_on_that_resource() -> Non
     findings = [f for f in check_dicts({"t.yaml": template}).findings if "output VpcId" in f.message]
     assert [(f.logical_id, f.rule_id) for f in findings] == [("TaskSecurityGroup", "W9009")]
     assert findings[0].message.startswith("cannot resolve output VpcId of ${NetworkStack}")
+
+
+def test_a_stack_output_read_whose_output_name_is_not_a_literal_is_a_warning_saying_so() -> None:
+    template = load("E9012-good.yaml")
+    read = {"Fn::GetStackOutput": {"StackName": {"Ref": "NetworkStack"}, "OutputName": {"Ref": "WhichOutput"}}}
+    template["Resources"]["TaskSecurityGroup"]["Properties"]["VpcId"] = read
+    findings = [f for f in check_dicts({"t.yaml": template}).findings if "OutputName" in f.message]
+    assert [(f.logical_id, f.rule_id, f.location[:2]) for f in findings] == [
+        ("TaskSecurityGroup", "W9009", ("Resources", "TaskSecurityGroup"))
+    ]
+    assert findings[0].message == "cannot read the OutputName of a Fn::GetStackOutput (it must be a literal)"
