@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
+from cfnlint.decode.mark import Mark
 from conftest import FIXTURES
 
 from fargate_private_templates.checks import check_templates
@@ -72,3 +75,36 @@ def test_a_decoder_that_gives_up_leaves_no_positions(monkeypatch) -> None:
 
         monkeypatch.setattr(positions, "decode_str", refuse)
         assert positions.decode_positions(YAML) is None
+
+
+def test_cfn_lint_logging_is_silenced_while_decoding_and_its_level_restored(monkeypatch) -> None:
+    from fargate_private_templates.checks import positions
+
+    cfnlint_logger = logging.getLogger("cfnlint")
+    monkeypatch.setattr(cfnlint_logger, "level", 17)
+    levels_seen: list[int] = []
+
+    def decode(text: str) -> tuple[None, list]:
+        levels_seen.append(logging.getLogger("cfnlint").level)
+        return None, []
+
+    monkeypatch.setattr(positions, "decode_str", decode)
+    assert positions.decode_positions(YAML) is None
+    assert levels_seen == [logging.CRITICAL] and cfnlint_logger.level == 17
+
+
+class _Node(str):
+    """A key as a decoder builds it: a string with a start mark."""
+
+    def __new__(cls, text: str, mark: object) -> _Node:
+        node = super().__new__(cls, text)
+        node.start_mark = mark
+        return node
+
+
+def test_a_key_whose_mark_is_a_placeholder_or_has_no_line_has_no_position() -> None:
+    placeholder = Mark(line=4, column=2)
+    no_line = SimpleNamespace(line=None, column=3)
+    real = SimpleNamespace(line=4, column=2)
+    for mark, expected in ((placeholder, None), (no_line, None), (real, (5, 3))):
+        assert position({_Node("Resources", mark): {}}, ("Resources",)) == expected
