@@ -48,3 +48,16 @@ def test_a_stack_output_read_whose_output_name_is_not_a_literal_is_a_warning_say
         ("TaskSecurityGroup", "W9009", ("Resources", "TaskSecurityGroup"))
     ]
     assert findings[0].message == "cannot read the OutputName of a Fn::GetStackOutput (it must be a literal)"
+
+
+def test_a_subnet_read_from_a_missing_output_is_reported_once_by_the_read_not_again_by_the_subnet_rule() -> None:
+    template = load("E9012-good.yaml")
+    network = template["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+    network["Subnets"] = [
+        {"Fn::GetStackOutput": {"StackName": {"Ref": "NetworkStack"}, "OutputName": "PrivateSubnet1Id"}}
+    ]
+    warnings = [f.message for f in check_dicts({"t.yaml": template}).findings if f.rule_id == "W9009"]
+    assert warnings == [
+        "cannot resolve output PrivateSubnet1Id of ${NetworkStack}: no given template has it or anything else read "
+        "from that stack"
+    ]
