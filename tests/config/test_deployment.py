@@ -87,3 +87,15 @@ def test_a_percentage_that_is_not_finite_is_refused_in_words(value: float, strat
     assert str(caught.value) == (
         f"deployment.{field}: {value} is not a finite number; give a percentage from {low} to {high}"
     )
+
+
+@pytest.mark.parametrize("value", [True, "10"])
+@pytest.mark.parametrize(("strategy", "field"), [("canary", "canary_percent"), ("linear", "linear_step_percent")])
+def test_a_percentage_that_is_not_a_number_is_refused_in_words(value: object, strategy: str, field: str) -> None:
+    # TOML's true is a bool, which Python counts as the int 1: refused like a string, not read as 1%.
+    with pytest.raises(ConfigError) as caught:
+        DeploymentOptions(strategy=strategy, **{field: value})
+    low, high = (0.1, 100.0) if strategy == "canary" else (3.0, 100.0)
+    assert str(caught.value) == (
+        f"deployment.{field}: {value!r} is not a number; give a percentage from {low} to {high}"
+    )
