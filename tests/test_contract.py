@@ -261,6 +261,16 @@ def test_contract_keys_of_templates_without_sections() -> None:
     assert imported_keys({"Outputs": {"Cidr": output}}) == ["VpcCidr"]
 
 
+def test_only_imports_of_a_stack_parameter_dash_key_count_as_contract_keys() -> None:
+    def imports(*names: object) -> dict:
+        return {"Outputs": {f"O{n}": {"Value": {"Fn::ImportValue": name}} for n, name in enumerate(names)}}
+
+    others = ("literal-VpcId", {"Fn::Sub": "prod-${Env}-VpcId"}, {"Fn::Sub": "${NetworkStackName}"}, {"Ref": "X"})
+    assert imported_keys(imports(*others)) == []
+    # The key is everything after the first "}-", dashes and braces included.
+    assert imported_keys(imports({"Fn::Sub": "${A}-B}-C"}, {"Fn::Sub": ["${A}-Vpc-Id", {}]})) == ["B}-C"]
+
+
 def test_a_service_that_never_brings_its_own_cluster_accepts_no_lint_warning() -> None:
     from fargate_private_templates.config.service import ServiceConfig
     from fargate_private_templates.layers import build_service
