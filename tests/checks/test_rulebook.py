@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import ROOT
 
 from fargate_private_templates.checks import RULES, cfnlint_rules_path
+from fargate_private_templates.checks.rulebook import EXPLAIN_WIDTH
 
 
 def test_rules_and_cfnlint_path() -> None:
@@ -46,3 +47,17 @@ def test_the_rule_reference_is_generated_from_the_rulebook() -> None:
     assert page == rules_markdown(), "docs/rules.md is stale: run `make templates`"
     for rule in RULES.values():
         assert f"\n## {rule.id}\n" in page and f"[{rule.id}](#{rule.id.lower()})" in page
+
+
+def test_explain_prints_title_description_fix_and_link_as_paragraphs_wrapped_for_a_terminal() -> None:
+    rule = RULES["E9010"]
+    paragraphs = rule.explain().split("\n\n")
+    assert [" ".join(p.split()) for p in paragraphs] == [
+        f"E9010 (error): {rule.title}",
+        " ".join(rule.description.split()),
+        f"Fix: {' '.join(rule.fix.split())}",
+        f"More: {rule.link}",
+    ]
+    assert rule.explain().endswith(f"More: {rule.link}\n")
+    lines = rule.explain().splitlines()
+    assert max(len(line) for line in lines) <= EXPLAIN_WIDTH and len(lines) > len(paragraphs) * 2
