@@ -46,28 +46,23 @@ def _reader_trust(config: NetworkConfig) -> PolicyDocument:
             Statement(Sid="SharedAccounts", Effect=ALLOW, Principal=Principal("AWS", accounts), Action=[AssumeRole])
         )
     if config.organization_ids:
-        statements.append(
-            Statement(
-                Sid="SharedOrganization",
-                Effect=ALLOW,
-                Principal=Principal("AWS", "*"),
-                Action=[AssumeRole],
-                Condition=PolicyCondition(StringEquals("aws:PrincipalOrgID", list(config.organization_ids))),
-            )
-        )
+        in_organization = StringEquals("aws:PrincipalOrgID", list(config.organization_ids))
+        statements.append(_anyone_who(in_organization, "SharedOrganization"))
     if config.organization_unit_paths:
-        statements.append(
-            Statement(
-                Sid="SharedOrganizationalUnits",
-                Effect=ALLOW,
-                Principal=Principal("AWS", "*"),
-                Action=[AssumeRole],
-                Condition=PolicyCondition(
-                    ForAnyValueStringLike("aws:PrincipalOrgPaths", list(config.organization_unit_paths))
-                ),
-            )
-        )
+        in_units = ForAnyValueStringLike("aws:PrincipalOrgPaths", list(config.organization_unit_paths))
+        statements.append(_anyone_who(in_units, "SharedOrganizationalUnits"))
     return PolicyDocument(Version="2012-10-17", Statement=statements)
+
+
+def _anyone_who(condition: object, sid: str) -> Statement:
+    """Any principal whose request meets ``condition`` (its organization or OU): the accounts are not listed."""
+    return Statement(
+        Sid=sid,
+        Effect=ALLOW,
+        Principal=Principal("AWS", "*"),
+        Action=[AssumeRole],
+        Condition=PolicyCondition(condition),
+    )
 
 
 def add_output_reader_role(template: Template, config: NetworkConfig) -> iam.Role:
