@@ -195,6 +195,12 @@ RUN_TIME = {
         "cannot read NetworkConfiguration: NetworkConfiguration.$ '$.network', a path the state reads at run time; "
         "AssignPublicIp is not proven DISABLED",
     ),
+    "parameters that are not an object": (
+        ("Parameters",),
+        ["not", "an", "object"],
+        "cannot read NetworkConfiguration: the Parameters of state Each image > Make thumbnail, not an object; "
+        "AssignPublicIp is not proven DISABLED",
+    ),
 }
 
 
@@ -335,6 +341,17 @@ def test_escaped_quotes_in_the_definition_do_not_end_its_strings() -> None:
     comment = '"Comment": "Run the \\"nightly\\" report: ${Count} is not read here",'
     definition_string(templates)[0] = body.replace(
         '"Comment": "Run the nightly report on Fargate and wait for it",', comment
+    )
+    variables["Count"] = 1
+    assert check_dicts(templates).findings == []
+
+
+def test_an_escaped_backslash_ends_where_the_string_does() -> None:
+    templates = pair(PRIVATE)
+    body, variables = definition_string(templates)
+    # "C:\\" is a string ending in one backslash: the quote after it closes the string, so ${Count} is bare.
+    definition_string(templates)[0] = body.replace(
+        '"Comment": "Run the nightly report on Fargate and wait for it",', '"Comment": "C:\\\\", "Count": ${Count},'
     )
     variables["Count"] = 1
     assert check_dicts(templates).findings == []
