@@ -10,6 +10,7 @@ from conftest import PAIR, fixture
 from conftest import report_findings as findings
 
 from fargate_private_templates.checks import check_dicts
+from fargate_private_templates.checks.intrinsics import render_parts
 from fargate_private_templates.checks.resolve import Resolver
 from fargate_private_templates.checks.values import ResourceRef
 from fargate_private_templates.render.loader import load_template
@@ -105,3 +106,14 @@ def test_the_checker_reads_if_and_mapping_built_names() -> None:
     assert resolver.endpoint_service(ResourceRef("t", "ByMap")) == "ecr.dkr"
     # Branches that name different services name no one service.
     assert resolver.endpoint_service(ResourceRef("t", "ByIf")) is None
+
+
+def test_a_join_of_a_list_the_template_computes_is_spelled_out_item_by_item() -> None:
+    resolver = Resolver({"t": {"Resources": {}}})
+
+    def spelled(expression: object) -> list[str]:
+        return [render_parts(parts) for parts in resolver.texts("t", expression)]
+
+    # Items from a Fn::Split or a Fn::If of lists: not a literal list, so the resolver, not the pure reader, joins.
+    assert spelled({"Fn::Join": ["-", {"Fn::Split": [",", "ecr,dkr"]}]}) == ["ecr-dkr"]
+    assert spelled({"Fn::Join": [".", {"Fn::If": ["China", ["cn", "ecr"], ["ecr"]]}]}) == ["cn.ecr", "ecr"]
