@@ -185,3 +185,42 @@ def test_a_chain_of_condition_references_is_expanded_up_to_the_depth_limit() -> 
 
     deepest = MAX_CONDITION_DEPTH - 3  # the Fn::Equals list, its Ref and the Ref's value take three levels
     assert matched(deepest) and not matched(deepest + 1)
+
+
+def test_a_schedule_and_a_state_machine_name_their_cluster_too() -> None:
+    template = fixture("E9001-good-scheduled.yaml")
+    template["Resources"]["Cluster"]["Properties"] = {"CapacityProviders": ["FARGATE"]}
+    parameters = template["Resources"]["Schedule"]["Properties"]["Target"]["EcsParameters"]
+    del parameters["LaunchType"]
+    parameters["CapacityProviderStrategy"] = [{"CapacityProvider": "FARGATE_SPOT", "Weight": 1}]
+    report = check_dicts({"app.yaml": template})
+    assert ids(report) == [("app.yaml", "Schedule", "E9018")]
+    assert report.findings[0].message == (
+        "names capacity provider FARGATE_SPOT, which cluster Cluster does not have (in its CapacityProviders, its "
+        "default strategy or a ClusterCapacityProviderAssociations): ECS refuses a strategy naming a capacity "
+        "provider not associated with the cluster, so the stack fails; add FARGATE_SPOT to the cluster's "
+        "CapacityProviders"
+    )
+    machine = fixture("launchers/state-machine-private.yaml")
+    machine["Resources"]["Cluster"]["Properties"] = {"CapacityProviders": ["FARGATE"]}
+    sub = machine["Resources"]["ReportStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    spot_strategy = '"CapacityProviderStrategy": [{"CapacityProvider": "FARGATE_SPOT"}],'
+    sub[0] = sub[0].replace('"LaunchType": "FARGATE",', spot_strategy)
+    assert spot_strategy in sub[0]
+    report = check_dicts({"network.yaml": fixture("launchers/network.yaml"), "machine.yaml": machine})
+    assert ids(report) == [("machine.yaml", "ReportStateMachine", "E9018")]
+
+
+def test_a_provider_the_cluster_has_under_two_conditions_names_both() -> None:
+    template = fixture("E9018-good.yaml")
+    template["Conditions"] = {
+        "HasFargateSpot": {"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws"]},
+        "InVirginia": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]},
+    }
+    associations = template["Resources"]["ClusterCapacityProviders"]
+    associations["Condition"] = "HasFargateSpot"
+    providers = associations["Properties"]["CapacityProviders"]
+    associations["Properties"]["CapacityProviders"] = {"Fn::If": ["InVirginia", providers, ["FARGATE"]]}
+    messages = [f.message for f in check_dicts({"app.yaml": template}).findings if f.rule_id == "W9019"]
+    both = "has only when condition HasFargateSpot is true and condition InVirginia is true:"
+    assert messages and both in messages[0]

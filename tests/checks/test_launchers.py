@@ -75,10 +75,13 @@ def test_a_scheduler_universal_run_task_target_is_counted_and_not_proven() -> No
     template = load_template(FIXTURES / "E9001-good-scheduled.yaml")
     target = template["Resources"]["Schedule"]["Properties"]["Target"]
     del target["EcsParameters"]
-    target["Arn"] = {"Fn::Sub": "arn:${AWS::Partition}:scheduler:::aws-sdk:ecs:runTask"}
+    # The ARN from the template's own mapping: the target is read in the schedule's template.
+    template["Mappings"] = {"Targets": {"ecs": {"RunTask": "arn:aws:scheduler:::aws-sdk:ecs:runTask"}}}
+    target["Arn"] = {"Fn::FindInMap": ["Targets", "ecs", "RunTask"]}
     target["Input"] = '{"Cluster": "c", "TaskDefinition": "t"}'
     report = check_dicts({"app.yaml": template})
     assert ids(report) == [("app.yaml", "Schedule", "W9009"), ("app.yaml", "Schedule", "W9016")]
+    assert report.findings[0].location == ("Resources", "Schedule", "Properties", "Target", "NetworkConfiguration")
     assert report.findings[0].message == (
         "cannot read NetworkConfiguration: the Input JSON of a universal aws-sdk:ecs:runTask target, read only at run "
         "time; AssignPublicIp is not proven DISABLED"
