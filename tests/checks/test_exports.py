@@ -254,6 +254,7 @@ def test_name_matching_keeps_the_text_on_both_sides_of_the_stack_variable() -> N
     assert export.matches(name_of(["app.", Variable("Network"), ".subnets"]))
     assert export.matches(name_of(["app.prod.subnets"]))
     assert not export.matches(name_of(["app..subnets"]))  # a stack name is never empty
+    assert export.matches(name_of(["app.a.subnets"]))  # but may be one character long
     assert not export.matches(name_of([Variable("Network"), ".subnets"]))
     assert export.key == "app…subnets"
 

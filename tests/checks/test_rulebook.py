@@ -61,3 +61,4 @@ def test_explain_prints_title_description_fix_and_link_as_paragraphs_wrapped_for
     assert rule.explain().endswith(f"More: {rule.link}\n")
     lines = rule.explain().splitlines()
     assert max(len(line) for line in lines) <= EXPLAIN_WIDTH and len(lines) > len(paragraphs) * 2
+    assert max(len(line) for line in lines) > EXPLAIN_WIDTH - 10  # wrapped at the terminal width, not narrower

@@ -14,3 +14,16 @@ def test_start_before_app_error_names_the_field() -> None:
     assert str(caught.value) == (
         "start_before_app: 'HEALTHY' is not allowed; choose one of 'START', 'COMPLETE', 'SUCCESS'"
     )
+
+
+def test_environment_is_kept_as_name_value_pairs_in_the_given_order() -> None:
+    sidecar = SidecarOptions(name="log-router", environment={"LOG_LEVEL": "debug", "FLUSH": "5"})
+    assert sidecar.environment == (("LOG_LEVEL", "debug"), ("FLUSH", "5"))
+
+
+def test_a_dependency_on_a_badly_named_container_is_refused_in_words() -> None:
+    with pytest.raises(ConfigError) as caught:
+        SidecarOptions(name="log-router", depends_on={"Log_Router": "START"})
+    assert str(caught.value) == (
+        "depends_on: 'Log_Router' is not allowed; container names: lowercase letters, digits and hyphens"
+    )
