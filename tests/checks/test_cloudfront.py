@@ -137,3 +137,17 @@ def test_without_a_distribution_an_internal_load_balancer_stays_valid() -> None:
     del template["Resources"]["VpcOrigin"]
     assert check_template(template).findings == []
     assert check_template(fixture("E9004-good-internal.yaml")).findings == []
+
+
+def test_every_reason_a_vpc_origin_cannot_be_followed_is_given() -> None:
+    template = _good()
+    template["Resources"]["VpcOrigin"]["Properties"]["VpcOriginEndpointConfig"]["Arn"] = "arn:aws:other"
+    _origin(template)["VpcOriginConfig"]["VpcOriginId"] = {"Fn::ImportValue": "other-VpcOriginId"}
+    assert [f for f in _e9021(template) if f[0] == "LoadBalancer"] == [
+        (
+            "LoadBalancer",
+            "W9009",
+            "cannot tell whether a VPC origin of distribution Distribution reaches it: the Arn of VPC origin "
+            "VpcOrigin is arn:aws:other; a VpcOriginId of distribution Distribution is import other-VpcOriginId",
+        )
+    ]

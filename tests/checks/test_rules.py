@@ -342,3 +342,16 @@ def test_a_second_container_from_ecr_public_needs_nat() -> None:
     assert [(f.logical_id, f.rule_id) for f in report.findings] == [("Service", "E9008")] * 2
     assert "container proxy pulls its image from ECR Public" in report.findings[0].message
     assert check_dicts(pair("network.yaml")).findings == []
+
+
+def test_a_literal_import_no_given_template_exports_is_an_error_said_once() -> None:
+    template = fixture("E9012-good.yaml")
+    template["Outputs"] = {"Vpc": {"Value": {"Ref": "VPC"}, "Export": {"Name": "here-VpcId"}}}
+    network = template["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+    network["SecurityGroups"] = [{"Fn::ImportValue": "elsewhere-TaskSecurityGroup"}]
+    (finding,) = [f for f in check_dicts({"t.yaml": template}).findings if "elsewhere" in f.message]
+    assert (finding.rule_id, finding.message) == (
+        "E9007",
+        "imports elsewhere-TaskSecurityGroup, but no given template exports it",
+    )
+    assert finding.location[3:] == ("NetworkConfiguration", "AwsvpcConfiguration", "SecurityGroups", 0)

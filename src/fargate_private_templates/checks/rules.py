@@ -290,9 +290,10 @@ def _import_verdict(resolver: Resolver, name: Name, bound: dict[str, set[str]]) 
     if not resolver.exports:
         return "W9009", f"cannot resolve import {name}: none of the given templates exports anything"
     exporters = bound.get(name.stack_variable or "")
-    if name.stack_variable is None or exporters:
-        exporter = ", ".join(sorted(exporters or ())) or "no given template"
-        return "E9007", f"imports {name}, but {exporter} exports no {name.key}"
+    if exporters:
+        return "E9007", f"imports {name}, but {', '.join(sorted(exporters))} exports no {name.key}"
+    if name.stack_variable is None:
+        return "E9007", f"imports {name}, but no given template exports it"
     return "W9009", (
         f"cannot resolve import {name}: no given template exports {name.key} "
         f"or anything else imported through ${{{name.stack_variable}}}"
