@@ -201,3 +201,14 @@ def test_ecs_exec_of_a_job_is_a_need_like_a_services() -> None:
     on_network_without_nat(templates)
     messages = [f.message for f in check_dicts(templates).findings if f.rule_id == "E9014"]
     assert messages and "ECS Exec (SSM messages)" in messages[0]
+
+
+def test_a_job_security_group_from_a_parameter_is_reported_where_the_compute_environment_names_it() -> None:
+    templates = pair()
+    templates[PRIVATE].setdefault("Parameters", {})["JobGroup"] = {"Type": "AWS::EC2::SecurityGroup::Id"}
+    resources(templates)["ComputeEnvironment"]["Properties"]["ComputeResources"]["SecurityGroupIds"] = [
+        {"Ref": "JobGroup"}
+    ]
+    (finding,) = check_dicts(templates).findings
+    assert (finding.rule_id, finding.message) == ("W9009", "cannot resolve a task security group: parameter JobGroup")
+    assert finding.location == ("Resources", "ComputeEnvironment", "Properties", "ComputeResources", "SecurityGroupIds")
