@@ -104,6 +104,10 @@ def test_rule_with_several_ecs_targets_names_the_target() -> None:
     assert report.findings[0].message == "target cleanup: AssignPublicIp is ENABLED: its tasks get public IPs"
     assert report.findings[0].location[3:5] == ("Targets", 1)
     assert report.scheduled_tasks_checked == 3
+    # A target whose Id is not spelled out is named by its position.
+    second["Id"] = {"Fn::Sub": "${AWS::StackName}-cleanup"}
+    report = check_dicts({"app.yaml": template})
+    assert report.findings[0].message == "target #1: AssignPublicIp is ENABLED: its tasks get public IPs"
 
 
 def test_rule_targets_without_ecs_parameters_are_not_tasks() -> None:
