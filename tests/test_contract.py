@@ -183,6 +183,10 @@ def test_stack_outputs_mode_reads_through_get_stack_output_with_an_optional_role
     assert listed[1]["Fn::Join"][1][0]["Fn::GetStackOutput"]["OutputName"] == "PrivateSubnetIds"
     # VPC, subnet and security group IDs belong to their Region: no parameter points the reads at another one.
     assert imports.parameter_titles == ["NetworkStackName", "NetworkStackRoleArn"]
+    # A library user may still read another Region's stack: the helper spells Region as CloudFormation does.
+    assert contract.GetStackOutput("net", "VpcId", region="eu-west-1").to_dict() == {
+        "Fn::GetStackOutput": {"StackName": "net", "OutputName": "VpcId", "Region": "eu-west-1"}
+    }
     assert template.parameters["NetworkStackRoleArn"].Default == ""
     assert template.conditions["NetworkStackIsRemote"].to_dict() == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "NetworkStackRoleArn"}, ""]}]

@@ -355,3 +355,14 @@ def test_a_literal_import_no_given_template_exports_is_an_error_said_once() -> N
         "imports elsewhere-TaskSecurityGroup, but no given template exports it",
     )
     assert finding.location[3:] == ("NetworkConfiguration", "AwsvpcConfiguration", "SecurityGroups", 0)
+
+
+@pytest.mark.parametrize("launch_type", ["EC2", "EXTERNAL"])
+def test_a_service_launched_on_instances_needs_no_awsvpc_configuration(launch_type: str) -> None:
+    template = fixture("E9001-good.yaml")
+    service = template["Resources"]["Service"]["Properties"]
+    del service["NetworkConfiguration"]
+    service["LaunchType"] = launch_type
+    assert [f for f in check_dicts({"t.yaml": template}).findings if f.rule_id == "E9001"] == []
+    service["LaunchType"] = "FARGATE"
+    assert [f.rule_id for f in check_dicts({"t.yaml": template}).findings if f.rule_id == "E9001"] == ["E9001"]

@@ -97,3 +97,9 @@ def test_a_percentage_that_is_not_a_finite_number_is_refused_in_words(
         DeploymentOptions(strategy=strategy, **{field: value})
     low, high = (0.1, 100.0) if strategy == "canary" else (3.0, 100.0)
     assert str(caught.value) == f"deployment.{field}: {what}; give a percentage from {low} to {high}"
+
+
+def test_a_canary_bake_time_out_of_range_is_refused_naming_the_field() -> None:
+    with pytest.raises(ConfigError) as caught:
+        DeploymentOptions(strategy="canary", canary_bake_time=5000)
+    assert str(caught.value) == "deployment.canary_bake_time: 5000 is out of range; allowed 0 to 1440"

@@ -62,7 +62,8 @@ def _local_children(parent: str, template: dict) -> list[Path]:
     resources = template.get("Resources")
     children = []
     for resource in resources.values() if isinstance(resources, dict) else ():
-        properties = resource.get("Properties") if isinstance(resource, dict) else None
+        # The loader has refused a resource that is not a mapping with a Type.
+        properties = resource.get("Properties")
         if resource.get("Type") == STACK and isinstance(properties, dict):
             children += [Path(p) for url in template_urls(properties) if (p := local_path(parent, url))]
     return children
