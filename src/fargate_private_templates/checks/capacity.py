@@ -92,7 +92,7 @@ def _branches(resolver: Resolver, template: str, expression: Any, holds: Holds) 
 
 def _resource_holds(resolver: Resolver, ref: ResourceRef) -> Holds:
     """The conditions a resource exists under: its Condition attribute."""
-    name = resolver.resources(ref.template).get(ref.logical_id, {}).get("Condition")
+    name = resolver.resources(ref.template)[ref.logical_id].get("Condition")
     return frozenset({(condition(resolver, ref.template, name), True)}) if isinstance(name, str) else frozenset()
 
 
