@@ -61,3 +61,10 @@ def test_a_chain_of_nested_stacks_is_read_up_to_its_bound(tmp_path: Path) -> Non
     (tmp_path / "loop.yaml").write_text(stack.format("loop.yaml"))
     assert len(read_sources([tmp_path / "t0.yaml"]).templates) == MAX_NESTED_FILES + 1
     assert list(read_sources([tmp_path / "loop.yaml"]).templates) == [str(tmp_path / "loop.yaml")]
+
+
+def test_an_empty_file_is_refused_saying_what_was_expected(tmp_path: Path) -> None:
+    (tmp_path / "empty.yaml").write_text("\n")
+    with pytest.raises(TemplateLoadError) as caught:
+        read_sources([tmp_path / "empty.yaml"])
+    assert str(caught.value) == f"{tmp_path / 'empty.yaml'}: the file is empty; expected a YAML or JSON template"

@@ -1,0 +1,30 @@
+"""One front door's priorities: a rule goes to a free priority in order, nearest to the one it prefers."""
+
+from __future__ import annotations
+
+from fargate_private_templates.config.priority_board import Board, Rule
+from fargate_private_templates.config.routing import RULE_PRIORITIES, RoutingOptions
+
+SHOP = RoutingOptions(hosts=("shop.example.com",))
+BLOG = RoutingOptions(hosts=("blog.example.com",))
+
+
+def rule(service: str, routing: RoutingOptions, specificity: int) -> Rule:
+    return Rule(service, False, routing, (specificity, 0), None)
+
+
+def test_the_last_priority_of_the_listener_can_be_taken() -> None:
+    board = Board("main")
+    board.place(rule("last", SHOP, 0), [RULE_PRIORITIES[1]])
+    assert board.priority_of("last", False) == RULE_PRIORITIES[1] == 50_000
+
+
+def test_a_rule_preferring_a_priority_below_its_bounds_takes_the_nearest_free_one_in_order() -> None:
+    board = Board("main")
+    first, placed, last = rule("first", SHOP, 0), rule("placed", SHOP, 1), rule("last", SHOP, 2)
+    board.fix(first, 10, held=False)
+    board.fix(last, 13, held=False)
+    board.fix(rule("blog", BLOG, 0), 11, held=False)  # matches other requests: takes a place, sets no order
+    board.place(placed, [1])
+    # Between 10 and 13, with 11 taken, only 12 is left: the search from the lowest allowed priority reaches it.
+    assert board.priority_of("placed", False) == 12
