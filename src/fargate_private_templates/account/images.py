@@ -13,7 +13,7 @@ from ..config import ImageOptions, ServiceConfig
 from ..config.image import IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY
 from ..deploy.plan import StackPlan
 from .aws import denied, error_code
-from .context import Context
+from .context import AccountReader, Context
 from .results import FAIL, PASS, SKIP, WARN, Result
 
 CHECK = "image"
@@ -72,13 +72,14 @@ def _check_image(
     if not tag:
         yield Result(SKIP, CHECK, who, f"no image tag given for {repository}", "see the parameter check")
         return
-    yield from _check_tag(context, who, registry, repository, tag, service.cpu_architecture)
+    yield from check_tag(context, who, registry, repository, tag, service.cpu_architecture)
 
 
-def _check_tag(
-    context: Context, who: str, registry: str, repository: str, tag: str, architecture: str
+def check_tag(
+    reader: AccountReader, who: str, registry: str, repository: str, tag: str, architecture: str
 ) -> Iterator[Result]:
-    ecr = context.aws.client("ecr")
+    """The repository and tag exist in the registry, and a manifest list names the task's architecture."""
+    ecr = reader.aws.client("ecr")
     subject = f"{who}: {repository}:{tag} in registry {registry}"
     image_id = {"imageTag": tag}
     try:
