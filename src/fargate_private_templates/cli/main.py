@@ -124,14 +124,24 @@ def _params(args: argparse.Namespace) -> int:
 def _preflight(args: argparse.Namespace) -> int:
     # The AWS SDK is imported only by the commands that read an account: the others stay quick to start.
     from ..account import AccountError, least_privilege_policy, preflight
+    from ..account.template_preflight import preflight_templates
 
     if args.print_policy:
         _print(least_privilege_policy())
         return EXIT_OK
-    if not args.config:
+    if args.template and (args.config or args.stack):
+        return _fail("preflight: give --config FILE (and --stack) or --template FILE, not both")
+    if not args.template and (args.stack_name or args.parameters or args.parameters_file):
+        return _fail("preflight: --stack-name, --parameters and --parameters-file go with --template FILE")
+    if not args.config and not args.template:
         return _fail("preflight: give --config FILE, or --print-policy for the IAM policy it needs")
     try:
-        report = preflight(args.config, stacks=args.stack or ())
+        if args.template:
+            report = preflight_templates(
+                args.template, args.stack_name or (), args.parameters or (), args.parameters_file
+            )
+        else:
+            report = preflight(args.config, stacks=args.stack or ())
     except AccountError as error:
         return _fail(str(error))
     _print(report.format_json() if args.format == "json" else report.format_text())
@@ -181,6 +191,15 @@ def _subcommand(commands: argparse._SubParsersAction, name: str, summary: str, e
         description=summary,
         epilog=f"example:\n  {example}",
     )
+
+
+def _account_options(parser: argparse.ArgumentParser, stack: str, default: str) -> None:
+    """The options preflight and audit share: the config, the stacks and the output format."""
+    parser.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks are rendered from")
+    parser.add_argument(
+        "--stack", metavar="NAME", action="append", help=f"{stack} (repeat for more; default: {default})"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -281,16 +300,34 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "preflight",
         "Read the target account before a deploy: images, certificates, AZs, secrets, stacks, exports, quotas.",
-        f"{PROG} preflight --config examples/shared-alb.toml --format json",
+        f"{PROG} preflight --config examples/shared-alb.toml --format json\n  "
+        f"{PROG} preflight --template templates/service-alb.yaml --stack-name web --parameters ImageTag=v1 "
+        "CertificateArn=arn:aws:acm:...",
     )
-    checks.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks are rendered from")
+    _account_options(checks, "check only this stack", "the stacks of the deploy script for this account")
     checks.add_argument(
-        "--stack",
-        metavar="NAME",
+        "--template",
+        metavar="FILE",
+        type=_path,
         action="append",
-        help="check only this stack (repeat for more; default: the stacks of the deploy script for this account)",
+        help="instead of --config: a template to deploy (repeat for more, in deploy order)",
     )
-    checks.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
+    checks.add_argument(
+        "--stack-name", metavar="NAME", action="append", help="with --template: its stack name (one per --template)"
+    )
+    checks.add_argument(
+        "--parameters",
+        metavar="KEY=VALUE",
+        nargs="+",
+        action="extend",
+        help="with --template: parameter values (over --parameters-file)",
+    )
+    checks.add_argument(
+        "--parameters-file",
+        metavar="FILE",
+        type=_path,
+        help='with --template: a JSON list of "Key=Value" strings, as the deploy scripts write',
+    )
     checks.add_argument(
         "--print-policy",
         action="store_true",
@@ -304,14 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Read what is live for deployed stacks and run the rules of check on it, plus what no template states.",
         f"{PROG} audit --config examples/shared-alb.toml",
     )
-    live.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks were deployed from")
-    live.add_argument(
-        "--stack",
-        metavar="NAME",
-        action="append",
-        help="audit this deployed stack (repeat for more; default: the config's stacks for this account)",
-    )
-    live.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
+    _account_options(live, "audit this deployed stack", "the config's stacks for this account")
     live.add_argument("--strict", action="store_true", help="fail on warnings and drift too")
     live.set_defaults(handler=_audit)
 
