@@ -115,6 +115,10 @@ def test_the_parameters_file_is_read_and_key_value_pairs_override_it(certificate
     aws = emulated_server.reader()
     assert preflight_templates([SERVICE_ALB], ["web"], [], parameters, aws=aws).exit_code == 1
     assert preflight_templates([SERVICE_ALB], ["web"], ["ImageTag=v1"], parameters, aws=aws).exit_code == 0
+    # The form `params --format json` prints is read too.
+    as_objects = [{"ParameterKey": "ImageTag", "ParameterValue": "v1"}, f"CertificateArn={certificate}"]
+    parameters.write_text(json.dumps(as_objects))
+    assert preflight_templates([SERVICE_ALB], ["web"], [], parameters, aws=aws).exit_code == 0
 
 
 def test_an_image_tag_missing_fails(certificate: str) -> None:

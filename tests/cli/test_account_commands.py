@@ -164,7 +164,12 @@ def test_a_missing_template_or_parameters_file_is_one_line_and_exit_2(
         capsys, "preflight", "--template", SERVICE_ALB, "--stack-name", "web", "--parameters-file", missing
     )
     assert code == 2 and out == "" and len(err.splitlines()) == 1 and missing in err
-    for text, found in (("{", "not JSON"), ('{"ImageTag": "v1"}', "dict found; allowed: a JSON list")):
+    for text, found in (
+        ("{", "not JSON"),
+        ('{"ImageTag": "v1"}', "dict found; allowed: a JSON list"),
+        ("[1]", 'params.json: 1 is not "Key=Value" nor a ParameterKey/ParameterValue object'),
+        ('["ImageTag"]', "params.json: 'ImageTag' is not Key=Value"),
+    ):
         (tmp_path / "params.json").write_text(text)
         argv = ("--template", SERVICE_ALB, "--stack-name", "web", "--parameters-file", str(tmp_path / "params.json"))
         code, out, err = _run(capsys, "preflight", *argv)

@@ -2,7 +2,8 @@
 template's defaults, plus the pseudo parameters), and the text an expression becomes with them.
 
 ``--parameters-file`` takes the ``["Key=Value", ...]`` JSON list the deploy scripts write (the form of
-``aws cloudformation deploy --parameter-overrides file://...``); ``--parameters`` entries override it.
+``aws cloudformation deploy --parameter-overrides file://...``) or the ``[{"ParameterKey": ..., "ParameterValue":
+...}]`` one ``params --format json`` prints; ``--parameters`` entries override it.
 """
 
 from __future__ import annotations
@@ -77,14 +78,23 @@ def parse_parameters(entries: Sequence[str], parameters_file: str | Path | None 
             raise ConfigError(
                 f"--parameters-file {parameters_file}: not JSON ({error.msg}, line {error.lineno})"
             ) from None
-        if not isinstance(document, list) or not all(isinstance(entry, str) for entry in document):
+        if not isinstance(document, list):
             raise ConfigError(
                 f"--parameters-file {parameters_file}: {type(document).__name__} found; allowed: a JSON list of "
-                '"Key=Value" strings, as the deploy scripts write'
+                '"Key=Value" strings (as the deploy scripts write) or of ParameterKey/ParameterValue objects'
             )
-        pairs += [_pair(entry, f"--parameters-file {parameters_file}") for entry in document]
+        pairs += [_file_pair(entry, f"--parameters-file {parameters_file}") for entry in document]
     pairs += [_pair(entry, "--parameters") for entry in entries]
     return dict(pairs)
+
+
+def _file_pair(entry: Any, where: str) -> tuple[str, str]:
+    """``"Key=Value"``, or ``{"ParameterKey": ..., "ParameterValue": ...}`` as ``params --format json`` prints."""
+    if isinstance(entry, dict) and isinstance(entry.get("ParameterKey"), str):
+        return entry["ParameterKey"], str(entry.get("ParameterValue", ""))
+    if isinstance(entry, str):
+        return _pair(entry, where)
+    raise ConfigError(f'{where}: {json.dumps(entry)} is not "Key=Value" nor a ParameterKey/ParameterValue object')
 
 
 def _pair(entry: str, where: str) -> tuple[str, str]:
