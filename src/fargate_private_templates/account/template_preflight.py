@@ -18,7 +18,7 @@ from .aws import Aws
 from .certificates import host_result, read_certificate
 from .context import AccountReader
 from .images import ARCHITECTURES, check_tag
-from .quotas import ALBS, ELASTIC_IPS, INTERFACE_ENDPOINTS, NLBS, VPCS, compare
+from .quotas import ALBS, ELASTIC_IPS, FARGATE_ON_DEMAND, FARGATE_SPOT, INTERFACE_ENDPOINTS, NLBS, VPCS, compare
 from .references import read_reference
 from .results import FAIL, PASS, SKIP, PreflightReport, Result
 from .stacks import CHECK as STACK_CHECK
@@ -253,6 +253,7 @@ def check_quotas(reader: AccountReader, stack: TemplateStack, run: Run) -> Itera
         yield compare(reader, INTERFACE_ENDPOINTS, subject, 0, len(endpoints), "request a higher quota")
     if not existing:
         yield from _load_balancer_quotas(reader, stack)
+    yield from _fargate_quotas(reader, stack)
 
 
 def _load_balancer_quotas(reader: AccountReader, stack: TemplateStack) -> Iterator[Result]:
@@ -269,6 +270,42 @@ def _load_balancer_quotas(reader: AccountReader, stack: TemplateStack) -> Iterat
             fix = "delete unused load balancers or request a higher quota"
             subject = f"{stack.stack_name}: {kinds[kind]} new {kind} load balancer"
             yield compare(reader, quota, subject, types.count(kind), kinds[kind], fix)
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def _fargate_quotas(reader: AccountReader, stack: TemplateStack) -> Iterator[Result]:
+    """vCPUs of the template's services at their scalable target's MaxCapacity (a warning when only MinCapacity
+    fits), else their DesiredCount, else one task. Tasks already running in the account are not counted."""
+    targets = {
+        node["Fn::GetAtt"][0]: properties
+        for _, properties in stack.resources("AWS::ApplicationAutoScaling::ScalableTarget")
+        for node in _nodes(properties.get("ResourceId"))
+        if isinstance(node.get("Fn::GetAtt"), list) and node["Fn::GetAtt"]
+    }
+    definitions = dict(stack.resources("AWS::ECS::TaskDefinition"))
+    needed = {FARGATE_ON_DEMAND: [0.0, 0.0], FARGATE_SPOT: [0.0, 0.0]}
+    for logical_id, properties in stack.resources("AWS::ECS::Service"):
+        reference = properties.get("TaskDefinition")
+        definition = definitions.get(reference.get("Ref")) if isinstance(reference, dict) else None
+        vcpus = (_number(stack.text(definition.get("Cpu"))) or 0) / 1024 if definition else 0
+        target = targets.get(logical_id, {})
+        most = _number(stack.text(target.get("MaxCapacity"))) or _number(stack.text(properties.get("DesiredCount")))
+        least = _number(stack.text(target.get("MinCapacity"))) or most
+        strategy = _nodes(properties.get("CapacityProviderStrategy"))
+        spot = "FARGATE_SPOT" in [stack.text(node.get("CapacityProvider")) for node in strategy]
+        counts = needed[FARGATE_SPOT if spot else FARGATE_ON_DEMAND]
+        counts[0] += (most or 1) * vcpus
+        counts[1] += (least or 1) * vcpus
+    for quota, (most, least) in needed.items():
+        if most:
+            subject = f"{stack.stack_name}: vCPUs of its services at most ({most:g}; {least:g} at least)"
+            yield compare(reader, quota, subject, 0, most, "request a higher quota", least)
 
 
 TEMPLATE_CHECKS: tuple[Callable[[AccountReader, TemplateStack, Run], Iterator[Result]], ...] = (
