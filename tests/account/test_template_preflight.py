@@ -18,6 +18,7 @@ from moto import settings
 from fargate_private_templates.account import PreflightReport
 from fargate_private_templates.account.aws import policy_actions
 from fargate_private_templates.account.template_preflight import preflight_templates
+from fargate_private_templates.regions import fargate_zones
 from fargate_private_templates.render.loader import load_template
 
 TEMPLATES = ROOT / "templates"
@@ -211,3 +212,46 @@ def test_a_network_template_passes_and_fails_on_too_few_elastic_ips(certificate:
         "FAIL quota: net: 1 Elastic IPs: EC2-VPC Elastic IPs (ec2 L-0263D0A3) is 0 (applied value, Service Quotas); "
         "0 in use + 1 needed = 1"
     )
+
+
+def test_azs_that_do_not_exist_or_lack_fargate_fail(certificate: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    aws = emulated_server.reader()
+    (line,) = _failed(
+        preflight_templates([NETWORK_SINGLE_NAT], ["net"], ["AvailabilityZones=us-east-1a,eu-west-1a"], aws=aws)
+    )
+    assert line.startswith(
+        "FAIL zones: net AvailabilityZones: eu-west-1a: not an available AZ of us-east-1. Fix: name AZs of us-east-1: "
+        "us-east-1a, us-east-1b"
+    )
+    monkeypatch.setitem(fargate_zones.FARGATE_ZONE_IDS, "us-east-1", frozenset({"use1-az1"}))
+    (line,) = _failed(preflight_templates([NETWORK_SINGLE_NAT], ["net"], ["AvailabilityZones=us-east-1a"], aws=aws))
+    assert line.startswith("FAIL zones: net AvailabilityZones: Fargate does not run in us-east-1a (use1-az6)")
+
+
+def test_fargate_vcpus_at_most_and_at_least_are_held_against_the_quota(certificate: str) -> None:
+    # service-alb: 256 CPU units, 2 to 4 tasks: 0.5 to 1 vCPU.
+    emulated_server.QUOTAS[("fargate", "L-3032A538")] = 0.5
+    report = _service(certificate)
+    (line,) = [r.format_text() for r in report.results if r.subject.startswith("web: vCPUs")]
+    assert line.startswith("WARN quota: web: vCPUs of its services at most (1; 0.5 at least): Fargate On-Demand vCPU")
+    assert report.exit_code == 0
+    emulated_server.QUOTAS[("fargate", "L-3032A538")] = 0.25
+    (line,) = _failed(_service(certificate))
+    assert line.startswith("FAIL quota: web: vCPUs of its services at most (1; 0.5 at least)")
+    assert line.endswith("0 in use + 1 needed = 1. Fix: request a higher quota")
+
+
+def test_images_outside_ecr_or_unknown_are_skipped(certificate: str, tmp_path: Path) -> None:
+    template = load_template(SERVICE_ALB)
+    container = template["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    path = tmp_path / "service.json"
+    for image, detail in (
+        ("docker.io/library/nginx:1.27", "docker.io/library/nginx:1.27 is in a registry outside AWS: not read"),
+        (f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/app:v1", "not a tag in this Region's ECR: not read"),
+        ({"Fn::GetAtt": ["Somewhere", "Uri"]}, "its image is not known from these values"),
+    ):
+        container["Image"] = image
+        path.write_text(json.dumps(template))
+        report = _service(certificate, template=path)
+        (result,) = [r for r in report.results if r.check == "image"]
+        assert (result.status, detail in result.detail) == ("SKIP", True), result.format_text()
