@@ -255,3 +255,23 @@ def test_images_outside_ecr_or_unknown_are_skipped(certificate: str, tmp_path: P
         report = _service(certificate, template=path)
         (result,) = [r for r in report.results if r.check == "image"]
         assert (result.status, detail in result.detail) == ("SKIP", True), result.format_text()
+
+
+def test_stack_outputs_a_template_reads_are_checked_unless_read_through_a_role(certificate: str) -> None:
+    template = ROOT / "tests" / "golden" / "examples" / "weak-references" / "service-web.yaml"
+    aws = emulated_server.reader()
+    report = preflight_templates([template], ["web"], ["ImageTag=v1", f"CertificateArn={certificate}"], aws=aws)
+    reads = [r.format_text() for r in report.results if r.subject.startswith("web reads")]
+    assert "PASS stack: web reads fargate-network output VpcId: CREATE_COMPLETE" in reads
+    given = ["ImageTag=v1", f"CertificateArn={certificate}", "NetworkStackName=elsewhere"]
+    lines = _failed(preflight_templates([template], ["web"], given, aws=aws))
+    assert lines[0] == (
+        "FAIL stack: web reads elsewhere output VpcId: the stack does not exist. Fix: deploy elsewhere first"
+    )
+    role = f"arn:aws:iam::{ACCOUNT}:role/read-network"
+    report = preflight_templates([template], ["web"], [*given, f"NetworkStackRoleArn={role}"], aws=aws)
+    skipped = [r.format_text() for r in report.results if r.subject.startswith("web reads")]
+    assert skipped[0] == (
+        f"SKIP stack: web reads elsewhere output VpcId: read through {role} in another account: not read from here. "
+        "Fix: run preflight in that account too"
+    )

@@ -106,6 +106,11 @@ def _stack_output(reader: AccountReader, stack: TemplateStack, read: dict[str, A
     if producer is None or output is None:
         return Result(SKIP, STACK_CHECK, stack.stack_name, "an Fn::GetStackOutput these values do not resolve")
     subject = f"{stack.stack_name} reads {producer} output {output}"
+    # A RoleArn (a weak reference to a stack of another account) is an Fn::If whose other branch is AWS::NoValue.
+    roles = [role for role in stack.known_texts(read.get("RoleArn")) if role]
+    if roles:
+        detail = f"read through {roles[0]} in another account: not read from here"
+        return Result(SKIP, STACK_CHECK, subject, detail, "run preflight in that account too")
     deployed = reader.stack(producer)
     if deployed is None:
         return Result(FAIL, STACK_CHECK, subject, "the stack does not exist", f"deploy {producer} first")

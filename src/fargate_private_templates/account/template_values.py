@@ -36,7 +36,13 @@ class TemplateStack:
 
     def text(self, expression: Any) -> str | None:
         """The string ``expression`` is with these values; None when a part is unknown or Fn::If branches differ."""
-        found = set()
+        alternatives = texts(expression)
+        known = self.known_texts(expression)
+        return known[0] if len(known) == 1 and len(alternatives) == 1 else None
+
+    def known_texts(self, expression: Any) -> list[str]:
+        """The strings of the expression's Fn::If branches that these values resolve, each once."""
+        found = []
         for parts in texts(expression):
             rendered = []
             for part in parts:
@@ -45,9 +51,10 @@ class TemplateStack:
                 elif isinstance(part, Variable) and part.name in self.values:
                     rendered.append(self.values[part.name])
                 else:
-                    return None
-            found.add("".join(rendered))
-        return found.pop() if len(found) == 1 else None
+                    break
+            else:
+                found.append("".join(rendered))
+        return list(dict.fromkeys(found))
 
     def items(self, expression: Any) -> list[str] | None:
         """The strings of a list expression (a list, or Fn::Split of a string); None when unknown."""
