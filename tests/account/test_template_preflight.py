@@ -257,6 +257,29 @@ def test_images_outside_ecr_or_unknown_are_skipped(certificate: str, tmp_path: P
         assert (result.status, detail in result.detail) == ("SKIP", True), result.format_text()
 
 
+def test_an_image_under_a_pull_through_cache_prefix_is_pulled_on_first_use(certificate: str) -> None:
+    repository = "RepositoryName=docker-hub/library/nginx"
+    (line,) = _failed(_service(certificate, repository))
+    assert line.startswith(
+        f"FAIL image: web TaskDefinition app: docker-hub/library/nginx:v1 in registry {ACCOUNT}: the repository does "
+        "not exist"
+    )
+    emulated_server.CACHE_RULES["docker-hub"] = {
+        "ecrRepositoryPrefix": "docker-hub",
+        "upstreamRegistryUrl": "registry-1.docker.io",
+    }
+    try:
+        report = _service(certificate, repository)
+    finally:
+        emulated_server.CACHE_RULES.clear()
+    assert report.exit_code == 0, report.format_text()
+    assert [r.format_text() for r in report.results if r.check == "image"] == [
+        "PASS image: web TaskDefinition app: pull-through cache rule docker-hub: exists, for registry-1.docker.io",
+        "SKIP image: web TaskDefinition app: docker-hub/library/nginx:v1 is pulled through the cache on first use: "
+        "its tag is not read",
+    ]
+
+
 def test_stack_outputs_a_template_reads_are_checked_unless_read_through_a_role(certificate: str) -> None:
     template = ROOT / "tests" / "golden" / "examples" / "weak-references" / "service-web.yaml"
     aws = emulated_server.reader()

@@ -60,7 +60,7 @@ def _check_image(
     registry = values.get(f"{prefix}RegistryAccountId") or context.account
     if image.source == IMAGE_PULL_THROUGH_CACHE:
         cache_prefix = values.get(f"{prefix}PullThroughCachePrefix") or str(image.cache_prefix)
-        rule = list(_check_cache_rule(context, who, cache_prefix))
+        rule = list(check_cache_rule(context, who, cache_prefix))
         yield from rule
         if any(result.status == FAIL for result in rule):
             return
@@ -125,7 +125,7 @@ def _platforms(subject: str, image: dict, architecture: str) -> Result:
     return Result(FAIL, CHECK, subject, detail, fix)
 
 
-def _check_cache_rule(context: Context, who: str, prefix: str) -> Iterator[Result]:
+def check_cache_rule(context: AccountReader, who: str, prefix: str) -> Iterator[Result]:
     subject = f"{who}: pull-through cache rule {prefix}"
     try:
         rules = context.aws.client("ecr").describe_pull_through_cache_rules(ecrRepositoryPrefixes=[prefix])

@@ -17,7 +17,7 @@ from ..regions.fargate_zones import FARGATE_REGIONS_PAGE, runs_fargate
 from .aws import Aws
 from .certificates import host_result, read_certificate
 from .context import AccountReader
-from .images import ARCHITECTURES, check_tag
+from .images import ARCHITECTURES, check_cache_rule, check_tag
 from .quotas import ALBS, ELASTIC_IPS, FARGATE_ON_DEMAND, FARGATE_SPOT, INTERFACE_ENDPOINTS, NLBS, VPCS, compare
 from .references import read_reference
 from .results import FAIL, PASS, SKIP, PreflightReport, Result
@@ -143,7 +143,22 @@ def check_images(reader: AccountReader, stack: TemplateStack, run: Run) -> Itera
             elif match["region"] != reader.region or not match["tag"]:
                 yield Result(SKIP, "image", who, f"{image}: not a tag in this Region's ECR: not read")
             else:
-                yield from check_tag(reader, who, match["registry"], match["repository"], match["tag"], architecture)
+                yield from _ecr_image(reader, who, match, architecture)
+
+
+def _ecr_image(reader: AccountReader, who: str, match: re.Match[str], architecture: str) -> Iterator[Result]:
+    """The tag; a repository not there yet under a pull-through cache rule's prefix is created on first pull."""
+    repository = match["repository"]
+    found = list(check_tag(reader, who, match["registry"], repository, match["tag"], architecture))
+    missing = any(result.detail == "the repository does not exist" for result in found)
+    if missing and "/" in repository and match["registry"] == reader.account:
+        prefix = repository.split("/")[0]
+        rule = list(check_cache_rule(reader, who, prefix))
+        if all(result.status == PASS for result in rule):
+            detail = f"{repository}:{match['tag']} is pulled through the cache on first use: its tag is not read"
+            yield from [*rule, Result(SKIP, "image", who, detail)]
+            return
+    yield from found
 
 
 def _certificates(run: Run) -> list[tuple[TemplateStack, str, str]]:
