@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from ..config.load_balancer import SHARED
 from ..deploy.plan import FRONT_DOOR, SERVICE
 from .aws import error_code
-from .context import Context
+from .context import AccountReader, Context
 from .results import FAIL, PASS, WARN, Result
 
 CHECK = "certificate"
@@ -48,31 +48,33 @@ def _certificate_arns(context: Context) -> list[tuple[str, str, str]]:
 def check_certificates(context: Context) -> Iterator[Result]:
     names: dict[str, list[str]] = {}
     for stack_name, parameter, arn in _certificate_arns(context):
-        if not context.deploys(stack_name):
-            continue
-        subject = f"{stack_name} {parameter} {arn}"
-        region = arn.split(":")[3] if arn.count(":") >= 5 else ""
-        if region != context.region:
-            fix = f"request or import the certificate in {context.region}"
-            yield Result(FAIL, CHECK, subject, f"is in Region {region or '?'}, not the stack's {context.region}", fix)
-            continue
-        try:
-            detail = context.aws.client("acm").describe_certificate(CertificateArn=arn)["Certificate"]
-        except ClientError as error:
-            if error_code(error) != "ResourceNotFoundException":
-                raise
-            yield Result(
-                FAIL, CHECK, subject, "does not exist", "request it in ACM, or give the ARN of one that exists"
-            )
-            continue
-        status = detail.get("Status", "?")
-        if status != ISSUED:
-            fix = "complete its DNS validation (or request a new one) before deploying"
-            yield Result(FAIL, CHECK, subject, f"is {status}, not {ISSUED}", fix)
-            continue
-        names[arn] = detail.get("SubjectAlternativeNames") or [detail.get("DomainName", "")]
-        yield Result(PASS, CHECK, subject, f"{ISSUED} for {', '.join(names[arn])}")
+        if context.deploys(stack_name):
+            result, names_read = read_certificate(context, f"{stack_name} {parameter} {arn}", arn)
+            if names_read is not None:
+                names[arn] = names_read
+            yield result
     yield from _check_hosts(context, names)
+
+
+def read_certificate(reader: AccountReader, subject: str, arn: str) -> tuple[Result, list[str] | None]:
+    """Whether the certificate is in the reader's Region and ISSUED; its names when it is."""
+    region = arn.split(":")[3] if arn.count(":") >= 5 else ""
+    if region != reader.region:
+        fix = f"request or import the certificate in {reader.region}"
+        return Result(FAIL, CHECK, subject, f"is in Region {region or '?'}, not the stack's {reader.region}", fix), None
+    try:
+        detail = reader.aws.client("acm").describe_certificate(CertificateArn=arn)["Certificate"]
+    except ClientError as error:
+        if error_code(error) != "ResourceNotFoundException":
+            raise
+        fix = "request it in ACM, or give the ARN of one that exists"
+        return Result(FAIL, CHECK, subject, "does not exist", fix), None
+    status = detail.get("Status", "?")
+    if status != ISSUED:
+        fix = "complete its DNS validation (or request a new one) before deploying"
+        return Result(FAIL, CHECK, subject, f"is {status}, not {ISSUED}", fix), None
+    names = detail.get("SubjectAlternativeNames") or [detail.get("DomainName", "")]
+    return Result(PASS, CHECK, subject, f"{ISSUED} for {', '.join(names)}"), names
 
 
 def _check_hosts(context: Context, names: dict[str, list[str]]) -> Iterator[Result]:
@@ -93,16 +95,19 @@ def _check_hosts(context: Context, names: dict[str, list[str]]) -> Iterator[Resu
             continue
         hosts = [h for h in context.values(stack).get("HostHeaders", "").split(",") if h]
         for host in hosts:
-            subject = f"{stack.stack_name} host {host}"
-            if any(covers(name, host) for name in known):
-                yield Result(PASS, CHECK, subject, "covered by a certificate on the front door's listener")
-            elif "*" in host or "?" in host:
-                detail = f"a host pattern: cannot prove {', '.join(known) or 'the certificates'} cover every match"
-                yield Result(WARN, CHECK, subject, detail, "make sure a certificate covers every host it matches")
-            elif unread:
-                detail = f"not covered by {', '.join(known) or 'the certificates read'}; {', '.join(unread)} not read"
-                yield Result(WARN, CHECK, subject, detail, "fix the certificates above, then run preflight again")
-            else:
-                fix = "add a certificate for it (the service's ExtraCertificateArn) or route a host it covers"
-                detail = f"no certificate on the front door's listener covers it (names: {', '.join(known) or 'none'})"
-                yield Result(FAIL, CHECK, subject, detail, fix)
+            fix = "add a certificate for it (the service's ExtraCertificateArn) or route a host it covers"
+            yield host_result(f"{stack.stack_name} host {host}", host, known, unread, fix)
+
+
+def host_result(subject: str, host: str, known: list[str], unread: list[str], fix: str) -> Result:
+    """Whether a routed host is covered by one of the names ``known`` (``unread``: certificates not read)."""
+    if any(covers(name, host) for name in known):
+        return Result(PASS, CHECK, subject, "covered by a certificate on the front door's listener")
+    if "*" in host or "?" in host:
+        detail = f"a host pattern: cannot prove {', '.join(known) or 'the certificates'} cover every match"
+        return Result(WARN, CHECK, subject, detail, "make sure a certificate covers every host it matches")
+    if unread:
+        detail = f"not covered by {', '.join(known) or 'the certificates read'}; {', '.join(unread)} not read"
+        return Result(WARN, CHECK, subject, detail, "fix the certificates above, then run preflight again")
+    detail = f"no certificate on the front door's listener covers it (names: {', '.join(known) or 'none'})"
+    return Result(FAIL, CHECK, subject, detail, fix)

@@ -1,5 +1,5 @@
 """What the checks of preflight share: the account, the config, the stacks this run deploys and their values, and
-the answers read once (stacks, exports)."""
+the answers read once (stacks, exports), for a config or for templates."""
 
 from __future__ import annotations
 
@@ -16,14 +16,11 @@ from .aws import Aws, error_code
 
 
 @dataclass
-class Context:
+class AccountReader:
+    """The account and Region, and the answers read once (stacks, exports): what both modes of preflight read."""
+
     aws: Aws
-    deployment: Deployment
-    plan: DeployPlan
-    # The stacks this run deploys, in order.
-    stacks: tuple[StackPlan, ...]
-    environ: Mapping[str, str]
-    _stacks: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    _stacks: dict[str, dict[str, Any] | None] = field(default_factory=dict, kw_only=True)
 
     @property
     def account(self) -> str:
@@ -32,19 +29,6 @@ class Context:
     @property
     def region(self) -> str:
         return self.aws.region
-
-    def values(self, stack: StackPlan) -> dict[str, str]:
-        return stack.values(self.environ)
-
-    def deploys(self, stack_name: str) -> bool:
-        return any(stack.stack_name == stack_name for stack in self.stacks)
-
-    def services(self) -> Iterator[tuple[StackPlan, ServiceConfig]]:
-        """The service stacks this run deploys, with their configs."""
-        configs = {service.name: service for service in self.deployment.services}
-        for stack in self.stacks:
-            if stack.role == SERVICE and stack.service in configs:
-                yield stack, configs[stack.service]
 
     def stack(self, name: str) -> dict[str, Any] | None:
         """The deployed stack (DescribeStacks), None when there is none."""
@@ -72,3 +56,26 @@ class Context:
     def stack_resources(self, name: str) -> list[dict[str, Any]]:
         pages = self.aws.client("cloudformation").get_paginator("list_stack_resources").paginate(StackName=name)
         return [summary for page in pages for summary in page["StackResourceSummaries"]]
+
+
+@dataclass
+class Context(AccountReader):
+    """A config's run: its deployment, its plan and the stacks this run deploys, in order."""
+
+    deployment: Deployment
+    plan: DeployPlan
+    stacks: tuple[StackPlan, ...]
+    environ: Mapping[str, str]
+
+    def values(self, stack: StackPlan) -> dict[str, str]:
+        return stack.values(self.environ)
+
+    def deploys(self, stack_name: str) -> bool:
+        return any(stack.stack_name == stack_name for stack in self.stacks)
+
+    def services(self) -> Iterator[tuple[StackPlan, ServiceConfig]]:
+        """The service stacks this run deploys, with their configs."""
+        configs = {service.name: service for service in self.deployment.services}
+        for stack in self.stacks:
+            if stack.role == SERVICE and stack.service in configs:
+                yield stack, configs[stack.service]

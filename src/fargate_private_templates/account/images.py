@@ -13,7 +13,7 @@ from ..config import ImageOptions, ServiceConfig
 from ..config.image import IMAGE_PULL_THROUGH_CACHE, IMAGE_THIRD_PARTY
 from ..deploy.plan import StackPlan
 from .aws import denied, error_code
-from .context import Context
+from .context import AccountReader, Context
 from .results import FAIL, PASS, SKIP, WARN, Result
 
 CHECK = "image"
@@ -60,7 +60,7 @@ def _check_image(
     registry = values.get(f"{prefix}RegistryAccountId") or context.account
     if image.source == IMAGE_PULL_THROUGH_CACHE:
         cache_prefix = values.get(f"{prefix}PullThroughCachePrefix") or str(image.cache_prefix)
-        rule = list(_check_cache_rule(context, who, cache_prefix))
+        rule = list(check_cache_rule(context, who, cache_prefix))
         yield from rule
         if any(result.status == FAIL for result in rule):
             return
@@ -72,13 +72,14 @@ def _check_image(
     if not tag:
         yield Result(SKIP, CHECK, who, f"no image tag given for {repository}", "see the parameter check")
         return
-    yield from _check_tag(context, who, registry, repository, tag, service.cpu_architecture)
+    yield from check_tag(context, who, registry, repository, tag, service.cpu_architecture)
 
 
-def _check_tag(
-    context: Context, who: str, registry: str, repository: str, tag: str, architecture: str
+def check_tag(
+    reader: AccountReader, who: str, registry: str, repository: str, tag: str, architecture: str
 ) -> Iterator[Result]:
-    ecr = context.aws.client("ecr")
+    """The repository and tag exist in the registry, and a manifest list names the task's architecture."""
+    ecr = reader.aws.client("ecr")
     subject = f"{who}: {repository}:{tag} in registry {registry}"
     image_id = {"imageTag": tag}
     try:
@@ -124,7 +125,7 @@ def _platforms(subject: str, image: dict, architecture: str) -> Result:
     return Result(FAIL, CHECK, subject, detail, fix)
 
 
-def _check_cache_rule(context: Context, who: str, prefix: str) -> Iterator[Result]:
+def check_cache_rule(context: AccountReader, who: str, prefix: str) -> Iterator[Result]:
     subject = f"{who}: pull-through cache rule {prefix}"
     try:
         rules = context.aws.client("ecr").describe_pull_through_cache_rules(ecrRepositoryPrefixes=[prefix])

@@ -19,7 +19,7 @@ from ..config.load_balancer import ALB, NLB, SHARED
 from ..config.network import NAT_PER_AZ, NAT_SINGLE
 from ..deploy.plan import FRONT_DOOR, NETWORK
 from .aws import denied, error_code
-from .context import Context
+from .context import AccountReader, Context
 from .results import FAIL, PASS, SKIP, WARN, Result
 
 CHECK = "quota"
@@ -59,7 +59,7 @@ class QuotaValue:
     source: str
 
 
-def read_quota(context: Context, quota: Quota) -> QuotaValue:
+def read_quota(context: AccountReader, quota: Quota) -> QuotaValue:
     """The applied value, else AWS's default, else the documented one; ``source`` says which."""
     client = context.aws.client("service-quotas")
     codes = {"ServiceCode": quota.service_code, "QuotaCode": quota.quota_code}
@@ -78,8 +78,8 @@ def read_quota(context: Context, quota: Quota) -> QuotaValue:
     return QuotaValue(quota.default, f"documented default, {quota.page}")
 
 
-def _compare(
-    context: Context, quota: Quota, subject: str, used: float, needed: float, fix: str, least: float | None = None
+def compare(
+    context: AccountReader, quota: Quota, subject: str, used: float, needed: float, fix: str, least: float | None = None
 ) -> Result:
     """FAIL when ``used + needed`` is over the quota, WARN instead when ``used + least`` still fits."""
     value = read_quota(context, quota)
@@ -114,15 +114,15 @@ def _network_quotas(context: Context, stack_name: str) -> Iterator[Result]:
         own = sum(1 for r in resources if r["ResourceType"] == "AWS::EC2::EIP")
         fix = "release unused Elastic IPs or request a higher quota before deploying the NAT gateways"
         subject = f"{stack_name}: one Elastic IP per NAT gateway ({nat_gateways})"
-        yield _compare(context, ELASTIC_IPS, subject, len(addresses), max(0, nat_gateways - own), fix)
+        yield compare(context, ELASTIC_IPS, subject, len(addresses), max(0, nat_gateways - own), fix)
     if not existing:
         vpcs = context.aws.client("ec2").describe_vpcs()["Vpcs"]
         fix = "delete an unused VPC or request a higher quota"
-        yield _compare(context, VPCS, f"{stack_name}: its VPC", len(vpcs), 1, fix)
+        yield compare(context, VPCS, f"{stack_name}: its VPC", len(vpcs), 1, fix)
     if config.interface_endpoints:
         subject = f"{stack_name}: interface endpoints {', '.join(config.interface_endpoints)}"
         fix = "request a higher quota"
-        yield _compare(context, INTERFACE_ENDPOINTS, subject, 0, len(config.interface_endpoints), fix)
+        yield compare(context, INTERFACE_ENDPOINTS, subject, 0, len(config.interface_endpoints), fix)
 
 
 def _load_balancer_quotas(context: Context) -> Iterator[Result]:
@@ -140,14 +140,12 @@ def _load_balancer_quotas(context: Context) -> Iterator[Result]:
         for kind, quota, type_name in ((ALB, ALBS, "application"), (NLB, NLBS, "network")):
             if new[kind]:
                 fix = "delete unused load balancers or request a higher quota"
-                yield _compare(
-                    context, quota, f"{new[kind]} new {kind.upper()}", types.count(type_name), new[kind], fix
-                )
+                yield compare(context, quota, f"{new[kind]} new {kind.upper()}", types.count(type_name), new[kind], fix)
     shared = [service for _, service in context.services() if service.load_balancer.kind == SHARED]
     if shared:
         rules = sum(1 + (service.deployment.test_header_name is not None) for service in shared)
         subject = f"{context.plan.name} front door: {rules} listener rules of {len(shared)} services"
-        yield _compare(context, RULES, subject, 0, rules, "split the services over two front doors")
+        yield compare(context, RULES, subject, 0, rules, "split the services over two front doors")
 
 
 def _fargate_quotas(context: Context) -> Iterator[Result]:
@@ -166,4 +164,4 @@ def _fargate_quotas(context: Context) -> Iterator[Result]:
         if not needed:
             continue
         subject = f"vCPUs of the services at max_capacity ({needed:g}; {least:g} at min_capacity)"
-        yield _compare(context, quota, subject, 0, needed, "request a higher quota", least)
+        yield compare(context, quota, subject, 0, needed, "request a higher quota", least)

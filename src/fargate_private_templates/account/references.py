@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from botocore.exceptions import ClientError
 
 from .aws import denied, error_code
-from .context import Context
+from .context import AccountReader, Context
 from .results import FAIL, PASS, WARN, Result
 
 CHECK = "reference"
@@ -35,23 +35,30 @@ def _named(context: Context) -> Iterator[tuple[str, str, str]]:
 
 def check_references(context: Context) -> Iterator[Result]:
     for stack_name, what, arn in _named(context):
-        subject = f"{stack_name} {what} {arn}"
-        service = arn.split(":")[2] if arn.count(":") >= 5 else ""
-        try:
-            if service == "secretsmanager":
-                yield _secret(context, subject, arn)
-            elif service == "ssm":
-                yield _parameter(context, subject, arn)
-            elif service == "kms":
-                yield _key(context, subject, arn)
-        except ClientError as error:
-            if not denied(error):
-                raise
-            fix = "let the preflight role read it, or check it in its own account"
-            yield Result(WARN, CHECK, subject, f"cannot read it ({error_code(error)})", fix)
+        result = read_reference(context, f"{stack_name} {what} {arn}", arn)
+        if result is not None:
+            yield result
 
 
-def _secret(context: Context, subject: str, arn: str) -> Result:
+def read_reference(reader: AccountReader, subject: str, arn: str) -> Result | None:
+    """Whether the secret, SSM parameter or KMS key an ARN names exists (the key enabled); None for other ARNs."""
+    service = arn.split(":")[2] if arn.count(":") >= 5 else ""
+    try:
+        if service == "secretsmanager":
+            return _secret(reader, subject, arn)
+        if service == "ssm":
+            return _parameter(reader, subject, arn)
+        if service == "kms":
+            return _key(reader, subject, arn)
+    except ClientError as error:
+        if not denied(error):
+            raise
+        fix = "let the preflight role read it, or check it in its own account"
+        return Result(WARN, CHECK, subject, f"cannot read it ({error_code(error)})", fix)
+    return None
+
+
+def _secret(context: AccountReader, subject: str, arn: str) -> Result:
     # A valueFrom may name a JSON key, version stage or version after the ARN: the secret is the first 7 fields.
     secret = ":".join(arn.split(":")[:7])
     try:
@@ -63,7 +70,7 @@ def _secret(context: Context, subject: str, arn: str) -> Result:
     return Result(PASS, CHECK, subject, "the secret exists")
 
 
-def _parameter(context: Context, subject: str, arn: str) -> Result:
+def _parameter(context: AccountReader, subject: str, arn: str) -> Result:
     # arn:<partition>:ssm:<region>:<account>:parameter/<name>, where a hierarchical name loses its leading slash.
     path = arn.split(":", 5)[5].removeprefix("parameter/")
     name = f"/{path}" if "/" in path else path
@@ -75,7 +82,7 @@ def _parameter(context: Context, subject: str, arn: str) -> Result:
     return Result(PASS, CHECK, subject, f"parameter {name} exists")
 
 
-def _key(context: Context, subject: str, arn: str) -> Result:
+def _key(context: AccountReader, subject: str, arn: str) -> Result:
     try:
         metadata = context.aws.client("kms").describe_key(KeyId=arn)["KeyMetadata"]
     except ClientError as error:

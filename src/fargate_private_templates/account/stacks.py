@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..contract import FRONT_DOOR_STACK_PARAMETER, NETWORK_STACK_PARAMETER, exported_keys
 from ..deploy.plan import StackPlan
-from .context import Context
+from .context import AccountReader, Context
 from .results import FAIL, PASS, SKIP, Result
 
 CHECK = "stack"
@@ -23,27 +23,28 @@ _BROKEN = {
     "UPDATE_ROLLBACK_FAILED": "continue the rollback (aws cloudformation continue-update-rollback)",
     "UPDATE_FAILED": "look at its events, then update it again",
 }
-_READABLE = ("CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE")
+READABLE = ("CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE")
 
 
 def check_stacks(context: Context) -> Iterator[Result]:
     for stack in context.stacks:
-        yield _own_stack(context, stack)
+        yield own_stack(context, stack.stack_name)
     for stack in context.stacks:
         yield from _producers(context, stack)
     yield from _export_owners(context)
 
 
-def _own_stack(context: Context, stack: StackPlan) -> Result:
-    deployed = context.stack(stack.stack_name)
+def own_stack(reader: AccountReader, stack_name: str) -> Result:
+    """Whether the stack this run deploys can be created or updated."""
+    deployed = reader.stack(stack_name)
     if deployed is None:
-        return Result(PASS, CHECK, stack.stack_name, "does not exist yet: it will be created")
+        return Result(PASS, CHECK, stack_name, "does not exist yet: it will be created")
     status = deployed["StackStatus"]
     if status.endswith(_BUSY):
-        return Result(FAIL, CHECK, stack.stack_name, f"is {status}", "wait for it to finish, then deploy")
+        return Result(FAIL, CHECK, stack_name, f"is {status}", "wait for it to finish, then deploy")
     if status in _BROKEN:
-        return Result(FAIL, CHECK, stack.stack_name, f"is {status}", _BROKEN[status])
-    return Result(PASS, CHECK, stack.stack_name, f"is {status}: it will be updated")
+        return Result(FAIL, CHECK, stack_name, f"is {status}", _BROKEN[status])
+    return Result(PASS, CHECK, stack_name, f"is {status}: it will be updated")
 
 
 def _producers(context: Context, stack: StackPlan) -> Iterator[Result]:
@@ -64,7 +65,7 @@ def _producers(context: Context, stack: StackPlan) -> Iterator[Result]:
             yield Result(FAIL, CHECK, subject, "the stack does not exist", f"deploy {producer} first")
             continue
         status = deployed["StackStatus"]
-        if status not in _READABLE:
+        if status not in READABLE:
             yield Result(FAIL, CHECK, subject, f"the stack is {status}", f"bring {producer} to a *_COMPLETE state")
             continue
         yield _reads(context, stack, producer, deployed, parameter)
@@ -110,12 +111,15 @@ def reads_through(template: dict, parameter: str) -> tuple[list[str], list[str]]
 def _export_owners(context: Context) -> Iterator[Result]:
     for stack in context.stacks:
         names = [f"{stack.stack_name}-{key}" for key in exported_keys(stack.template)]
-        owners = {name: context.exports.get(name, stack.stack_name) for name in names}
-        taken = {name: owner for name, owner in owners.items() if owner != stack.stack_name}
-        for name, owner in taken.items():
-            fix = f"choose another deployment name, or delete stack {owner}"
-            yield Result(
-                FAIL, EXPORT_CHECK, f"{stack.stack_name} export {name}", f"already owned by stack {owner}", fix
-            )
-        if names and not taken:
-            yield Result(PASS, EXPORT_CHECK, stack.stack_name, f"its {len(names)} export names are free or its own")
+        yield from export_owners(context, stack.stack_name, names, "choose another deployment name")
+
+
+def export_owners(reader: AccountReader, stack_name: str, names: list[str], rename: str) -> Iterator[Result]:
+    """A FAIL for each export name another stack owns; one PASS when every name is free or ``stack_name``'s."""
+    owners = {name: reader.exports.get(name, stack_name) for name in names}
+    taken = {name: owner for name, owner in owners.items() if owner != stack_name}
+    for name, owner in taken.items():
+        fix = f"{rename}, or delete stack {owner}"
+        yield Result(FAIL, EXPORT_CHECK, f"{stack_name} export {name}", f"already owned by stack {owner}", fix)
+    if names and not taken:
+        yield Result(PASS, EXPORT_CHECK, stack_name, f"its {len(names)} export names are free or its own")

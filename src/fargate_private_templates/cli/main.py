@@ -24,11 +24,12 @@ from ..guard import guard_rules_path
 from ..render.files import OutputError, changed_files, describe, write_file_sets
 from ..render.loader import TemplateLoadError, load_template
 from ..render.parameters import parameter_overrides
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-PROG = "fargate-private-templates"
-# An error is one line: a value of any size is cut, the start kept (it names the file and the key).
-MAX_ERROR_LENGTH = 400
+from .account import add_account_commands
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_ERROR_LENGTH, PROG
+from .common import emit as _print
+from .common import fail as _fail
+from .common import path_argument as _path
+from .common import subcommand as _subcommand
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,17 +51,6 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
         print(f"{PROG} {version(PROG)}")
         parser.exit(EXIT_OK)
-
-
-def _path(text: str) -> str:
-    """A path argument; an empty one is refused here, before it can mean the current folder."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("the path is empty")
-    return text
-
-
-def _print(text: str) -> None:
-    print(text, end="" if text.endswith("\n") else "\n")
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -121,37 +111,6 @@ def _params(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _preflight(args: argparse.Namespace) -> int:
-    # The AWS SDK is imported only by the commands that read an account: the others stay quick to start.
-    from ..account import AccountError, least_privilege_policy, preflight
-
-    if args.print_policy:
-        _print(least_privilege_policy())
-        return EXIT_OK
-    if not args.config:
-        return _fail("preflight: give --config FILE, or --print-policy for the IAM policy it needs")
-    try:
-        report = preflight(args.config, stacks=args.stack or ())
-    except AccountError as error:
-        return _fail(str(error))
-    _print(report.format_json() if args.format == "json" else report.format_text())
-    return report.exit_code
-
-
-def _audit(args: argparse.Namespace) -> int:
-    from ..account import AccountError
-    from ..account.audit import audit
-
-    try:
-        report = audit(args.config, args.stack or ())
-    except AccountError as error:
-        return _fail(str(error))
-    _print(report.format_json() if args.format == "json" else report.format_text())
-    if args.strict and (report.check.warnings or report.drift):
-        return EXIT_FINDINGS
-    return report.exit_code
-
-
 def _init(args: argparse.Namespace) -> int:
     for path in write_starter(args.path, args.shape):
         print(f"wrote {path}")
@@ -172,15 +131,6 @@ def _rules_path(args: argparse.Namespace) -> int:
 def _guard_path(args: argparse.Namespace) -> int:
     print(guard_rules_path())
     return EXIT_OK
-
-
-def _subcommand(commands: argparse._SubParsersAction, name: str, summary: str, example: str) -> argparse.ArgumentParser:
-    return commands.add_parser(
-        name,
-        help=summary,
-        description=summary,
-        epilog=f"example:\n  {example}",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -277,43 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     params.set_defaults(handler=_params)
 
-    checks = _subcommand(
-        commands,
-        "preflight",
-        "Read the target account before a deploy: images, certificates, AZs, secrets, stacks, exports, quotas.",
-        f"{PROG} preflight --config examples/shared-alb.toml --format json",
-    )
-    checks.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks are rendered from")
-    checks.add_argument(
-        "--stack",
-        metavar="NAME",
-        action="append",
-        help="check only this stack (repeat for more; default: the stacks of the deploy script for this account)",
-    )
-    checks.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
-    checks.add_argument(
-        "--print-policy",
-        action="store_true",
-        help="print the IAM policy of exactly the read-only actions preflight and audit call, and exit",
-    )
-    checks.set_defaults(handler=_preflight)
-
-    live = _subcommand(
-        commands,
-        "audit",
-        "Read what is live for deployed stacks and run the rules of check on it, plus what no template states.",
-        f"{PROG} audit --config examples/shared-alb.toml",
-    )
-    live.add_argument("--config", metavar="FILE", type=_path, help="the TOML file the stacks were deployed from")
-    live.add_argument(
-        "--stack",
-        metavar="NAME",
-        action="append",
-        help="audit this deployed stack (repeat for more; default: the config's stacks for this account)",
-    )
-    live.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
-    live.add_argument("--strict", action="store_true", help="fail on warnings and drift too")
-    live.set_defaults(handler=_audit)
+    add_account_commands(commands)
 
     init = _subcommand(
         commands,
@@ -377,8 +291,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> int:
     """The installed command and ``python -m fargate_private_templates``."""
     return main()
-
-
-def _fail(message: str) -> int:
-    print(f"{PROG}: error: {shorten(message, MAX_ERROR_LENGTH)}", file=sys.stderr)
-    return EXIT_USAGE

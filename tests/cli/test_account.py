@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -107,3 +108,79 @@ def test_preflight_prints_json_and_fails_on_a_missing_value(
             "fix": "set FARGATE_INGRESS_CERTIFICATE_ARN, or set the value in the config",
         }
     ]
+
+
+SERVICE_ALB = str(ROOT / "templates" / "service-alb.yaml")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("--config", SHARED_ALB, "--template", SERVICE_ALB, "--stack-name", "web"),
+            "preflight: give --config FILE (and --stack) or --template FILE, not both",
+        ),
+        (
+            ("--stack", "web", "--template", SERVICE_ALB, "--stack-name", "web"),
+            "preflight: give --config FILE (and --stack) or --template FILE, not both",
+        ),
+        (
+            ("--config", SHARED_ALB, "--parameters", "ImageTag=v1"),
+            "preflight: --stack-name, --parameters and --parameters-file go with --template FILE",
+        ),
+        (
+            ("--template", SERVICE_ALB, "--stack-name", "web", "--parameters", "ImageTag"),
+            "--parameters: 'ImageTag' is not Key=Value; allowed: a parameter name, '=' and its value",
+        ),
+        (
+            ("--template", SERVICE_ALB, "--stack-name", "web", "--parameters", "=v1"),
+            "--parameters: '=v1' is not Key=Value; allowed: a parameter name, '=' and its value",
+        ),
+        (
+            ("--template", SERVICE_ALB, "--parameters", "ImageTag=v1"),
+            "--stack-name: 0 given for 1 --template; allowed: one --stack-name per --template, in the same order",
+        ),
+        (
+            ("--template", SERVICE_ALB, "--stack-name", "web", "--parameters", "ImageTag=v1", "Nope=1"),
+            f"--parameters: 'Nope' is not a parameter of {SERVICE_ALB}; allowed: AccessLogsBucket, CertificateArn, ",
+        ),
+    ],
+)
+def test_bad_template_mode_usage_is_one_line_and_exit_2(
+    aws: boto3.Session, argv: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, "preflight", *argv)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert err.startswith(f"fargate-private-templates: error: {message}")
+
+
+def test_a_missing_template_or_parameters_file_is_one_line_and_exit_2(
+    aws: boto3.Session, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    code, out, err = _run(capsys, "preflight", "--template", missing, "--stack-name", "web")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and missing in err
+    code, out, err = _run(
+        capsys, "preflight", "--template", SERVICE_ALB, "--stack-name", "web", "--parameters-file", missing
+    )
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and missing in err
+    for text, found in (
+        ("{", "not JSON"),
+        ('{"ImageTag": "v1"}', "dict found; allowed: a JSON list"),
+        ("[1]", 'params.json: 1 is not "Key=Value" nor a ParameterKey/ParameterValue object'),
+        ('["ImageTag"]', "params.json: 'ImageTag' is not Key=Value"),
+    ):
+        (tmp_path / "params.json").write_text(text)
+        argv = ("--template", SERVICE_ALB, "--stack-name", "web", "--parameters-file", str(tmp_path / "params.json"))
+        code, out, err = _run(capsys, "preflight", *argv)
+        assert code == 2 and out == "" and len(err.splitlines()) == 1 and found in err
+
+
+def test_preflight_of_a_template_prints_json_and_fails_on_a_missing_parameter(
+    server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, "preflight", "--template", SERVICE_ALB, "--stack-name", "web", "--format", "json")
+    document = json.loads(out)
+    assert code == 1 == document["exit_code"]
+    failed = [r["subject"] for r in document["results"] if r["status"] == "FAIL" and r["check"] == "parameter"]
+    assert failed == ["web ImageTag", "web CertificateArn"]
