@@ -62,6 +62,21 @@ CACHE_RULES: dict[str, dict[str, Any]] = {}
 # (service code, quota code) -> value: applied quotas (GetServiceQuota) and AWS defaults (GetAWSDefaultServiceQuota).
 QUOTAS: dict[tuple[str, str], float] = {}
 DEFAULT_QUOTAS: dict[tuple[str, str], float] = {}
+# An image index listing one linux/amd64 image: what PutImage stores for a multi-platform tag.
+MANIFEST_LIST = json.dumps(
+    {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+        "manifests": [
+            {
+                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "digest": "sha256:" + "a" * 64,
+                "size": 1,
+                "platform": {"architecture": "amd64", "os": "linux"},
+            }
+        ],
+    }
+)
 
 
 # --- CloudFormation change sets ---------------------------------------------------------------------------------

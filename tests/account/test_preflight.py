@@ -13,6 +13,7 @@ import boto3
 import emulated_server
 import pytest
 from conftest import ROOT
+from emulated_server import MANIFEST_LIST
 from moto import settings
 
 from fargate_private_templates.account import PreflightReport, preflight
@@ -23,20 +24,6 @@ from fargate_private_templates.regions import fargate_zones
 
 SHARED_ALB = ROOT / "examples" / "shared-alb.toml"
 ACCOUNT = "123456789012"
-MANIFEST_LIST = json.dumps(
-    {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
-        "manifests": [
-            {
-                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                "digest": "sha256:" + "a" * 64,
-                "size": 1,
-                "platform": {"architecture": "amd64", "os": "linux"},
-            }
-        ],
-    }
-)
 TINY_TEMPLATE = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}
 
 

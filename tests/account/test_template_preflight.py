@@ -13,6 +13,7 @@ import boto3
 import emulated_server
 import pytest
 from conftest import ROOT
+from emulated_server import MANIFEST_LIST
 from moto import settings
 
 from fargate_private_templates.account import PreflightReport
@@ -26,20 +27,6 @@ SERVICE_ALB = TEMPLATES / "service-alb.yaml"
 NETWORK_SINGLE_NAT = TEMPLATES / "network-single-nat.yaml"
 ACCOUNT = "123456789012"
 NETWORK_EXPORTS = ("VpcId", "PublicSubnetIds", "PrivateSubnetIds", "ClusterArn", "ClusterName")
-MANIFEST_LIST = json.dumps(
-    {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
-        "manifests": [
-            {
-                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                "digest": "sha256:" + "a" * 64,
-                "size": 1,
-                "platform": {"architecture": "amd64", "os": "linux"},
-            }
-        ],
-    }
-)
 
 
 @pytest.fixture(scope="module")
