@@ -158,6 +158,14 @@ def test_route_to_a_parameter_is_a_warning() -> None:
     assert "0.0.0.0/0 goes to parameter EgressTarget" in report.findings[0].message
 
 
+def test_route_to_a_resource_of_another_type_is_a_warning_naming_its_type() -> None:
+    template = fixture("E9001-good.yaml")
+    template["Resources"]["PrivateDefaultRoute1"]["Properties"]["NatGatewayId"] = {"Ref": "NatGateway1Eip"}
+    report = check_dicts({"app.yaml": template})
+    assert ids(report) == [("app.yaml", "Service", "W9009")]
+    assert "0.0.0.0/0 goes to NatGateway1Eip" in report.findings[0].message
+
+
 def test_regional_nat_with_an_attached_internet_gateway_is_a_way_out() -> None:
     template = case("E9003-bad-regional-nat-without-internet-gateway.yaml")
     template["Resources"]["InternetGateway"] = {"Type": "AWS::EC2::InternetGateway"}
