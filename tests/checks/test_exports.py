@@ -267,7 +267,9 @@ def test_region_and_account_read_as_text_and_two_stack_variables_do_not_read() -
     assert isinstance(two, UnreadableName)
     assert two.reason == "${Environment}, ${AWS::StackName} are all variables: which one is the stack name is not known"
     attribute = name_of([Variable("Vpc.CidrBlock"), "-x"])
-    assert attribute == UnreadableName("${Vpc.CidrBlock}-x", "${Vpc.CidrBlock} is a resource attribute, not a stack name")
+    assert attribute == UnreadableName(
+        "${Vpc.CidrBlock}-x", "${Vpc.CidrBlock} is a resource attribute, not a stack name"
+    )
 
 
 def test_find_in_map_reads_the_template_mappings_every_key_for_a_variable() -> None:

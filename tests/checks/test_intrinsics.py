@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fargate_private_templates.checks.intrinsics import (
+    MAX_TEXTS,
     Opaque,
     Variable,
     endpoint_service,
@@ -56,3 +57,16 @@ def test_endpoint_service_reads_past_a_dotted_variable_in_the_region() -> None:
     joined = {"Fn::Join": ["", ["com.amazonaws.", {"Fn::GetAtt": ["Region", "Name"]}, ".ecr.api"]]}
     assert endpoint_service(joined) == "ecr.api"
     assert endpoint_service({"Fn::Sub": "com.amazonaws.${Region.Name}.ecr.dkr"}) == "ecr.dkr"
+
+
+def test_branches_past_the_cap_read_as_one_opaque_piece_saying_why() -> None:
+    def choices(prefix: str) -> dict:
+        # Six two-way Fn::If in one join: exactly MAX_TEXTS strings.
+        items = [{"Fn::If": [f"C{n}", f"{prefix}{n}", f"{prefix.upper()}{n}"]} for n in range(6)]
+        return {"Fn::Join": ["", items]}
+
+    assert len(texts(choices("a"))) == MAX_TEXTS
+    # Two such joins as the branches of a Fn::If: twice the cap.
+    assert texts({"Fn::If": ["Either", choices("a"), choices("b")]}) == [
+        [Opaque(f"more than {MAX_TEXTS} Fn::If combinations")]
+    ]

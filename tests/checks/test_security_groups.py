@@ -139,3 +139,12 @@ def test_endpoint_ingress_from_a_prefix_list_is_a_warning_at_the_ingress_rules()
         "a prefix list's entries are not in the templates"
     )
     assert warning.location == ("Resources", "EndpointSecurityGroup", "Properties", "SecurityGroupIngress")
+
+
+def test_egress_over_ipv6_only_does_not_reach_what_the_tasks_need_over_ipv4() -> None:
+    template = load("E9001-good.yaml")
+    template["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupEgress"] = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIpv6": "::/0"}
+    ]
+    findings = check_dicts({"t.yaml": template}).findings
+    assert [(f.rule_id, f.logical_id) for f in findings] == [("E9010", "TaskSecurityGroup")]
