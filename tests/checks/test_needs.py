@@ -92,6 +92,9 @@ def test_the_generator_and_the_checker_read_the_same_prewarmed_metadata() -> Non
     }
     findings = check_dicts({"t.yaml": cache_first_pull}).findings
     assert [f.rule_id for f in findings] == ["E9014"] and "pull-through cache" in findings[0].message
+    # The finding says how to mark the task definition, in the words the generator reads.
+    marker = f"say so with task definition Metadata {PREWARMED_METADATA[0]}.{PREWARMED_METADATA[1]}: true"
+    assert marker in findings[0].message
     cache_first_pull["Resources"]["TaskDefinition"]["Metadata"] = {PREWARMED_METADATA[0]: {PREWARMED_METADATA[1]: True}}
     assert check_dicts({"t.yaml": cache_first_pull}).findings == []
 
@@ -122,3 +125,11 @@ def test_a_secret_arn_parameter_is_read_by_the_service_its_pattern_admits() -> N
         assert services == () and unproven == unsaid, parameters
     ((what, _, _),) = _needs_of_value_from({"Ref": "DbSecretArn", "Extra": 1}, secrets)
     assert "Secrets Manager or Parameter Store" in what
+
+
+def test_a_container_without_a_name_is_named_by_a_question_mark() -> None:
+    template = load(FIXTURES / "E9014-bad.yaml")
+    for container in template["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]:
+        container.pop("Name", None)
+    messages = [f.message for f in check_dicts({"t.yaml": template}).findings if "container" in f.message]
+    assert messages and all("for container ?: secrets" in m for m in messages)

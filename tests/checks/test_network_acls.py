@@ -66,3 +66,23 @@ def test_an_inbound_deny_inside_the_ephemeral_range_is_reported_for_exactly_its_
     )
     (message,) = messages(template, "E9012")
     assert "blocks TCP 2000-3000 back from" in message and "(rule 50 denys it)" in message
+
+
+def test_a_vpc_without_dns_support_fails_at_that_property() -> None:
+    template = load("E9013-good.yaml")
+    template["Resources"]["VPC"]["Properties"]["EnableDnsSupport"] = False
+    (finding,) = check_dicts({"t.yaml": template}).findings
+    assert (finding.rule_id, finding.logical_id) == ("E9013", "VPC")
+    assert finding.location == ("Resources", "VPC", "Properties", "EnableDnsSupport")
+    assert finding.message.startswith("has EnableDnsSupport off, but the tasks use interface endpoints")
+
+
+def test_every_vpc_an_endpoint_may_be_in_is_checked_and_named() -> None:
+    template = load("E9013-good.yaml")
+    template["Resources"]["OtherVPC"] = {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}}
+    template.setdefault("Conditions", {})["UseOther"] = {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}
+    endpoint = template["Resources"]["EcrApiEndpoint"]["Properties"]
+    endpoint["VpcId"] = {"Fn::If": ["UseOther", {"Ref": "OtherVPC"}, {"Ref": "VPC"}]}
+    (finding,) = check_dicts({"t.yaml": template}).findings
+    assert finding.location == ("Resources", "OtherVPC", "Properties", "EnableDnsHostnames")
+    assert "(EcrApiEndpoint (ecr.api))" in finding.message
