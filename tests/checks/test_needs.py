@@ -129,7 +129,7 @@ def test_a_secret_arn_parameter_is_read_by_the_service_its_pattern_admits() -> N
 
 def test_a_container_without_a_name_is_named_by_a_question_mark() -> None:
     template = load(FIXTURES / "E9014-bad.yaml")
-    for container in template["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]:
-        container.pop("Name", None)
+    for definition in template["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]:
+        definition.pop("Name", None)
     messages = [f.message for f in check_dicts({"t.yaml": template}).findings if "container" in f.message]
     assert messages and all("for container ?: secrets" in m for m in messages)
