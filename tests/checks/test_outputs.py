@@ -61,3 +61,12 @@ def test_a_subnet_read_from_a_missing_output_is_reported_once_by_the_read_not_ag
         "cannot resolve output PrivateSubnet1Id of ${NetworkStack}: no given template has it or anything else read "
         "from that stack"
     ]
+
+
+def test_a_stack_output_read_in_a_condition_is_reported_on_the_conditions() -> None:
+    template = load("E9012-good.yaml")
+    read = {"Fn::GetStackOutput": {"StackName": {"Ref": "NetworkStack"}, "OutputName": "Mode"}}
+    template.setdefault("Conditions", {})["FromNetwork"] = {"Fn::Equals": [read, "x"]}
+    (finding,) = [f for f in check_dicts({"t.yaml": template}).findings if "output Mode" in f.message]
+    assert (finding.rule_id, finding.logical_id) == ("W9009", "Conditions")
+    assert finding.location == ("Conditions", "FromNetwork", "Fn::Equals", 0)

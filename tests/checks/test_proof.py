@@ -134,3 +134,18 @@ def test_stack_variables_come_from_unresolved_imports_only() -> None:
         Literal("subnet-0123"),
     ]
     assert stack_variables(values) == ["NetworkStackName"]
+
+
+def test_w9016_points_at_the_target_it_is_about() -> None:
+    template = fixture("E9001-good-scheduled.yaml")
+    targets = template["Resources"]["Rule"]["Properties"]["Targets"]
+    second = copy.deepcopy(targets[0])
+    second["Id"] = "cleanup"
+    del second["EcsParameters"]["NetworkConfiguration"]["AwsVpcConfiguration"]["Subnets"]
+    targets.append(second)
+    (finding,) = check_dicts({"app.yaml": template}).findings
+    assert (finding.rule_id, finding.message) == (
+        "W9016",
+        "scheduled task not proven private: target cleanup: it names no subnets",
+    )
+    assert finding.location == ("Resources", "Rule", "Properties", "Targets", 1, "EcsParameters")

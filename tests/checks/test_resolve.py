@@ -118,3 +118,12 @@ def test_a_join_of_a_list_the_template_computes_is_spelled_out_item_by_item() ->
     # Items from a Fn::Split or a Fn::If of lists: not a literal list, so the resolver, not the pure reader, joins.
     assert spelled({"Fn::Join": ["-", {"Fn::Split": [",", "ecr,dkr"]}]}) == ["ecr-dkr"]
     assert spelled({"Fn::Join": [".", {"Fn::If": ["China", ["cn", "ecr"], ["ecr"]]}]}) == ["cn.ecr", "ecr"]
+
+
+def test_select_with_an_index_from_the_templates_mappings_takes_that_item_only() -> None:
+    template = fixture("E9001-good.yaml")
+    template["Mappings"] = {"Pick": {"subnet": {"index": 1}}}
+    subnets = [{"Ref": "PublicSubnet1"}, {"Ref": "PrivateSubnet1"}]
+    chosen = {"Fn::Select": [{"Fn::FindInMap": ["Pick", "subnet", "index"]}, subnets]}
+    report = check_dicts({"t.yaml": service_subnets(template, [chosen])})
+    assert report.findings == [] and [p.subnet for p in report.paths] == ["PrivateSubnet1"]

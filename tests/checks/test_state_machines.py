@@ -109,8 +109,10 @@ def public_private(templates: dict[str, dict], text: str) -> dict[str, dict]:
             },
             {key: value for key, value in variables.items() if not key.startswith("Subnet")},
         ),
+        # Fn::Join of a Fn::Sub piece: read as text, placeholders and all, not as one value.
+        lambda body, variables: ({"Fn::Join": ["", [{"Fn::Sub": [body, variables]}]]}, {}),
     ],
-    ids=["sub-string", "literal-string", "join"],
+    ids=["sub-string", "literal-string", "join", "join-of-sub"],
 )
 def test_every_form_of_definition_string_is_read(definition) -> None:
     templates = pair(PRIVATE)

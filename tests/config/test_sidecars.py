@@ -27,3 +27,12 @@ def test_a_dependency_on_a_badly_named_container_is_refused_in_words() -> None:
     assert str(caught.value) == (
         "depends_on: 'Log_Router' is not allowed; container names: lowercase letters, digits and hyphens"
     )
+
+
+def test_an_image_that_is_not_image_options_and_credentials_in_the_environment_are_refused_in_words() -> None:
+    with pytest.raises(ConfigError) as caught:
+        SidecarOptions(name="log-router", image="nginx")  # type: ignore[arg-type]
+    assert str(caught.value) == "image: 'nginx' is not an ImageOptions"
+    with pytest.raises(ConfigError) as caught:
+        SidecarOptions(name="log-router", environment={"AWS_SECRET_ACCESS_KEY": "k"})
+    assert str(caught.value) == "environment: 'AWS_SECRET_ACCESS_KEY' carries credentials; pass it in secrets instead"
