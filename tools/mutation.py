@@ -130,10 +130,12 @@ class ModuleScore:
     killed: list[str] = field(default_factory=list)
     survived: list[str] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)
+    # Drawn but never run: a run stopped early (--report scores what it ran, and says how much that is).
+    unrun: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
-        counted = len(self.sampled) - len(self.accepted)
+        counted = len(self.sampled) - len(self.accepted) - len(self.unrun)
         return len(self.killed) / counted if counted else 1.0
 
 
@@ -264,7 +266,8 @@ def main() -> int:
     parser.add_argument(
         "--report",
         action="store_true",
-        help="score the last run in build/mutation again: its mutants' results, survivors rechecked with today's tests",
+        help="score the last run in build/mutation again: its mutants' results, survivors rechecked with today's "
+        "tests; a run stopped early is scored on what it ran, and fails",
     )
     options = parser.parse_args()
     seed = options.seed or secrets.token_hex(4)
@@ -287,6 +290,9 @@ def main() -> int:
         score = ModuleScore(module, names)
         for name in names:
             status = STATUS.get(codes[name], "suspicious")
+            if status == "not checked" and options.report:
+                score.unrun.append(name)
+                continue
             if status in KILLED:
                 score.killed.append(name)
                 continue
@@ -308,12 +314,16 @@ def main() -> int:
         print(f"\n{name} {digest} ({status})\n{text}")
     for name in stale:
         print(f"\n{name}: accepted in {ACCEPTED.name}, but its diff changed: look at it again")
-    print(f"\n{'module':<24} {'sampled':>7} {'killed':>6} {'survived':>8} {'accepted':>8} {'score':>6}")
+    print(f"\n{'module':<24} {'sampled':>7} {'unrun':>5} {'killed':>6} {'survived':>8} {'accepted':>8} {'score':>6}")
     for s in scores:
-        row = f"{s.module:<24} {len(s.sampled):>7} {len(s.killed):>6} {len(s.survived):>8} {len(s.accepted):>8}"
+        row = f"{s.module:<24} {len(s.sampled):>7} {len(s.unrun):>5} {len(s.killed):>6} {len(s.survived):>8}"
+        row += f" {len(s.accepted):>8}"
         print(f"{row} {s.score:>6.0%}{'' if s.score >= THRESHOLD else '  < 90%'}")
+    unrun = sum(len(s.unrun) for s in scores)
+    if unrun:
+        print(f"{unrun} of {sum(len(s.sampled) for s in scores)} drawn mutants were never run: an incomplete run fails")
     print(f"seed {seed} (repeat this draw with --seed {seed})")
-    return 0 if all(s.score >= THRESHOLD for s in scores) else 1
+    return 0 if all(s.score >= THRESHOLD for s in scores) and not unrun else 1
 
 
 if __name__ == "__main__":
