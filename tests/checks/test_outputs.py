@@ -70,3 +70,11 @@ def test_a_stack_output_read_in_a_condition_is_reported_on_the_conditions() -> N
     (finding,) = [f for f in check_dicts({"t.yaml": template}).findings if "output Mode" in f.message]
     assert (finding.rule_id, finding.logical_id) == ("W9009", "Conditions")
     assert finding.location == ("Conditions", "FromNetwork", "Fn::Equals", 0)
+
+
+def test_a_stack_output_read_in_an_output_is_reported_on_that_output() -> None:
+    template = load("E9012-good.yaml")
+    read = {"Fn::GetStackOutput": {"StackName": {"Ref": "NetworkStack"}, "OutputName": "Mode"}}
+    template.setdefault("Outputs", {})["NetworkMode"] = {"Value": read}
+    (finding,) = [f for f in check_dicts({"t.yaml": template}).findings if "output Mode" in f.message]
+    assert (finding.rule_id, finding.logical_id) == ("W9009", "NetworkMode")
