@@ -34,9 +34,12 @@ def test_without_the_front_door_template_rules_on_the_same_imported_listener_sti
         f"{name}.yaml": ordered_dict(build_service(shared(name, paths=(f"/{name}",), priority=5)))
         for name in ("a", "b")
     }
-    assert {(f.template, f.rule_id) for f in check_dicts(templates).findings if f.rule_id == "E9020"} == {
-        ("a.yaml", "E9020"),
-        ("b.yaml", "E9020"),
+    clashes = [f for f in check_dicts(templates).findings if f.rule_id == "E9020"]
+    assert {(f.template, f.rule_id) for f in clashes} == {("a.yaml", "E9020"), ("b.yaml", "E9020")}
+    assert {f.message for f in clashes} == {
+        f"has priority 5 on a listener where {other}.yaml:ListenerRule has it too: CloudFormation refuses the rule "
+        "deployed second"
+        for other in ("a", "b")
     }
     other = ordered_dict(build_service(shared("b", paths=("/b",), priority=5, front_door="another-front-door")))
     assert not [
@@ -49,3 +52,4 @@ def test_a_priority_that_cannot_be_resolved_is_a_warning() -> None:
     assert "Default" not in template["Parameters"]["ListenerRulePriority"]
     findings = [f for f in check_dicts({"web.yaml": template}).findings if "priority" in f.message]
     assert [(f.rule_id, f.logical_id) for f in findings] == [("W9009", "ListenerRule")]
+    assert findings[0].location == ("Resources", "ListenerRule", "Properties", "Priority")
