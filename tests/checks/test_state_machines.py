@@ -142,16 +142,6 @@ def test_an_escaped_placeholder_is_left_to_the_definition_substitutions() -> Non
     assert [p.subnet for p in check_dicts(templates).paths] == ["PrivateSubnet1", "PrivateSubnet2"]
 
 
-def test_a_placeholder_outside_a_json_string_still_parses() -> None:
-    templates = pair(PRIVATE)
-    body, variables = definition_string(templates)
-    definition_string(templates)[0] = body.replace(
-        '"LaunchType": "FARGATE",', '"LaunchType": "FARGATE", "Count": ${Count},'
-    )
-    variables["Count"] = 1
-    assert check_dicts(templates).findings == []
-
-
 def test_a_yaml_definition_with_substitutions_in_a_parallel_branch_is_read() -> None:
     templates = pair(PUBLIC)
     definition = templates[PUBLIC]["Resources"]["ThumbnailStateMachine"]["Properties"]["Definition"]
@@ -337,23 +327,25 @@ def test_read_definition_keeps_the_template_expressions_in_place(tmp_path: Path)
     }
 
 
-def test_escaped_quotes_in_the_definition_do_not_end_its_strings() -> None:
-    templates = pair(PRIVATE)
-    body, variables = definition_string(templates)
-    comment = '"Comment": "Run the \\"nightly\\" report: ${Count} is not read here",'
-    definition_string(templates)[0] = body.replace(
-        '"Comment": "Run the nightly report on Fargate and wait for it",', comment
-    )
-    variables["Count"] = 1
-    assert check_dicts(templates).findings == []
+COMMENT = '"Comment": "Run the nightly report on Fargate and wait for it",'
 
 
-def test_an_escaped_backslash_ends_where_the_string_does() -> None:
+@pytest.mark.parametrize(
+    ("piece", "replacement"),
+    [
+        # A placeholder outside a JSON string is quoted, so the text still parses.
+        ('"LaunchType": "FARGATE",', '"LaunchType": "FARGATE", "Count": ${Count},'),
+        # Escaped quotes do not end a string: the placeholder inside it stays text.
+        (COMMENT, '"Comment": "Run the \\"nightly\\" report: ${Count} is not read here",'),
+        # "C:\\" ends in one backslash: the quote after it closes the string, so ${Count} is bare.
+        (COMMENT, '"Comment": "C:\\\\", "Count": ${Count},'),
+    ],
+    ids=["bare-placeholder", "escaped-quotes", "escaped-backslash"],
+)
+def test_placeholders_inside_and_outside_json_strings_are_read(piece: str, replacement: str) -> None:
     templates = pair(PRIVATE)
     body, variables = definition_string(templates)
-    # "C:\\" is a string ending in one backslash: the quote after it closes the string, so ${Count} is bare.
-    definition_string(templates)[0] = body.replace(
-        '"Comment": "Run the nightly report on Fargate and wait for it",', '"Comment": "C:\\\\", "Count": ${Count},'
-    )
+    assert piece in body
+    definition_string(templates)[0] = body.replace(piece, replacement)
     variables["Count"] = 1
     assert check_dicts(templates).findings == []
