@@ -151,6 +151,10 @@ def test_no_output_disappears_or_is_renamed(filename: str) -> None:
     assert [k for k in present if k not in promised] == [], "add new outputs to templates/exports.json"
 
 
+def test_a_template_without_outputs_promises_none() -> None:
+    assert contract.output_keys({"Resources": {}}) == []
+
+
 @pytest.mark.parametrize("network", NETWORKS)
 def test_every_output_a_weak_service_reads_is_promised_by_every_network(network: str) -> None:
     from fargate_private_templates.config.service import ServiceConfig

@@ -145,6 +145,9 @@ def test_a_compute_environment_with_no_job_definition_given_is_checked_but_not_p
     )
     assert [p.subnet for p in report.paths] == ["PrivateSubnet1", "PrivateSubnet2"]
     assert report.summary().startswith("1 Batch compute environment: 0 proven private, 1 not proven")
+    # The environment's findings point at its ComputeResources, where a text report gives their line.
+    environment = ("Resources", "ComputeEnvironment", "Properties", "ComputeResources")
+    assert [f.location for f in report.findings] == [environment, (*environment, "AssignPublicIp"), environment]
 
 
 def test_a_job_definition_with_no_compute_environment_given_has_unread_subnets() -> None:

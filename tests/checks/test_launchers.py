@@ -65,6 +65,23 @@ def test_a_value_a_pipe_reads_from_each_event_is_a_warning() -> None:
     )
 
 
+def test_a_path_in_a_fn_if_branch_is_read_at_run_time_too_and_a_fn_sub_text_is_quoted_whole() -> None:
+    templates = pair()
+    templates[PRIVATE]["Conditions"] = {"Public": {"Fn::Equals": ["a", "b"]}}
+    configuration = ecs_parameters(templates)["NetworkConfiguration"]["AwsvpcConfiguration"]
+    configuration["AssignPublicIp"] = {"Fn::If": ["Public", "$.body.publicIp", "DISABLED"]}
+    report = check_dicts(templates)
+    assert [f.rule_id for f in report.findings] == ["E9017", "W9009", "W9016"]
+    assert report.findings[1].message == (
+        "cannot read AssignPublicIp: $.body.publicIp, a path the pipe reads from each event at run time"
+    )
+    configuration["AssignPublicIp"] = {"Fn::Sub": "$.body.${AWS::Region}"}
+    report = check_dicts(templates)
+    assert [(f.rule_id, f.message) for f in report.findings] == [
+        ("E9001", "AssignPublicIp comes from Fn::Sub $.body.${AWS::Region}: cannot be proven DISABLED")
+    ]
+
+
 def test_a_pipe_without_ecs_parameters_launches_nothing() -> None:
     templates = pair()
     del templates[PRIVATE]["Resources"]["OrdersPipe"]["Properties"]["TargetParameters"]

@@ -3,6 +3,8 @@ the field."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from fargate_private_templates.config import ConfigError
@@ -11,6 +13,7 @@ from fargate_private_templates.config.deployment import DeploymentOptions
 from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import ServiceConfig
+from fargate_private_templates.config.settings import ALLOWED
 from fargate_private_templates.config.sidecars import SidecarOptions
 
 
@@ -103,3 +106,11 @@ def test_a_canary_bake_time_out_of_range_is_refused_naming_the_field() -> None:
     with pytest.raises(ConfigError) as caught:
         DeploymentOptions(strategy="canary", canary_bake_time=5000)
     assert str(caught.value) == "deployment.canary_bake_time: 5000 is out of range; allowed 0 to 1440"
+
+
+def test_the_percentages_say_their_bounds_in_json_schema() -> None:
+    fields = {field.name: field for field in dataclasses.fields(DeploymentOptions)}
+    assert [fields[name].metadata[ALLOWED].schema() for name in ("canary_percent", "linear_step_percent")] == [
+        {"type": "number", "minimum": 0.1, "maximum": 100.0},
+        {"type": "number", "minimum": 3.0, "maximum": 100.0},
+    ]

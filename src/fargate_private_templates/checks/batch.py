@@ -115,8 +115,8 @@ class _JobTask(NamedTuple):
 
 
 def _environment_network(resolver: Resolver, environment: ResourceRef) -> dict[str, Any]:
-    compute = resolver.properties(environment).get("ComputeResources")
-    compute = compute if isinstance(compute, dict) else {}
+    # A dict: _fargate_environments kept only environments whose ComputeResources has a Fargate Type.
+    compute = resolver.properties(environment)["ComputeResources"]
     return {
         "Subnets": Located(environment.template, compute.get("Subnets")),
         "SecurityGroups": Located(environment.template, compute.get("SecurityGroupIds")),

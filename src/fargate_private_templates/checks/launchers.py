@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from .batch import batch_launchers
-from .intrinsics import intrinsic
 from .report import Finding
 from .resolve import Resolver
 from .state_machines import state_machine_launchers
@@ -51,7 +50,8 @@ def _dynamic(node: Any) -> Any:
         return Unknown(f"{node}, a path the pipe reads from each event at run time", unread=True)
     if isinstance(node, list):
         return [_dynamic(item) for item in node]
-    if isinstance(node, dict) and not intrinsic(node):
+    # A path in a Fn::If branch is read at run time too; a Fn::Sub's text stays whole, so messages can quote it.
+    if isinstance(node, dict) and "Fn::Sub" not in node:
         return {key: _dynamic(value) for key, value in node.items()}
     return node
 
