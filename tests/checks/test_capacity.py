@@ -40,6 +40,18 @@ def test_a_strategy_under_the_condition_the_cluster_has_spot_under_is_fine() -> 
     assert report.findings[0].location[3:] == ("CapacityProviderStrategy", 1, "CapacityProvider")
 
 
+def test_a_strategy_item_under_a_condition_counts_only_under_it() -> None:
+    template = fixture("W9019-bad.yaml")
+    strategy = service(template)["CapacityProviderStrategy"]
+    no_value = {"Ref": "AWS::NoValue"}
+    service(template)["CapacityProviderStrategy"] = [strategy[0], {"Fn::If": ["HasFargateSpot", strategy[1], no_value]}]
+    assert rules(template) == []
+    service(template)["CapacityProviderStrategy"] = [strategy[0], {"Fn::If": ["HasFargateSpot", no_value, strategy[1]]}]
+    report = check_dicts({"app.yaml": template})
+    assert ids(report) == [("app.yaml", "Service", "E9018")]
+    assert report.findings[0].location[3:] == ("CapacityProviderStrategy", 1, "CapacityProvider")
+
+
 def test_a_cluster_in_another_template_is_followed_and_same_conditions_are_matched_by_definition() -> None:
     network = fixture("W9019-bad.yaml")
     app = copy.deepcopy(network)

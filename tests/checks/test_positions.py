@@ -40,6 +40,8 @@ def test_the_deepest_key_of_the_path_is_the_position() -> None:
     assert position(decoded, ("Resources", "Service", "Properties", "Subnets", 0)) == (6, 11)
     assert position(decoded, ("Resources", "Service", "Properties", "Missing", "Deeper")) == (4, 5)
     assert position(decoded, ("Resources", "Service", "Properties", "Subnets", 9)) == (5, 7)
+    assert position(decoded, ("Resources", "Service", "Properties", "Subnets", 2)) == (5, 7)  # one past the end
+    assert position(decoded, ("Resources", "Service", "Properties", "Subnets", -1)) == (5, 7)
     assert position(decoded, ("Resources", "Service", "Type", "x")) == (3, 5)
     assert position(decoded, ("Nowhere",)) is None
 

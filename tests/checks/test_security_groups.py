@@ -48,8 +48,18 @@ def _task_egress(templates: dict[str, dict], service: str, rules: list[dict]) ->
 DATABASE_ONLY = [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": "10.0.0.0/16"}]
 
 
-@pytest.mark.parametrize("network", ["network.yaml", "network-endpoints.yaml", "network-nat-endpoints.yaml"])
-def test_a_database_only_task_group_fails_on_nat_and_endpoint_networks(network: str) -> None:
+ENDPOINTS_FIX = "security group EndpointSecurityGroup (or the VPC CIDR) and to the S3 prefix list (pl-...) or 0.0.0.0/0"
+
+
+@pytest.mark.parametrize(
+    ("network", "fix"),
+    [
+        ("network.yaml", "0.0.0.0/0"),
+        ("network-endpoints.yaml", ENDPOINTS_FIX),
+        ("network-nat-endpoints.yaml", ENDPOINTS_FIX),
+    ],
+)
+def test_a_database_only_task_group_fails_on_nat_and_endpoint_networks(network: str, fix: str) -> None:
     templates = pair(network)
     _task_egress(templates, "service-alb.yaml", DATABASE_ONLY)
     report = check_dicts(templates)
@@ -57,6 +67,7 @@ def test_a_database_only_task_group_fails_on_nat_and_endpoint_networks(network: 
     assert report.exit_code == 1
     assert "task security group service-alb.yaml:TaskSecurityGroup" not in report.findings[0].message
     assert "TaskSecurityGroup: no egress rule allows TCP 443" in report.findings[0].message
+    assert report.findings[0].message.endswith(f"; fix: add egress rules tcp 443 to {fix}")
 
 
 def test_no_inline_egress_means_the_implicit_allow_all() -> None:

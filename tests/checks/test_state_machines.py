@@ -306,6 +306,7 @@ def test_task_states_follow_the_query_language_down_the_tree() -> None:
         (("P", "A"), ("States", "P", "Branches", 0, "States", "A"), "JSONPath"),
     ]
     assert list(task_states("not a definition")) == []
+    assert list(task_states({"StartAt": "A"})) == list(task_states({"States": ["A"]})) == []
 
 
 def test_read_definition_keeps_the_template_expressions_in_place(tmp_path: Path) -> None:
