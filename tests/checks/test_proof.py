@@ -109,6 +109,17 @@ def test_none_proven_fails_with_what_to_pass_only_when_nothing_else_failed() -> 
     ]
 
 
+def test_e9017_names_every_stack_the_unread_imports_come_from() -> None:
+    template = load_template(PAIR / "service.yaml")
+    template["Parameters"]["SubnetStackName"] = {"Type": "String"}
+    awsvpc(template)["Subnets"] = [
+        {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-PrivateSubnet1Id"}},
+        {"Fn::ImportValue": {"Fn::Sub": "${SubnetStackName}-PrivateSubnet2Id"}},
+    ]
+    (e9017,) = [f for f in check_dicts({"service.yaml": template}).findings if f.rule_id == "E9017"]
+    assert "(the template of each stack ${NetworkStackName}, ${SubnetStackName} names, for" in e9017.message
+
+
 def test_several_kinds_are_named_in_e9017() -> None:
     template = fixture("E9017-bad.yaml")
     scheduled = fixture("W9009-bad.yaml")

@@ -101,3 +101,9 @@ def test_summary_and_json_count_unresolved_subnet_references_only_when_there_are
 def test_format_json_is_indented() -> None:
     report = check_dicts({"app.yaml": fixture("E9002-bad.yaml")})
     assert report.format_json() == json.dumps(json.loads(report.format_json()), indent=2) + "\n"
+
+
+def test_a_finding_without_a_location_is_placed_at_its_resource() -> None:
+    source = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"
+    report = CheckReport([Finding("t.yaml", "Bucket", "W9009", "warning", "m")], sources={"t.yaml": source})
+    assert report.format_text().splitlines()[0] == "t.yaml:2:3: Bucket: W9009 m"

@@ -194,6 +194,16 @@ def test_regional_nat_in_a_vpc_from_a_parameter_is_w9009() -> None:
     ]
 
 
+def test_a_regional_nat_in_either_of_two_vpcs_without_internet_gateway_names_both() -> None:
+    template = case("E9003-bad-regional-nat-without-internet-gateway.yaml")
+    resources = template["Resources"]
+    resources["OtherVpc"] = copy.deepcopy(resources["VPC"])
+    template["Conditions"] = {"Other": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}}
+    resources["RegionalNatGateway"]["Properties"]["VpcId"] = {"Fn::If": ["Other", {"Ref": "OtherVpc"}, {"Ref": "VPC"}]}
+    ((_, rule_id, message),) = findings(check_dicts({"app.yaml": template}))
+    assert rule_id == "E9003" and "a regional NAT gateway in OtherVpc, VPC, which has no internet gateway" in message
+
+
 def test_regional_nat_without_internet_gateway_is_fine_when_endpoints_serve_ecr() -> None:
     template = case("E9003-bad-regional-nat-without-internet-gateway.yaml")
     endpoints = fixture("E9003-good.yaml")["Resources"]

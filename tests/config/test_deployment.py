@@ -114,3 +114,19 @@ def test_the_percentages_say_their_bounds_in_json_schema() -> None:
         {"type": "number", "minimum": 0.1, "maximum": 100.0},
         {"type": "number", "minimum": 3.0, "maximum": 100.0},
     ]
+
+
+def test_a_canary_may_bake_33_hours_in_all_and_not_a_minute_more() -> None:
+    assert DeploymentOptions(strategy="canary", bake_time=1440, canary_bake_time=540).canary_bake_time == 540
+    with pytest.raises(ConfigError) as caught:
+        DeploymentOptions(strategy="canary", bake_time=1440, canary_bake_time=541)
+    assert str(caught.value) == (
+        "deployment.bake_time, deployment.canary_bake_time: 1440 + 541 minutes is over 1980 (33 hours), which "
+        "CloudFormation rejects for a canary deployment"
+    )
+
+
+def test_a_linear_step_bake_time_out_of_range_is_refused_naming_the_field() -> None:
+    with pytest.raises(ConfigError) as caught:
+        DeploymentOptions(strategy="linear", linear_step_bake_time=1441)
+    assert str(caught.value) == "deployment.linear_step_bake_time: 1441 is out of range; allowed 0 to 1440"
