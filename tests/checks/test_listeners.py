@@ -53,3 +53,8 @@ def test_a_priority_that_cannot_be_resolved_is_a_warning() -> None:
     findings = [f for f in check_dicts({"web.yaml": template}).findings if "priority" in f.message]
     assert [(f.rule_id, f.logical_id) for f in findings] == [("W9009", "ListenerRule")]
     assert findings[0].location == ("Resources", "ListenerRule", "Properties", "Priority")
+    del template["Parameters"]
+    findings = [f for f in check_dicts({"web.yaml": template}).findings if "priority" in f.message]
+    assert [f.message for f in findings] == [
+        "cannot resolve the priority of this listener rule: ListenerRulePriority, which web.yaml does not define"
+    ]

@@ -109,6 +109,19 @@ def test_an_endpoint_group_without_https_from_the_tasks_fails_naming_it() -> Non
     assert "EcrApiEndpoint (ecr.api)" in report.findings[0].message and report.exit_code == 1
 
 
+def test_an_endpoint_without_security_groups_fails_at_its_security_group_ids() -> None:
+    template = load("E9014-good.yaml")
+    del template["Resources"]["LogsEndpoint"]["Properties"]["SecurityGroupIds"]
+    (error,) = check(template).findings
+    assert (error.logical_id, error.rule_id) == ("LogsEndpoint", "E9011")
+    assert error.message == (
+        "has no SecurityGroupIds, so the VPC's default security group applies, which admits only its own members, "
+        "not the tasks in TaskSecurityGroup; fix: give it a security group admitting tcp 443 from TaskSecurityGroup "
+        "or the VPC CIDR"
+    )
+    assert error.location == ("Resources", "LogsEndpoint", "Properties", "SecurityGroupIds")
+
+
 HTTPS_TO_VPC = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16"}
 
 HTTPS_TO_S3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from fargate_private_templates.config import ConfigError
 from fargate_private_templates.config.priority_board import Board, Rule
 from fargate_private_templates.config.routing import RULE_PRIORITIES, RoutingOptions
 
@@ -28,3 +31,11 @@ def test_a_rule_preferring_a_priority_below_its_bounds_takes_the_nearest_free_on
     board.place(placed, [1])
     # Between 10 and 13, with 11 taken, only 12 is left: the search from the lowest allowed priority reaches it.
     assert board.priority_of("placed", False) == 12
+
+
+def test_no_priority_past_the_listeners_last_is_ever_given() -> None:
+    board = Board("main")
+    board.fix(rule("first", SHOP, 0), 49_999, held=False)
+    board.fix(rule("blog", BLOG, 0), 50_000, held=False)
+    with pytest.raises(ConfigError, match=r"no free listener rule priority for .* after .* \(49999\)"):
+        board.place(rule("placed", SHOP, 1), [50_000])
