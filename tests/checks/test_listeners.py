@@ -53,6 +53,12 @@ def test_a_priority_that_cannot_be_resolved_is_a_warning() -> None:
     findings = [f for f in check_dicts({"web.yaml": template}).findings if "priority" in f.message]
     assert [(f.rule_id, f.logical_id) for f in findings] == [("W9009", "ListenerRule")]
     assert findings[0].location == ("Resources", "ListenerRule", "Properties", "Priority")
+    template["Resources"]["ListenerRule"]["Properties"]["Priority"] = "first"
+    findings = [f for f in check_dicts({"web.yaml": template}).findings if "priority" in f.message]
+    assert [f.message for f in findings] == [
+        "cannot resolve the priority of this listener rule: 'first', not a whole number"
+    ]
+    template["Resources"]["ListenerRule"]["Properties"]["Priority"] = {"Ref": "ListenerRulePriority"}
     del template["Parameters"]
     findings = [f for f in check_dicts({"web.yaml": template}).findings if "priority" in f.message]
     assert [f.message for f in findings] == [
