@@ -110,3 +110,5 @@ def test_the_smallest_lock_and_the_bounds_of_a_priority_are_read() -> None:
     rule = parse_lock(_entry(priority=50_000, test_priority=1, hosts=[]), "x").on("fd")["web"]
     assert rule == LockedRule(50_000, 1)
     assert parse_lock(_entry(priority=1), "x").on("fd")["web"].priority == 1
+    bare = json.dumps({"version": 1, "front_doors": {"fd": {"web": {"priority": 7}}}})
+    assert parse_lock(bare, "x").on("fd")["web"] == LockedRule(7, None, (), ())  # hosts and paths may be left out

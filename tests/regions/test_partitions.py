@@ -11,7 +11,7 @@ from conftest import ROOT, TEMPLATES, resources_of_type
 
 from fargate_private_templates.cli.main import main
 from fargate_private_templates.regions.features import deployable_regions
-from fargate_private_templates.regions.partitions import LINT_REGIONS, partition_of
+from fargate_private_templates.regions.partitions import LINT_REGIONS, endpoint_prefix, partition_of
 from fargate_private_templates.render.loader import load_template
 
 # The names as documented for each Region, written out here rather than derived from the code's table. China: CDK's
@@ -102,3 +102,8 @@ def test_a_bad_regions_setting_exits_2_naming_it(tmp_path: Path, capsys, regions
 
 def test_lint_regions_span_the_three_partitions() -> None:
     assert {partition_of(r) for r in LINT_REGIONS} == {"aws", "aws-cn", "aws-us-gov"}
+
+
+def test_a_region_without_exceptions_names_every_endpoint_com_amazonaws() -> None:
+    assert endpoint_prefix("ecr.api", "eu-west-1", interface=True) == "com.amazonaws"
+    assert endpoint_prefix("s3", "eu-west-1", interface=False) == "com.amazonaws"
