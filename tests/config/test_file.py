@@ -116,8 +116,25 @@ def test_a_shared_service_attaches_to_the_configs_front_door_or_the_one_it_names
 def test_a_service_in_a_file_needs_a_name_while_the_library_keeps_its_default() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config({"services": [{"name": "web"}, {"cpu": 512, "memory": 1024}]}, "f.toml")
-    assert str(caught.value).startswith("f.toml: services[1].name: required in a config file; give each [[services]]")
+    assert str(caught.value) == (
+        "f.toml: services[1].name: required in a config file; give each [[services]] a name (lowercase letters, "
+        "digits and hyphens), used in its file name, descriptions and tags"
+    )
     assert ServiceConfig().name == "app"
+
+
+@pytest.mark.parametrize(
+    ("config", "where"),
+    [
+        ({"services": [1]}, "services[0]"),
+        ({"network": 3}, "network"),
+        ({"services": [{"name": "w", "sidecars": [5]}]}, "services[0].sidecars[0]"),
+    ],
+)
+def test_a_table_that_is_not_a_table_is_refused_naming_its_type(config: dict, where: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(config, "f.toml")
+    assert str(caught.value) == f"f.toml: {where}: must be a table of settings, not int"
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,15 @@ def test_allow_lists_take_ipv6_ranges_in_their_shortest_form() -> None:
     assert not FrontDoorConfig(allowed_cidrs=("10.0.0.0/8", "2001:db8::/32")).open_to_anywhere
 
 
+def test_an_allow_list_keeps_each_range_and_prefix_list_once_in_order() -> None:
+    config = FrontDoorConfig(
+        allowed_cidrs=("10.0.0.0/8", "2001:0db8::/32", "10.0.0.0/8", "2001:db8::/32"),
+        allowed_prefix_lists=("pl-22222222", "pl-11111111", "pl-22222222"),
+    )
+    assert config.allowed_cidrs == ("10.0.0.0/8", "2001:db8::/32")
+    assert config.allowed_prefix_lists == ("pl-22222222", "pl-11111111")
+
+
 @pytest.mark.parametrize(
     ("cidr", "message"),
     [
