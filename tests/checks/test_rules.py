@@ -185,6 +185,15 @@ def test_internal_load_balancer_may_sit_in_private_subnets() -> None:
     assert check_dicts({"app.yaml": template}).findings == []
 
 
+def test_subnet_mappings_are_read_like_subnets() -> None:
+    template = fixture("E9004-bad.yaml")
+    properties = template["Resources"]["LoadBalancer"]["Properties"]
+    properties["SubnetMappings"] = [{"SubnetId": subnet} for subnet in properties.pop("Subnets")]
+    report = check_dicts({"app.yaml": template})
+    assert ids(report) == [("app.yaml", "LoadBalancer", "E9004")] * 2
+    assert {f.location[3:] for f in report.findings} == {("SubnetMappings",)}
+
+
 def test_load_balancer_security_group_open_to_the_internet_is_fine() -> None:
     # Only task security groups must be closed; the load balancer's admits the internet by design.
     report = check("E9004-good.yaml")
