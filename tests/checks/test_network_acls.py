@@ -28,7 +28,35 @@ def test_a_network_acl_with_no_matching_entry_says_the_final_rule_denies() -> No
     del template["Resources"]["HttpsOutEntry"]
     (message,) = messages(template, "E9012")
     assert "blocks TCP 443 out to" in message
-    assert "(no entry allows it (the final * rule denies)); fix: add an outbound allow entry tcp 443 to" in message
+    assert message.endswith(
+        "(no entry allows it (the final * rule denies)); fix: add an outbound allow entry tcp 443 to 0.0.0.0/0 before "
+        "any deny"
+    )
+
+
+def test_an_acl_blocking_only_the_interface_endpoints_asks_for_the_vpc_cidr() -> None:
+    template = load("E9012-good.yaml")
+    template["Resources"]["DenyVpcHttps"] = acl_entry(
+        50, True, Protocol=6, RuleAction="deny", PortRange={"From": 443, "To": 443}, CidrBlock="10.0.0.0/16"
+    )
+    (message,) = messages(template, "E9012")
+    assert message == (
+        "network ACL of task subnet PrivateSubnet1 blocks TCP 443 out to EcrApiEndpoint (ecr.api), EcrDkrEndpoint "
+        "(ecr.dkr), LogsEndpoint (logs) (rule 50 denys it); fix: add an outbound allow entry tcp 443 to the VPC CIDR "
+        "before any deny"
+    )
+
+
+def test_an_acl_entry_to_a_cidr_from_a_parameter_cannot_be_judged() -> None:
+    template = load("E9012-good.yaml")
+    template["Parameters"] = {**template.get("Parameters", {}), "AllowedCidr": {"Type": "String"}}
+    template["Resources"]["HttpsOutEntry"]["Properties"]["CidrBlock"] = {"Ref": "AllowedCidr"}
+    findings = check_dicts({"t.yaml": template}).findings
+    assert {f.rule_id for f in findings} == {"W9009"} and len(findings) == 4
+    assert findings[0].message == (
+        "cannot tell whether it passes TCP 443 out to EcrApiEndpoint (ecr.api) for task subnet PrivateSubnet1: the "
+        "CIDR comes from parameter AllowedCidr"
+    )
 
 
 def test_a_network_acl_entry_without_a_rule_action_does_not_allow_and_invents_no_action() -> None:
