@@ -261,7 +261,12 @@ def main() -> int:
     parser.add_argument("--modules", nargs="+", choices=MODULES, default=list(MODULES), metavar="MODULE")
     parser.add_argument("--sample", type=int, default=SAMPLE, help=f"mutants per module (default {SAMPLE})")
     parser.add_argument("--seed", help="the seed of an earlier run, to draw the same mutants (default: a new one)")
-    parser.add_argument("--keep", action="store_true", help="reuse build/mutation's mutants and test links")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse build/mutation's mutants, test links and results: drawn mutants already run are not run again, "
+        "so a stopped run goes on where it stopped (survivors are still rechecked with today's tests)",
+    )
     parser.add_argument("--no-recheck", dest="recheck", action="store_false", help="trust mutmut's test links")
     parser.add_argument(
         "--report",
@@ -280,9 +285,18 @@ def main() -> int:
         print(f"mutating {', '.join(MODULES)} in {WORK} (mutmut's output: mutmut.log there)", flush=True)
         # mutmut generates every mutant and links tests to functions on any run: run one mutant to get there.
         mutmut("run", "--max-children", "2", f"{dotted(MODULES[0])}.*__mutmut_1")
-        drawn = sample(sorted(exit_codes()), options.modules, options.sample, seed)
-        print(f"running {sum(map(len, drawn.values()))} mutants ({options.sample} per module, seed {seed})", flush=True)
-        mutmut("run", "--max-children", "2", *(name for names in drawn.values() for name in names))
+        codes = exit_codes()
+        drawn = sample(sorted(codes), options.modules, options.sample, seed)
+        # mutmut runs every mutant it is named again: a kept copy names only those without a result yet. A result
+        # stands while the mutated function is unchanged (mutmut forgets those of a function whose source changed).
+        pending = [name for names in drawn.values() for name in names if not (options.keep and codes[name] is not None)]
+        print(
+            f"running {len(pending)} of {sum(map(len, drawn.values()))} drawn mutants ({options.sample} per module, "
+            f"seed {seed})",
+            flush=True,
+        )
+        if pending:
+            mutmut("run", "--max-children", "2", *pending)
 
     codes, known = exit_codes(), accepted()
     scores, stale, unexplained = [], [], []
