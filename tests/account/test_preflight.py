@@ -309,12 +309,18 @@ def test_ipv6_egress_needs_the_ecs_dual_stack_account_setting(environ: dict[str,
     assert "account setting" not in {r.check for r in _run(environ).results}
 
 
+def _viewer_certificate(*names: str) -> str:
+    """An issued certificate in us-east-1, where CloudFront takes its viewer certificates from."""
+    acm = boto3.client("acm", region_name="us-east-1")
+    return acm.request_certificate(DomainName=names[0], SubjectAlternativeNames=list(names))["CertificateArn"]
+
+
 def _cloudfront_environment(environ: dict[str, str]) -> dict[str, str]:
     ecr = boto3.client("ecr")
     for repository in ("shop",):
         ecr.create_repository(repositoryName=repository)
         ecr.put_image(repositoryName=repository, imageManifest=MANIFEST_LIST, imageTag="1.0")
-    viewer = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    viewer = _viewer_certificate("*.example.com")
     values = {"CERTIFICATE_ARN": environ["FARGATE_INGRESS_CERTIFICATE_ARN"], "VIEWER_CERTIFICATE_ARN": viewer}
     values["ORIGIN_FACING_PREFIX_LIST_ID"] = "pl-3b927c52"
     return {
@@ -347,4 +353,42 @@ def test_a_service_behind_cloudfront_counts_its_internal_alb_against_the_quota(e
     assert lines == [
         "FAIL quota: 2 new ALB: Application Load Balancers per Region (elasticloadbalancing L-53DA6B97) is 1 (applied "
         "value, Service Quotas); 0 in use + 2 needed = 2. Fix: delete unused load balancers or request a higher quota"
+    ]
+
+
+def test_a_cloudfront_viewer_certificate_is_read_in_us_east_1_and_covers_every_domain_name(
+    environ: dict[str, str],
+) -> None:
+    values = _cloudfront_environment(environ)
+    viewer = values["FARGATE_INGRESS_VIEWER_CERTIFICATE_ARN"]
+    results = _run(values, CLOUDFRONT).results
+    lines = [r.format_text() for r in results if r.check == "certificate" and "viewer" in r.detail + r.subject.lower()]
+    assert lines == [
+        f"PASS certificate: fargate-{stack} ViewerCertificateArn {viewer}: ISSUED for *.example.com"
+        if domain is None
+        else f"PASS certificate: fargate-{stack} domain name {domain}: covered by the viewer certificate"
+        for stack, domain in [
+            ("ingress", None),
+            ("ingress", "www.example.com"),
+            ("ingress", "shop.example.com"),
+            ("api", None),
+            ("api", "api.example.com"),
+        ]
+    ]
+    narrow = _viewer_certificate("www.example.com")
+    lines = _failed(_run({**values, "FARGATE_INGRESS_VIEWER_CERTIFICATE_ARN": narrow}, CLOUDFRONT))
+    assert [line for line in lines if "domain name" in line] == [
+        "FAIL certificate: fargate-ingress domain name shop.example.com: the viewer certificate does not cover it "
+        "(names: www.example.com). Fix: give a viewer certificate (us-east-1) that covers it, or remove it from "
+        "DomainNames"
+    ]
+
+
+def test_a_viewer_certificate_outside_us_east_1_fails_before_it_is_read(environ: dict[str, str]) -> None:
+    elsewhere = "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    values = {**_cloudfront_environment(environ), "FARGATE_API_VIEWER_CERTIFICATE_ARN": elsewhere}
+    lines = [line for line in _failed(_run(values, CLOUDFRONT)) if "ViewerCertificateArn" in line]
+    assert lines == [
+        f"FAIL certificate: fargate-api ViewerCertificateArn {elsewhere}: is in Region eu-west-1, not us-east-1, the "
+        "only Region CloudFront takes certificates from. Fix: request or import the certificate in us-east-1"
     ]

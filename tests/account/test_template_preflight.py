@@ -285,3 +285,30 @@ def test_stack_outputs_a_template_reads_are_checked_unless_read_through_a_role(c
         f"SKIP stack: web reads elsewhere output VpcId: read through {role} in another account: not read from here. "
         "Fix: run preflight in that account too"
     )
+
+
+CLOUDFRONT_SERVICE = ROOT / "tests" / "golden" / "examples" / "cloudfront" / "service-api.yaml"
+
+
+def test_a_distributions_viewer_certificate_is_read_in_us_east_1_and_covers_its_aliases(certificate: str) -> None:
+    acm = boto3.client("acm", region_name="us-east-1")
+    wide = acm.request_certificate(DomainName="*.example.com")["CertificateArn"]
+    narrow = acm.request_certificate(DomainName="www.example.com")["CertificateArn"]
+
+    def viewer_lines(viewer: str) -> list[str]:
+        more = ("ImageTag=1.0", f"ViewerCertificateArn={viewer}", "OriginFacingPrefixListId=pl-3b927c52")
+        report = _service(certificate, *more, template=CLOUDFRONT_SERVICE)
+        return [
+            r.format_text()
+            for r in report.results
+            if "viewer" in r.detail + r.subject.lower() and r.check == "certificate"
+        ]
+
+    assert viewer_lines(wide) == [
+        f"PASS certificate: web ViewerCertificateArn {wide}: ISSUED for *.example.com",
+        "PASS certificate: web domain name api.example.com: covered by the viewer certificate",
+    ]
+    assert viewer_lines(narrow)[1] == (
+        "FAIL certificate: web domain name api.example.com: the viewer certificate does not cover it (names: "
+        "www.example.com). Fix: give a viewer certificate (us-east-1) that covers it, or remove it from DomainNames"
+    )

@@ -95,16 +95,19 @@ class Aws:
         self._clients: dict[str, Any] = {}
         self._identity: dict[str, str] | None = None
 
-    def client(self, name: str) -> Any:
-        if name not in self._clients:
+    def client(self, name: str, region: str | None = None) -> Any:
+        """A client in the session's Region, or in ``region`` (CloudFront's certificates live in us-east-1)."""
+        key = f"{name} {region or ''}"
+        if key not in self._clients:
+            retries = Config(retries={"max_attempts": 2, "mode": "standard"})
             try:
                 # Two attempts at most: a call that fails is reported, not retried for minutes.
-                client = self.session.client(name, config=Config(retries={"max_attempts": 2, "mode": "standard"}))
+                client = self.session.client(name, region_name=region, config=retries)
             except NoRegionError:
                 raise AccountError("no AWS Region: set AWS_REGION (or a profile with a region)") from None
             client.meta.events.register("provide-client-params.*.*", self._check(name))
-            self._clients[name] = client
-        return self._clients[name]
+            self._clients[key] = client
+        return self._clients[key]
 
     def _check(self, client: str) -> Any:
         allowed = set(READ_ACTIONS.get(client, ()))

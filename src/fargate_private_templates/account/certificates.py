@@ -1,5 +1,7 @@
-"""Preflight of the listeners' certificates: each is ISSUED, in the stack's Region, and together they cover every host
-header routed to the front door.
+"""Preflight of the certificates: each listener's is ISSUED, in the stack's Region, and together they cover every host
+header routed to the front door; a CloudFront front door's viewer certificate is ISSUED in us-east-1 and covers every
+alternate domain name of the distribution ("To use an ACM certificate with Amazon CloudFront, you must request or
+import the certificate in the US East (N. Virginia) region", https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
 
 ACM's wildcard names: "the asterisk (*) must be in the leftmost position of the domain name and can protect only one
 subdomain level ... *.example.com protects only the subdomains of example.com, it does not protect the bare or apex
@@ -22,6 +24,7 @@ from .results import FAIL, PASS, WARN, Result
 
 CHECK = "certificate"
 ISSUED = "ISSUED"
+VIEWER_REGION = "us-east-1"
 
 
 def covers(name: str, host: str) -> bool:
@@ -56,14 +59,20 @@ def check_certificates(context: Context) -> Iterator[Result]:
     yield from _check_hosts(context, names)
 
 
-def read_certificate(reader: AccountReader, subject: str, arn: str) -> tuple[Result, list[str] | None]:
-    """Whether the certificate is in the reader's Region and ISSUED; its names when it is."""
+def read_certificate(
+    reader: AccountReader, subject: str, arn: str, viewer: bool = False
+) -> tuple[Result, list[str] | None]:
+    """Whether the certificate is ISSUED in the Region its user takes it from (the reader's for a listener, us-east-1
+    for a CloudFront ``viewer`` certificate); its names when it is."""
     region = arn.split(":")[3] if arn.count(":") >= 5 else ""
-    if region != reader.region:
-        fix = f"request or import the certificate in {reader.region}"
-        return Result(FAIL, CHECK, subject, f"is in Region {region or '?'}, not the stack's {reader.region}", fix), None
+    wanted = VIEWER_REGION if viewer else reader.region
+    if region != wanted:
+        where = f"{wanted}, the only Region CloudFront takes certificates from" if viewer else f"the stack's {wanted}"
+        fix = f"request or import the certificate in {wanted}"
+        return Result(FAIL, CHECK, subject, f"is in Region {region or '?'}, not {where}", fix), None
     try:
-        detail = reader.aws.client("acm").describe_certificate(CertificateArn=arn)["Certificate"]
+        client = reader.aws.client("acm", VIEWER_REGION if viewer else None)
+        detail = client.describe_certificate(CertificateArn=arn)["Certificate"]
     except ClientError as error:
         if error_code(error) != "ResourceNotFoundException":
             raise
@@ -75,6 +84,31 @@ def read_certificate(reader: AccountReader, subject: str, arn: str) -> tuple[Res
         return Result(FAIL, CHECK, subject, f"is {status}, not {ISSUED}", fix), None
     names = detail.get("SubjectAlternativeNames") or [detail.get("DomainName", "")]
     return Result(PASS, CHECK, subject, f"{ISSUED} for {', '.join(names)}"), names
+
+
+def check_viewer_certificates(context: Context) -> Iterator[Result]:
+    """The viewer certificate of each CloudFront distribution the run deploys."""
+    for stack in context.plan.stacks:
+        values = context.values(stack)
+        arn = values.get("ViewerCertificateArn")
+        if arn and context.deploys(stack.stack_name):
+            domains = [domain for domain in values.get("DomainNames", "").split(",") if domain]
+            yield from viewer_results(context, stack.stack_name, arn, domains)
+
+
+def viewer_results(reader: AccountReader, stack_name: str, arn: str, domains: list[str]) -> Iterator[Result]:
+    """The viewer certificate is ISSUED in us-east-1 and covers every alternate domain name (CloudFront refuses an
+    alias its certificate does not cover)."""
+    result, names = read_certificate(reader, f"{stack_name} ViewerCertificateArn {arn}", arn, viewer=True)
+    yield result
+    for domain in domains if names is not None else ():
+        subject = f"{stack_name} domain name {domain}"
+        if any(covers(name, domain) for name in names):
+            yield Result(PASS, CHECK, subject, "covered by the viewer certificate")
+        else:
+            detail = f"the viewer certificate does not cover it (names: {', '.join(names) or 'none'})"
+            fix = "give a viewer certificate (us-east-1) that covers it, or remove it from DomainNames"
+            yield Result(FAIL, CHECK, subject, detail, fix)
 
 
 def _check_hosts(context: Context, names: dict[str, list[str]]) -> Iterator[Result]:

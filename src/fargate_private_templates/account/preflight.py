@@ -14,7 +14,7 @@ from pathlib import Path
 from ..deploy.plan import DeployPlan, StackPlan, plan_for_config
 from ..errors import ConfigError
 from .aws import Aws
-from .certificates import check_certificates
+from .certificates import check_certificates, check_viewer_certificates
 from .context import Context
 from .images import check_images
 from .ipv6 import check_ipv6_setting
@@ -42,6 +42,7 @@ CHECKS: tuple[Callable[[Context], Iterable[Result]], ...] = (
     check_stacks,
     check_images,
     check_certificates,
+    check_viewer_certificates,
     check_references,
     check_zones,
     check_quotas,

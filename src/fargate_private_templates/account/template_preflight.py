@@ -15,7 +15,7 @@ from typing import Any
 
 from ..regions.fargate_zones import FARGATE_REGIONS_PAGE, runs_fargate
 from .aws import Aws
-from .certificates import host_result, read_certificate
+from .certificates import host_result, read_certificate, viewer_results
 from .context import AccountReader
 from .images import ARCHITECTURES, check_cache_rule, check_tag
 from .quotas import ALBS, ELASTIC_IPS, FARGATE_ON_DEMAND, FARGATE_SPOT, INTERFACE_ENDPOINTS, NLBS, VPCS, compare
@@ -199,6 +199,21 @@ def check_certificates(reader: AccountReader, stack: TemplateStack, run: Run) ->
         yield host_result(f"{stack.stack_name} host {host}", host, names, unread, fix)
 
 
+def check_viewer_certificates(reader: AccountReader, stack: TemplateStack, run: Run) -> Iterator[Result]:
+    """The viewer certificate (ACM, us-east-1) of each CloudFront distribution in this template."""
+    for _, properties in stack.resources("AWS::CloudFront::Distribution"):
+        config = properties.get("DistributionConfig")
+        config = config if isinstance(config, dict) else {}
+        viewer = config.get("ViewerCertificate")
+        arn = stack.text(viewer.get("AcmCertificateArn")) if isinstance(viewer, dict) else None
+        if arn:
+            aliases = stack.items(config.get("Aliases"))
+            # Aliases is often a Ref to a CommaDelimitedList parameter, whose value is the comma-separated text.
+            text = stack.text(config.get("Aliases")) if aliases is None else None
+            domains = aliases if aliases is not None else (text.split(",") if text else [])
+            yield from viewer_results(reader, stack.stack_name, arn, [domain for domain in domains if domain])
+
+
 def _hosts(stack: TemplateStack) -> list[str]:
     hosts: list[str] = []
     for _, properties in stack.resources("AWS::ElasticLoadBalancingV2::ListenerRule"):
@@ -335,6 +350,7 @@ TEMPLATE_CHECKS: tuple[Callable[[AccountReader, TemplateStack, Run], Iterator[Re
     check_export_names,
     check_images,
     check_certificates,
+    check_viewer_certificates,
     check_references,
     check_zones,
     check_quotas,
