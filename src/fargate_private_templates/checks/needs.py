@@ -19,7 +19,6 @@ from .values import Literal, ResourceRef
 from .workloads import TASK_DEFINITION, Workload, awsvpc, containers, nested_value
 
 CLUSTER = "AWS::ECS::Cluster"
-ECR_PUBLIC = "public.ecr.aws"
 # The role of a task that pulls through an ECR pull-through cache may import the image from upstream on first pull.
 IMPORT_UPSTREAM = "ecr:BatchImportUpstreamImage"
 # A task definition that says every tag was pulled once through the cache (the generator writes it for
@@ -79,9 +78,9 @@ def _image_needs(name: str, image: Any) -> Iterator[TaskNeed]:
     if host is None:
         return
     if ".dkr.ecr." not in host:
-        # E9008 reports these; they are needs all the same, for the security group checks.
-        via = "NAT or an ECR pull-through cache" if host == ECR_PUBLIC else "NAT"
-        yield TaskNeed(f"{name}: image from {host} (only {via} reaches it)", (), rule_id="")
+        # E9008 reports these (check_needs skips a need without rule_id); they are needs all the same, for the
+        # security group checks, which read only that no endpoint serves them.
+        yield TaskNeed(f"{name}: image from {host}", (), rule_id="")
         return
     region = _ecr_region(image)
     if region is None:
