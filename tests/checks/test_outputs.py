@@ -78,3 +78,11 @@ def test_a_stack_output_read_in_an_output_is_reported_on_that_output() -> None:
     template.setdefault("Outputs", {})["NetworkMode"] = {"Value": read}
     (finding,) = [f for f in check_dicts({"t.yaml": template}).findings if "output Mode" in f.message]
     assert (finding.rule_id, finding.logical_id) == ("W9009", "NetworkMode")
+
+
+def test_a_whole_section_that_is_one_stack_output_read_is_reported_on_the_section_not_a_crash() -> None:
+    # Not a template CloudFormation accepts (an output named Fn::GetStackOutput), but check_dicts takes any dict.
+    template = load("E9012-good.yaml")
+    template["Outputs"] = {"Fn::GetStackOutput": {"StackName": {"Ref": "NetworkStack"}, "OutputName": "Mode"}}
+    (finding,) = [f for f in check_dicts({"t.yaml": template}).findings if "output Mode" in f.message]
+    assert (finding.rule_id, finding.logical_id, finding.location) == ("W9009", "Outputs", ("Outputs",))
