@@ -215,3 +215,12 @@ def test_a_job_security_group_from_a_parameter_is_reported_where_the_compute_env
     (finding,) = check_dicts(templates).findings
     assert (finding.rule_id, finding.message) == ("W9009", "cannot resolve a task security group: parameter JobGroup")
     assert finding.location == ("Resources", "ComputeEnvironment", "Properties", "ComputeResources", "SecurityGroupIds")
+
+
+def test_a_compute_environment_type_from_a_mapping_is_read() -> None:
+    templates = pair()
+    templates[PRIVATE]["Mappings"] = {"Compute": {"Batch": {"Type": "FARGATE_SPOT"}}}
+    compute = resources(templates)["ComputeEnvironment"]["Properties"]["ComputeResources"]
+    compute["Type"] = {"Fn::FindInMap": ["Compute", "Batch", "Type"]}
+    report = check_dicts(templates)
+    assert report.findings == [] and [p.subnet for p in report.paths] == ["PrivateSubnet1", "PrivateSubnet2"]

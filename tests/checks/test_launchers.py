@@ -128,3 +128,39 @@ def test_find_launchers_reads_every_kind() -> None:
         ("Batch job", "JobDefinition"),
     ]
     assert found.findings == []
+
+
+def test_a_pipes_capacity_providers_are_held_against_its_target_cluster() -> None:
+    templates = pair()
+    resources = templates[PRIVATE]["Resources"]
+    resources["Cluster"]["Properties"] = {
+        **resources["Cluster"].get("Properties", {}),
+        "CapacityProviders": ["FARGATE"],
+    }
+    parameters = ecs_parameters(templates)
+    parameters.pop("LaunchType", None)
+    parameters["CapacityProviderStrategy"] = [{"CapacityProvider": "FARGATE_SPOT", "Weight": 1}]
+    report = check_dicts(templates)
+    assert ids(report) == [(PRIVATE, "OrdersPipe", "E9018")]
+
+
+def test_a_nested_stack_whose_template_is_not_given_says_what_is_not_checked() -> None:
+    parent = {
+        "Resources": {
+            "Network": {
+                "Type": "AWS::CloudFormation::Stack",
+                "Properties": {"TemplateURL": "https://b.s3.amazonaws.com/n.yaml"},
+            }
+        }
+    }
+    (finding,) = check_dicts({"parent.yaml": parent}).findings
+    assert (finding.rule_id, finding.logical_id, finding.location) == (
+        "W9009",
+        "Network",
+        ("Resources", "Network", "Properties", "TemplateURL"),
+    )
+    assert finding.message == (
+        "cannot read nested stack Network: its template (https://b.s3.amazonaws.com/n.yaml) is not among the given "
+        "templates, so what it launches is not checked and what is read from its outputs is unresolved; give that "
+        "template too (its file name ending the TemplateURL, or the relative path it names)"
+    )

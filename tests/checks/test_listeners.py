@@ -64,3 +64,17 @@ def test_a_priority_that_cannot_be_resolved_is_a_warning() -> None:
     assert [f.message for f in findings] == [
         "cannot resolve the priority of this listener rule: ListenerRulePriority, which web.yaml does not define"
     ]
+
+
+def test_two_rules_of_one_template_with_one_priority_name_each_other_by_logical_id() -> None:
+    template = ordered_dict(build_service(shared("web", paths=("/web",), priority=5)))
+    template["Resources"]["SecondRule"] = template["Resources"]["ListenerRule"]
+    clashes = [f for f in check_dicts({"web.yaml": template}).findings if f.rule_id == "E9020"]
+    assert [(f.logical_id, f.message, f.location) for f in clashes] == [
+        (
+            own,
+            f"has priority 5 on a listener where {other} has it too: CloudFormation refuses the rule deployed second",
+            ("Resources", own, "Properties", "Priority"),
+        )
+        for own, other in (("ListenerRule", "SecondRule"), ("SecondRule", "ListenerRule"))
+    ]

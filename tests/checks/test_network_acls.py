@@ -114,3 +114,12 @@ def test_every_vpc_an_endpoint_may_be_in_is_checked_and_named() -> None:
     (finding,) = check_dicts({"t.yaml": template}).findings
     assert finding.location == ("Resources", "OtherVPC", "Properties", "EnableDnsHostnames")
     assert "(EcrApiEndpoint (ecr.api))" in finding.message
+
+
+def test_an_acl_allowing_only_the_vpc_blocks_the_s3_gateway_endpoint_alone() -> None:
+    template = load("E9012-good.yaml")
+    template["Resources"]["HttpsOutEntry"]["Properties"]["CidrBlock"] = "10.0.0.0/16"
+    assert messages(template, "E9012") == [
+        "network ACL of task subnet PrivateSubnet1 blocks TCP 443 out to the S3 gateway endpoint (no entry allows it "
+        "(the final * rule denies)); fix: add an outbound allow entry tcp 443 to 0.0.0.0/0 before any deny"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from pathlib import Path
 
@@ -68,6 +69,19 @@ def test_a_database_only_task_group_fails_on_nat_and_endpoint_networks(network: 
     assert "task security group service-alb.yaml:TaskSecurityGroup" not in report.findings[0].message
     assert "TaskSecurityGroup: no egress rule allows TCP 443" in report.findings[0].message
     assert report.findings[0].message.endswith(f"; fix: add egress rules tcp 443 to {fix}")
+
+
+def test_two_task_groups_that_both_block_are_named_together() -> None:
+    templates = pair("network.yaml")
+    resources = templates["service-alb.yaml"]["Resources"]
+    _task_egress(templates, "service-alb.yaml", DATABASE_ONLY)
+    resources["SecondTaskSecurityGroup"] = copy.deepcopy(resources["TaskSecurityGroup"])
+    awsvpc = resources["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+    awsvpc["SecurityGroups"].append({"Fn::GetAtt": ["SecondTaskSecurityGroup", "GroupId"]})
+    (finding,) = check_dicts(templates).findings
+    assert finding.message.startswith(
+        "task security groups TaskSecurityGroup, SecondTaskSecurityGroup: no egress rule allows TCP 443 to the internet"
+    )
 
 
 def test_no_inline_egress_means_the_implicit_allow_all() -> None:

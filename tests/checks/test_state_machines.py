@@ -350,3 +350,12 @@ def test_placeholders_inside_and_outside_json_strings_are_read(piece: str, repla
     definition_string(templates)[0] = body.replace(piece, replacement)
     variables["Count"] = 1
     assert check_dicts(templates).findings == []
+
+
+def test_a_task_resource_from_a_mapping_is_read() -> None:
+    templates = pair(PUBLIC)
+    templates[PUBLIC]["Mappings"] = {"Integrations": {"Ecs": {"Sync": "arn:aws:states:::ecs:runTask.sync"}}}
+    definition = templates[PUBLIC]["Resources"]["ThumbnailStateMachine"]["Properties"]["Definition"]
+    state = definition["States"]["Each image"]["ItemProcessor"]["States"]["Make thumbnail"]
+    state["Resource"] = {"Fn::FindInMap": ["Integrations", "Ecs", "Sync"]}
+    assert [f.rule_id for f in check_dicts(templates).findings] == ["E9001", "E9002", "E9002"]
