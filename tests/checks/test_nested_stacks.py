@@ -79,6 +79,19 @@ def test_an_output_the_child_lacks_or_a_parameter_not_passed_is_named() -> None:
     assert stacks.parameter(str(THREE[0]), "TemplateBucket") is None
 
 
+def test_a_child_under_two_stacks_binds_what_each_passes_even_after_one_that_passes_nothing() -> None:
+    templates = {str(path): copy.deepcopy(load_template(path)) for path in THREE}
+    resources = templates[str(THREE[0])]["Resources"]
+    passing = resources.pop("ServiceStack")
+    resources["BareServiceStack"] = {"Type": passing["Type"], "Properties": {"TemplateURL": "./service.yaml"}}
+    resources["ServiceStack"] = passing
+    service = str(THREE[2])
+    assert NestedStacks(templates).parameter(service, "VpcId") == [
+        Unknown("parameter VpcId, which nested stack BareServiceStack does not pass"),
+        (service, Located(str(THREE[0]), {"Fn::GetAtt": ["NetworkStack", "Outputs.VpcId"]})),
+    ]
+
+
 def test_a_list_parameter_is_split_from_what_the_parent_passes() -> None:
     templates = {str(path): load_template(path) for path in THREE}
     (bound,) = NestedStacks(templates).parameter(str(THREE[2]), "PrivateSubnets")
