@@ -22,6 +22,14 @@ def test_listener_with_the_pq_tls_policy_is_detected() -> None:
     assert features_used(template) == ["pq_tls_policy"]
 
 
+def test_a_regional_nat_gateway_and_an_arm64_task_definition_are_detected_and_nothing_else_is() -> None:
+    assert features_used(_template("AWS::EC2::NatGateway", {"AvailabilityMode": "regional"})) == ["regional_nat"]
+    assert features_used(_template("AWS::EC2::NatGateway", {"SubnetId": "subnet-1"})) == []
+    arm64 = {"RuntimePlatform": {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"}}
+    assert features_used(_template("AWS::ECS::TaskDefinition", arm64)) == ["arm64"]
+    assert features_used(_template("AWS::ECS::Service", arm64)) == []
+
+
 def test_service_with_ecs_exec_is_detected() -> None:
     template = _template("AWS::ECS::Service", {"EnableExecuteCommand": True})
     assert features_used(template) == ["ecs_exec"]
