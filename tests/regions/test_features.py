@@ -30,6 +30,14 @@ def test_a_regional_nat_gateway_and_an_arm64_task_definition_are_detected_and_no
     assert features_used(_template("AWS::ECS::Service", arm64)) == []
 
 
+def test_container_insights_is_detected_unless_disabled() -> None:
+    def cluster(value: str) -> dict:
+        return _template("AWS::ECS::Cluster", {"ClusterSettings": [{"Name": "containerInsights", "Value": value}]})
+
+    assert features_used(cluster("enhanced")) == features_used(cluster("enabled")) == ["container_insights"]
+    assert features_used(cluster("disabled")) == []
+
+
 def test_service_with_ecs_exec_is_detected() -> None:
     template = _template("AWS::ECS::Service", {"EnableExecuteCommand": True})
     assert features_used(template) == ["ecs_exec"]
