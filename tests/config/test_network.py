@@ -21,7 +21,13 @@ from fargate_private_templates.errors import ConfigError
         ({"vpc_cidr": "10.0.0.0/28"}, "vpc_cidr", "/16 to /21"),
         ({"vpc_cidr": "10.0.0.0/22"}, "vpc_cidr", "the smallest range that fits is a /21"),
         ({"vpc_cidr": "10.0.0.0/29"}, "vpc_cidr", "/16 to /21"),
-        ({"share_with": ["12345"]}, "share_with", "'12345' is not a 12-digit account ID"),
+        (
+            {"share_with": ["12345"]},
+            "share_with",
+            "'12345' is not a 12-digit account ID, an organization ARN (arn:aws:organizations::<account>:organization/"
+            "o-...) or an OU ARN (...:ou/o-.../ou-...)",
+        ),
+        ({"ipv6_egress": "yes"}, "ipv6_egress", "ipv6_egress: 'yes' is not a boolean; give true or false"),
         ({"share_with": "111122223333"}, "share_with", "not a list"),
         ({"share_with": ["111122223333", "111122223333"]}, "share_with", "twice"),
         ({"output_reader_role": True}, "output_reader_role", "needs share_with"),
