@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..errors import ConfigError
-from . import validators as v
 from .settings import Between, Custom, Flag, OneOf, Retention, Tags, check_settings, setting
 
 NAT_PER_AZ: Final = "per_az"
@@ -144,8 +143,6 @@ class NetworkConfig:
             raise ConfigError(
                 "output_reader_role: true needs share_with: the role trusts the accounts the subnets are shared with"
             )
-        v.boolean("ipv6", self.ipv6)
-        v.boolean("ipv6_egress", self.ipv6_egress)
         if self.ipv6_egress and not self.ipv6:
             raise ConfigError(
                 "ipv6_egress: true needs ipv6 = true: the private subnets take their IPv6 ranges from the VPC's "
