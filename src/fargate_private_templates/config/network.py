@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..errors import ConfigError
+from . import validators as v
 from .settings import Between, Custom, Flag, OneOf, Retention, Tags, check_settings, setting
 
 NAT_PER_AZ: Final = "per_az"
