@@ -36,6 +36,7 @@ def test_domain_names_are_lowercased_and_kept_once_in_order() -> None:
             {"domain_names": "www.example.com"},
             "cloudfront.domain_names: 'www.example.com' is not a list of domain names",
         ),
+        ({"domain_names": 5}, "cloudfront.domain_names: 5 is not a list of domain names"),
         (
             {"domain_names": ["www.example.com", "example"]},
             "cloudfront.domain_names: 'example' is not allowed; a domain name such as www.example.com or "
