@@ -81,3 +81,15 @@ def test_ip_address_types_a_kind_refuses_say_why(kind: str, value: str, message:
     with pytest.raises(ConfigError) as caught:
         LoadBalancerOptions(kind=kind, ip_address_type=value)
     assert str(caught.value) == message
+
+
+def test_a_listener_port_out_of_range_and_deletion_protection_on_the_shared_front_door_are_refused_in_words() -> None:
+    with pytest.raises(ConfigError) as caught:
+        LoadBalancerOptions(listener_port=70000)
+    assert str(caught.value) == "load_balancer.listener_port: 70000 is out of range; allowed 1 to 65535"
+    with pytest.raises(ConfigError) as caught:
+        LoadBalancerOptions(kind="shared", deletion_protection=True)
+    assert str(caught.value) == (
+        "load_balancer.deletion_protection: not used with load_balancer.kind 'shared'; the front-door stack has its "
+        "own DeletionProtection parameter"
+    )
