@@ -130,3 +130,12 @@ def test_a_linear_step_bake_time_out_of_range_is_refused_naming_the_field() -> N
     with pytest.raises(ConfigError) as caught:
         DeploymentOptions(strategy="linear", linear_step_bake_time=1441)
     assert str(caught.value) == "deployment.linear_step_bake_time: 1441 is out of range; allowed 0 to 1440"
+
+
+def test_a_bake_time_with_a_rolling_deployment_is_refused_saying_why() -> None:
+    with pytest.raises(ConfigError) as caught:
+        DeploymentOptions(bake_time=5)
+    assert str(caught.value) == (
+        "deployment.bake_time: only used with deployment.strategy blue_green, canary or linear; a rolling deployment "
+        "runs one revision behind one target group"
+    )
