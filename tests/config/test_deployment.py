@@ -9,7 +9,7 @@ import pytest
 
 from fargate_private_templates.config import ConfigError
 from fargate_private_templates.config.capacity import CapacityOptions
-from fargate_private_templates.config.deployment import DeploymentOptions
+from fargate_private_templates.config.deployment import NLB_STRATEGY_PAGE, DeploymentOptions
 from fargate_private_templates.config.load_balancer import LoadBalancerOptions
 from fargate_private_templates.config.routing import RoutingOptions
 from fargate_private_templates.config.service import ServiceConfig
@@ -138,4 +138,14 @@ def test_a_bake_time_with_a_rolling_deployment_is_refused_saying_why() -> None:
     assert str(caught.value) == (
         "deployment.bake_time: only used with deployment.strategy blue_green, canary or linear; a rolling deployment "
         "runs one revision behind one target group"
+    )
+
+
+def test_traffic_shifting_on_an_nlb_is_refused_with_the_two_ways_out() -> None:
+    with pytest.raises(ConfigError) as caught:
+        ServiceConfig(load_balancer=LoadBalancerOptions(kind="nlb"), deployment=DeploymentOptions(strategy="canary"))
+    assert str(caught.value) == (
+        "deployment.strategy: 'canary' is not supported with load_balancer.kind 'nlb': this library shifts traffic "
+        "through ALB listener rules only (on an NLB ECS shifts a whole listener and adds a 10-minute wait to each "
+        f"traffic shift, {NLB_STRATEGY_PAGE}); use 'rolling' or an ALB"
     )
