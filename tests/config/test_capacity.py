@@ -13,3 +13,12 @@ def test_on_demand_base_above_100000_is_refused() -> None:
     with pytest.raises(ConfigError) as caught:
         CapacityOptions(spot_weight=1, on_demand_base=100_001)
     assert str(caught.value) == "capacity.on_demand_base: 100001 is out of range; allowed 0 to 100000"
+
+
+def test_on_demand_settings_without_spot_are_refused_saying_why() -> None:
+    with pytest.raises(ConfigError) as caught:
+        CapacityOptions(on_demand_base=2)
+    assert str(caught.value) == (
+        "capacity.on_demand_base, capacity.on_demand_weight: only used with a capacity.spot_weight above 0; "
+        "without Spot every task runs on on-demand Fargate"
+    )

@@ -20,6 +20,7 @@ from fargate_private_templates.errors import ConfigError
         (lambda: RoutingOptions(hosts=("a.example.com\n",)), "routing.hosts:"),
         (lambda: RoutingOptions(paths=("/a b",)), "routing.paths: '/a b'"),
         (lambda: RoutingOptions(paths="/api/*"), "routing.paths: '/api/*' is not a list"),
+        (lambda: RoutingOptions(hosts=5), "routing.hosts: 5 is not a list of strings"),
         (lambda: RoutingOptions(paths=("/a", "/a")), "routing.paths:"),
         (lambda: RoutingOptions(paths=("/a", "/b", "/c", "/d")), "routing.paths: 4 values given; an ALB condition"),
         (

@@ -112,6 +112,7 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
         ({"health_check": {"path": "health"}}, "health_check.path: 'health'", "starting with /"),
         ({"image": {"repository": "App"}}, "image.repository: 'App'", "lowercase"),
         ({"egress_ports": ()}, "egress_ports: ()", "at least one port"),
+        ({"egress_ports": (443, 0)}, "egress_ports: 0 is out of range", "allowed 1 to 65535"),
         (
             {"container": {"readonly_root_filesystem": "yes"}},
             "container.readonly_root_filesystem: 'yes'",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fargate_private_templates.config.service import ServiceConfig
 from fargate_private_templates.config.sidecars import SidecarOptions
 from fargate_private_templates.errors import ConfigError
 
@@ -36,3 +37,26 @@ def test_an_image_that_is_not_image_options_and_credentials_in_the_environment_a
     with pytest.raises(ConfigError) as caught:
         SidecarOptions(name="log-router", environment={"AWS_SECRET_ACCESS_KEY": "k"})
     assert str(caught.value) == "environment: 'AWS_SECRET_ACCESS_KEY' carries credentials; pass it in secrets instead"
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "message"),
+    [
+        (
+            SidecarOptions(name="log", cpu=256),
+            "sidecars: the sidecars reserve 256 CPU units, leaving nothing of the task's cpu 256 for the main "
+            "container 'app'; raise cpu (a Fargate task size) or lower the sidecars' cpu",
+        ),
+        (
+            SidecarOptions(name="log", memory=512),
+            "sidecars: the sidecars reserve 512 MiB of memory, leaving nothing of the task's memory 512 for the main "
+            "container 'app'; raise memory (a Fargate task size) or lower the sidecars' memory",
+        ),
+    ],
+)
+def test_sidecars_that_leave_the_main_container_nothing_are_refused_naming_the_setting(
+    sidecar: SidecarOptions, message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        ServiceConfig(sidecars=(sidecar,))
+    assert str(caught.value) == message
