@@ -25,10 +25,10 @@ from fargate_private_templates.errors import ConfigError
 
 @dataclasses.dataclass(frozen=True)
 class Sample:
-    count: int = setting(2, "how many", Between(1, 5))
-    mode: str | None = setting(None, "which mode", OneOf(("a", "b")))
-    ports: tuple[int, ...] = setting((443,), "ports", Each(Between(1, 65535)))
-    free: str = setting("x", "anything the dataclass checks itself", Checked("what the dataclass says"))
+    count: int = setting(2, Between(1, 5))
+    mode: str | None = setting(None, OneOf(("a", "b")))
+    ports: tuple[int, ...] = setting((443,), Each(Between(1, 65535)))
+    free: str = setting("x", Checked("what the dataclass says"))
 
     def __post_init__(self) -> None:
         check_settings(self, "sample")
@@ -49,7 +49,7 @@ def test_unset_fields_are_left_to_the_dataclass_and_lists_become_tuples() -> Non
     sample = Sample(mode=None, ports=[443, 8080], free="whatever")  # type: ignore[arg-type]
     assert (sample.mode, sample.ports, sample.free) == (None, (443, 8080), "whatever")
     assert isinstance(sample.ports, tuple)
-    assert dataclasses.fields(Sample)[0].metadata["meaning"] == "how many"
+    assert dataclasses.fields(Sample)[0].metadata["allowed"].text() == Between(1, 5).text()
 
 
 def test_without_a_prefix_the_field_name_is_the_path() -> None:

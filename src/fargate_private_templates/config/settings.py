@@ -172,25 +172,17 @@ class Each:
         return {"type": "array", "items": self.item.schema()}
 
 
-MEANING = "meaning"
 ALLOWED = "allowed"
 DEFAULT_TEXT = "default_text"
 
 
 def setting(
-    default: Any = dataclasses.MISSING,
-    meaning: str = "",
-    allowed: Allowed | None = None,
-    *,
-    default_factory: Callable[[], Any] | None = None,
-    default_text: str | None = None,
+    default: Any = dataclasses.MISSING, allowed: Allowed | None = None, *, default_text: str | None = None
 ) -> Any:
-    """A dataclass field with what the reference says of it: ``meaning`` (one line), ``allowed`` (checked by
-    ``check_settings``) and, where the default needs words (``none: asked at deploy time``), ``default_text``."""
-    metadata = {MEANING: meaning, ALLOWED: allowed, DEFAULT_TEXT: default_text}
-    if default_factory is not None:
-        return dataclasses.field(default_factory=default_factory, metadata=metadata)
-    return dataclasses.field(default=default, metadata=metadata)
+    """A dataclass field with what the reference says of it: ``allowed`` (checked by ``check_settings``) and, where
+    the default needs words (``none: asked at deploy time``), ``default_text``. Its meaning is the class docstring's
+    line for it."""
+    return dataclasses.field(default=default, metadata={ALLOWED: allowed, DEFAULT_TEXT: default_text})
 
 
 def check_settings(instance: Any, prefix: str = "") -> None:
