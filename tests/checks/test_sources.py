@@ -30,8 +30,11 @@ def test_a_folder_is_read_in_name_order_and_its_other_files_are_skipped(tmp_path
 
 
 def test_a_folder_without_a_template_is_refused_and_a_broken_template_in_it_is_not_skipped(tmp_path: Path) -> None:
-    with pytest.raises(TemplateLoadError, match="a folder with no CloudFormation template"):
+    with pytest.raises(TemplateLoadError) as caught:
         read_sources([tmp_path])
+    assert (
+        str(caught.value) == f"{tmp_path}: a folder with no CloudFormation template (*.yaml, *.yml, *.json, *.template)"
+    )
     (tmp_path / "broken.yaml").write_text("Resources: [\n")
     with pytest.raises(TemplateLoadError, match="broken.yaml: not valid YAML or JSON"):
         read_sources([tmp_path])

@@ -149,3 +149,12 @@ def test_traffic_shifting_on_an_nlb_is_refused_with_the_two_ways_out() -> None:
         "through ALB listener rules only (on an NLB ECS shifts a whole listener and adds a 10-minute wait to each "
         f"traffic shift, {NLB_STRATEGY_PAGE}); use 'rolling' or an ALB"
     )
+
+
+@pytest.mark.parametrize(
+    ("strategy", "field", "low", "high"),
+    [("canary", "canary_percent", 0.1, 100), ("linear", "linear_step_percent", 3, 100)],
+)
+def test_a_percentage_may_be_either_end_of_its_range(strategy: str, field: str, low: float, high: float) -> None:
+    for value in (low, high):
+        assert getattr(DeploymentOptions(strategy=strategy, **{field: value}), field) == value

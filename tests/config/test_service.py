@@ -269,3 +269,13 @@ def test_a_bad_references_mode_names_the_key() -> None:
     with pytest.raises(ConfigError) as caught:
         ServiceConfig(name="web", references="bogus")
     assert str(caught.value) == "references: 'bogus' is not allowed; choose one of 'exports', 'stack_outputs'"
+
+
+def test_a_secret_that_is_neither_an_arn_nor_a_name_says_both_ways_to_give_one() -> None:
+    with pytest.raises(ConfigError) as caught:
+        ServiceConfig(container=ContainerOptions(secrets={"DB": "password123"}))
+    assert str(caught.value) == (
+        "container.secrets: 'DB' = 'password123' is neither a Secrets Manager or SSM Parameter Store ARN "
+        "(arn:aws:secretsmanager:...:secret:... or arn:aws:ssm:...:parameter/...) nor a name that deploys in any "
+        "account and Region ('secretsmanager:<secret name>' or 'ssm:<parameter name>')"
+    )

@@ -60,3 +60,9 @@ def test_sidecars_that_leave_the_main_container_nothing_are_refused_naming_the_s
     with pytest.raises(ConfigError) as caught:
         ServiceConfig(sidecars=(sidecar,))
     assert str(caught.value) == message
+
+
+def test_a_command_that_is_not_a_list_of_strings_is_refused_naming_the_field() -> None:
+    with pytest.raises(ConfigError) as caught:
+        SidecarOptions(name="log", command="run")
+    assert str(caught.value) == "command: 'run' is not a list of strings"
