@@ -186,3 +186,10 @@ def test_egress_over_ipv6_only_does_not_reach_what_the_tasks_need_over_ipv4() ->
     ]
     findings = check_dicts({"t.yaml": template}).findings
     assert [(f.rule_id, f.logical_id) for f in findings] == [("E9010", "TaskSecurityGroup")]
+
+
+def test_egress_to_a_malformed_cidr_allows_nothing() -> None:
+    # AWS refuses such a rule; read as written it covers no endpoint subnet: the group fails, not "cannot tell".
+    templates = pair("network-endpoints.yaml")
+    _task_egress(templates, "service-alb.yaml", [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "x"}])
+    assert rule_ids(templates) == [("TaskSecurityGroup", "E9010")]
