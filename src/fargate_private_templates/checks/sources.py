@@ -59,10 +59,9 @@ class Sources:
 
 
 def _local_children(parent: str, template: dict) -> list[Path]:
-    resources = template.get("Resources")
     children = []
-    for resource in resources.values() if isinstance(resources, dict) else ():
-        # The loader has refused a resource that is not a mapping with a Type.
+    # The loader has refused a template without a Resources mapping and a resource that is not a mapping with a Type.
+    for resource in template["Resources"].values():
         properties = resource.get("Properties")
         if resource.get("Type") == STACK and isinstance(properties, dict):
             children += [Path(p) for url in template_urls(properties) if (p := local_path(parent, url))]
