@@ -12,7 +12,7 @@ from conftest import FIXTURES
 from conftest import finding_ids as ids
 
 from fargate_private_templates.checks import check_dicts, check_templates
-from fargate_private_templates.checks.state_machines import read_definition, task_states
+from fargate_private_templates.checks.state_machines import _Text, read_definition, task_states
 from fargate_private_templates.render.loader import load_template
 
 LAUNCHERS = FIXTURES / "launchers"
@@ -359,3 +359,15 @@ def test_a_task_resource_from_a_mapping_is_read() -> None:
     state = definition["States"]["Each image"]["ItemProcessor"]["States"]["Make thumbnail"]
     state["Resource"] = {"Fn::FindInMap": ["Integrations", "Ecs", "Sync"]}
     assert [f.rule_id for f in check_dicts(templates).findings] == ["E9001", "E9002", "E9002"]
+
+
+def test_a_definition_without_a_query_language_uses_jsonpath() -> None:
+    # Step Functions' default query language is JSONPath.
+    (state,) = task_states({"States": {"A": {"Type": "Task"}}})
+    assert state.language == "JSONPath"
+
+
+def test_adjacent_substitutions_in_one_string_join_without_empty_pieces() -> None:
+    text = _Text({"A": {"Ref": "A"}, "B": {"Ref": "B"}})
+    assert text.expression(text.literal("${A}${B}")) == {"Fn::Join": ["", [{"Ref": "A"}, {"Ref": "B"}]]}
+    assert text.expression(text.literal("x${A}-${B}")) == {"Fn::Join": ["", ["x", {"Ref": "A"}, "-", {"Ref": "B"}]]}
