@@ -224,3 +224,15 @@ def test_a_compute_environment_type_from_a_mapping_is_read() -> None:
     compute["Type"] = {"Fn::FindInMap": ["Compute", "Batch", "Type"]}
     report = check_dicts(templates)
     assert report.findings == [] and [p.subnet for p in report.paths] == ["PrivateSubnet1", "PrivateSubnet2"]
+
+
+def test_container_properties_under_a_condition_are_read_in_their_template() -> None:
+    templates = pair(PUBLIC)
+    job = resources(templates, PUBLIC)["JobDefinition"]["Properties"]
+    job["ContainerProperties"] = {"Fn::If": ["Always", job["ContainerProperties"], {"Ref": "AWS::NoValue"}]}
+    templates[PUBLIC].setdefault("Conditions", {})["Always"] = {"Fn::Equals": ["a", "a"]}
+    assert ids(check_dicts(templates)) == [
+        (PUBLIC, "JobDefinition", "E9001"),
+        (PUBLIC, "ComputeEnvironment", "E9002"),
+        (PUBLIC, "ComputeEnvironment", "E9002"),
+    ]
