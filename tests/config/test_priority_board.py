@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fargate_private_templates.config import ConfigError
-from fargate_private_templates.config.priority_board import Board, Rule
+from fargate_private_templates.config.priority_board import Board, Rule, must_precede
 from fargate_private_templates.config.routing import RULE_PRIORITIES, RoutingOptions
 
 SHOP = RoutingOptions(hosts=("shop.example.com",))
@@ -39,3 +39,14 @@ def test_no_priority_past_the_listeners_last_is_ever_given() -> None:
     board.fix(rule("blog", BLOG, 0), 50_000, held=False)
     with pytest.raises(ConfigError, match=r"no free listener rule priority for .* after .* \(49999\)"):
         board.place(rule("placed", SHOP, 1), [50_000])
+
+
+def test_equally_specific_rules_of_two_services_set_no_order_between_them() -> None:
+    # Both can match https://shop.example.com/ab; neither is more specific, so either may come first.
+    a_prefix = rule("prefix", RoutingOptions(hosts=("shop.example.com",), paths=("/a*",)), 0)
+    b_suffix = rule("suffix", RoutingOptions(hosts=("shop.example.com",), paths=("/*b",)), 0)
+    assert (must_precede(a_prefix, b_suffix), must_precede(b_suffix, a_prefix)) == (False, False)
+    board = Board("main")
+    board.fix(a_prefix, 20, held=False)
+    board.place(b_suffix, [10])
+    assert board.priority_of("suffix", False) == 10
