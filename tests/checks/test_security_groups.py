@@ -193,3 +193,26 @@ def test_egress_to_a_malformed_cidr_allows_nothing() -> None:
     templates = pair("network-endpoints.yaml")
     _task_egress(templates, "service-alb.yaml", [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "x"}])
     assert rule_ids(templates) == [("TaskSecurityGroup", "E9010")]
+
+
+def test_every_blocked_place_is_named_in_one_finding() -> None:
+    templates = pair("network-endpoints.yaml")
+    _task_egress(templates, "service-alb.yaml", DATABASE_ONLY)
+    (finding,) = check_dicts(templates).findings
+    assert finding.message == (
+        "task security group TaskSecurityGroup: no egress rule allows TCP 443 to EcrApiEndpoint (ecr.api), "
+        "EcrDkrEndpoint (ecr.dkr), the S3 gateway endpoint, LogsEndpoint (logs), so the tasks cannot reach what they "
+        f"need there; fix: add egress rules tcp 443 to {ENDPOINTS_FIX}"
+    )
+
+
+def test_egress_ports_from_a_parameter_are_a_warning_naming_them() -> None:
+    templates = pair("network.yaml")
+    rule = {"IpProtocol": "tcp", "FromPort": {"Ref": "Low"}, "ToPort": 443, "CidrIp": "0.0.0.0/0"}
+    _task_egress(templates, "service-alb.yaml", [rule])
+    (finding,) = check_dicts(templates).findings
+    assert (finding.rule_id, finding.message) == (
+        "W9009",
+        "cannot tell whether task security groups TaskSecurityGroup allow TCP 443 to the internet: the ports of a rule "
+        "come from {'Ref': 'Low'}-443",
+    )

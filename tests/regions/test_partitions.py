@@ -10,8 +10,9 @@ import pytest
 from conftest import ROOT, TEMPLATES, resources_of_type
 
 from fargate_private_templates.cli.main import main
+from fargate_private_templates.errors import ConfigError
 from fargate_private_templates.regions.features import deployable_regions
-from fargate_private_templates.regions.partitions import LINT_REGIONS, endpoint_prefix, partition_of
+from fargate_private_templates.regions.partitions import LINT_REGIONS, check_regions, endpoint_prefix, partition_of
 from fargate_private_templates.render.loader import load_template
 
 # The names as documented for each Region, written out here rather than derived from the code's table. China: CDK's
@@ -107,3 +108,12 @@ def test_lint_regions_span_the_three_partitions() -> None:
 def test_a_region_without_exceptions_names_every_endpoint_com_amazonaws() -> None:
     assert endpoint_prefix("ecr.api", "eu-west-1", interface=True) == "com.amazonaws"
     assert endpoint_prefix("s3", "eu-west-1", interface=False) == "com.amazonaws"
+
+
+def test_an_isolated_partition_region_is_refused_listing_the_partitions() -> None:
+    with pytest.raises(ConfigError) as caught:
+        check_regions("x.regions", ["us-iso-east-1"])
+    assert str(caught.value) == (
+        "x.regions: 'us-iso-east-1' is in an isolated partition these templates do not support; allowed: Regions of "
+        "the aws, aws-cn, aws-us-gov partitions"
+    )
