@@ -165,3 +165,18 @@ def test_an_output_of_a_stack_whose_template_is_not_given_is_unresolved_once() -
     stacks = NestedStacks({"parent.yaml": parent})
     assert stacks.output("parent.yaml", ["NetworkStack", "Arn"]) is None
     assert stacks.output("parent.yaml", "malformed") is None
+
+
+def test_outputs_of_a_child_without_outputs_or_of_a_resource_that_is_no_stack_are_unresolved() -> None:
+    templates = {str(path): copy.deepcopy(load_template(path)) for path in THREE}
+    del templates[str(THREE[1])]["Outputs"]
+    stacks = NestedStacks(templates)
+    parent = str(THREE[0])
+    assert stacks.output(parent, ["NetworkStack", "Outputs.TaskSubnets"]) == [
+        Unknown(f"output TaskSubnets of nested stack NetworkStack, which {THREE[1]} lacks")
+    ]
+    assert stacks.output(parent, ["ServiceStack", "Outputs.Anything"]) == [
+        Unknown(f"output Anything of nested stack ServiceStack, which {THREE[2]} lacks")
+    ]
+    # A resource that is no nested stack has no outputs to read: not such a read.
+    assert stacks.output(parent, ["NotAStack", "Outputs.X"]) is None
