@@ -107,3 +107,16 @@ def test_an_image_from_a_parameter_with_a_default_is_checked_as_that_default(ima
     )
     with_nat = check_dicts({"network.yaml": load_template(TEMPLATES / "network.yaml"), "service.yaml": service})
     assert with_nat.findings == []
+
+
+def test_a_weighted_target_group_under_a_condition_is_read_in_its_template() -> None:
+    templates = front_door_set("PrivateSubnetIds")
+    service = templates["service.yaml"]
+    rule = service["Resources"]["ListenerRule"]["Properties"]
+    weighted = {"TargetGroupArn": {"Ref": "TargetGroup"}}
+    rule["Actions"][0] = {
+        "Type": "forward",
+        "ForwardConfig": {"TargetGroups": [{"Fn::If": ["Always", weighted, {"Ref": "AWS::NoValue"}]}]},
+    }
+    service.setdefault("Conditions", {})["Always"] = {"Fn::Equals": ["a", "a"]}
+    assert [f.rule_id for f in check_dicts(templates).findings] == ["E9004", "E9004"]
