@@ -123,3 +123,15 @@ def test_an_acl_allowing_only_the_vpc_blocks_the_s3_gateway_endpoint_alone() -> 
         "network ACL of task subnet PrivateSubnet1 blocks TCP 443 out to the S3 gateway endpoint (no entry allows it "
         "(the final * rule denies)); fix: add an outbound allow entry tcp 443 to 0.0.0.0/0 before any deny"
     ]
+
+
+def test_dns_support_from_a_parameter_is_a_warning_at_the_vpc() -> None:
+    template = load("E9013-good.yaml")
+    template.setdefault("Parameters", {})["DnsSupport"] = {"Type": "String"}
+    template["Resources"]["VPC"]["Properties"]["EnableDnsSupport"] = {"Ref": "DnsSupport"}
+    (finding,) = check_dicts({"t.yaml": template}).findings
+    assert (finding.rule_id, finding.logical_id, finding.location) == (
+        "W9009",
+        "VPC",
+        ("Resources", "VPC", "Properties", "EnableDnsSupport"),
+    )
