@@ -12,7 +12,7 @@ from conftest import finding_ids as ids
 
 from fargate_private_templates.checks import CheckReport, check_dicts, check_templates
 from fargate_private_templates.checks.exports import ExportName, UnreadableName, name_of, output_reference, read_outputs
-from fargate_private_templates.checks.intrinsics import Variable, texts
+from fargate_private_templates.checks.intrinsics import Opaque, Variable, texts
 from fargate_private_templates.checks.resolve import Resolver
 from fargate_private_templates.render.loader import load_template
 
@@ -265,7 +265,13 @@ def test_region_and_account_read_as_text_and_two_stack_variables_do_not_read() -
     )
     two = name_of([Variable("Environment"), "-", Variable("AWS::StackName")])
     assert isinstance(two, UnreadableName)
-    assert two.reason == "${Environment}, ${AWS::StackName} are all variables: which one is the stack name is not known"
+    assert two == UnreadableName(
+        "${Environment}-${AWS::StackName}",
+        "${Environment}, ${AWS::StackName} are all variables: which one is the stack name is not known",
+    )
+    assert name_of([Opaque("Fn::GetAZs"), "-", Opaque("Fn::Cidr")]) == UnreadableName(
+        "<Fn::GetAZs>-<Fn::Cidr>", "cannot read Fn::GetAZs; Fn::Cidr"
+    )
     attribute = name_of([Variable("Vpc.CidrBlock"), "-x"])
     assert attribute == UnreadableName(
         "${Vpc.CidrBlock}-x", "${Vpc.CidrBlock} is a resource attribute, not a stack name"
