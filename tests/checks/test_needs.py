@@ -133,3 +133,12 @@ def test_a_container_without_a_name_is_named_by_a_question_mark() -> None:
         definition.pop("Name", None)
     messages = [f.message for f in check_dicts({"t.yaml": template}).findings if "container" in f.message]
     assert messages and all("for container ?: secrets" in m for m in messages)
+
+
+def test_a_host_ending_in_ecr_is_a_third_party_registry() -> None:
+    # An ECR host names its Region after "ecr" (<account>.dkr.ecr.<region>.amazonaws.com); "mirror.ecr" names none.
+    template = load("E9014-good.yaml")
+    container(template)["Image"] = "mirror.ecr/app:1"
+    (finding,) = check(template).findings
+    assert (finding.logical_id, finding.rule_id) == ("Service", "E9008")
+    assert finding.message.startswith("container app pulls its image from mirror.ecr, but subnet PrivateSubnet1")

@@ -99,7 +99,7 @@ def _ecr_region(image: Any) -> str | None:
     parts = string_parts(image)
     if not parts:
         return None
-    host = render_parts(parts, placeholder="${{{}}}").partition("/")[0]
+    host = render_parts(parts).partition("/")[0]
     labels = host.split(".")
     if "ecr" not in labels or labels.index("ecr") + 1 >= len(labels):
         return None
