@@ -11,6 +11,7 @@ import pytest
 from conftest import NAT_PATH_1, NAT_PATH_2, PAIR, ROOT, TEMPLATES, fixture
 from conftest import check_fixtures as check
 from conftest import finding_ids as ids
+from conftest import first_container as container
 from conftest import fixture as load
 from conftest import rule_messages as messages
 
@@ -215,3 +216,16 @@ def test_unresolved_locations_point_at_the_property() -> None:
     network["Outputs"]["VpcId"]["Export"]["Name"] = {"Fn::Select": [0, {"Fn::GetAZs": ""}]}
     (finding,) = check_dicts({"network.yaml": network}).findings
     assert finding.location == ("Outputs", "VpcId", "Export", "Name")
+
+
+def test_a_template_nesting_itself_and_passing_its_parameter_back_ends_at_the_depth_bound() -> None:
+    service = load("E9014-good.yaml")
+    service.setdefault("Parameters", {})["Image"] = {"Type": "String"}
+    container(service)["Image"] = {"Ref": "Image"}
+    service["Resources"]["Again"] = {
+        "Type": "AWS::CloudFormation::Stack",
+        "Properties": {"TemplateURL": "service.yaml", "Parameters": {"Image": {"Ref": "Image"}}},
+    }
+    (finding,) = check_dicts({"service.yaml": service}).findings
+    assert (finding.logical_id, finding.rule_id) == ("Service", "W9009")
+    assert finding.message.startswith("cannot prove the registry is ECR: container app takes its whole image reference")
