@@ -216,3 +216,14 @@ def test_egress_ports_from_a_parameter_are_a_warning_naming_them() -> None:
         "cannot tell whether task security groups TaskSecurityGroup allow TCP 443 to the internet: the ports of a rule "
         "come from {'Ref': 'Low'}-443",
     )
+
+
+def test_a_cidr_from_the_vpcs_own_parameter_covers_the_vpc_whatever_a_parent_stack_passes() -> None:
+    templates = pair("network-endpoints.yaml")
+    endpoint_group = templates["network-endpoints.yaml"]["Resources"]["EndpointSecurityGroup"]["Properties"]
+    endpoint_group["SecurityGroupIngress"][0]["CidrIp"] = {"Ref": "VpcCidr"}
+    assert rule_ids(templates) == []
+    # Passed a literal, the parameter is still the VPC's CIDR: the subnets (Fn::Cidr of it) are inside it.
+    nested = {"TemplateURL": "network-endpoints.yaml", "Parameters": {"VpcCidr": "10.0.0.0/16"}}
+    templates["parent.yaml"] = {"Resources": {"Network": {"Type": "AWS::CloudFormation::Stack", "Properties": nested}}}
+    assert rule_ids(templates) == []

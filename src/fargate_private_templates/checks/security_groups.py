@@ -109,23 +109,13 @@ def _network(text: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
 
 
 def _cidr_tokens(resolver: Resolver, template: str, expression: Any) -> list[Value]:
-    """The values a CIDR expression can be; a Ref to the parameter a VPC takes its CidrBlock from names that VPC."""
-    values = resolver.scalar(template, expression)
-    tokens: list[Value] = []
-    for value in values:
-        if isinstance(value, Unknown) and isinstance(expression, dict) and isinstance(expression.get("Ref"), str):
-            vpc = next(
-                (
-                    vpc
-                    for vpc in resolver.of_type(VPC)
-                    if vpc.template == template and resolver.properties(vpc).get("CidrBlock") == expression
-                ),
-                None,
-            )
-            tokens.append(vpc or value)
-        else:
-            tokens.append(value)
-    return tokens
+    """The values a CIDR expression can be. The expression a VPC of the same template takes its CidrBlock from (a Ref
+    to its parameter, an import) names that VPC, whatever value a parent stack passes or a deploy gives."""
+    if isinstance(expression, dict):
+        for vpc in resolver.of_type(VPC):
+            if vpc.template == template and resolver.properties(vpc).get("CidrBlock") == expression:
+                return [vpc]
+    return list(resolver.scalar(template, expression))
 
 
 def covers_subnets(world: World, template: str, expression: Any, subnets: tuple[Value, ...]) -> Verdict:
