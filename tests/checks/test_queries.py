@@ -120,3 +120,20 @@ def test_a_weighted_target_group_under_a_condition_is_read_in_its_template() -> 
     }
     service.setdefault("Conditions", {})["Always"] = {"Fn::Equals": ["a", "a"]}
     assert [f.rule_id for f in check_dicts(templates).findings] == ["E9004", "E9004"]
+
+
+def test_an_image_from_two_parameters_names_both() -> None:
+    from fargate_private_templates import ServiceConfig, build_service
+    from fargate_private_templates.render import ordered_dict
+
+    service = ordered_dict(build_service(ServiceConfig()))
+    service["Parameters"]["Mirror"] = {"Type": "String", "Default": "mirror.example.com"}
+    service["Parameters"]["ImageName"] = {"Type": "String", "Default": "app"}
+    container = service["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    container["Image"] = {"Fn::Sub": "${Mirror}/${ImageName}:1"}
+    network = load_template(TEMPLATES / "network-endpoints.yaml")
+    report = check_dicts({"network.yaml": network, "service.yaml": service})
+    assert report.findings[0].message.startswith(
+        "container app pulls its image from mirror.example.com (its image is parameter Mirror's default and "
+        "parameter ImageName's default), but subnet "
+    )
