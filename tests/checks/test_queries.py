@@ -10,6 +10,7 @@ from conftest import fixture as load
 from conftest import report_findings as findings
 
 from fargate_private_templates.checks import check_dicts
+from fargate_private_templates.checks.queries import image_registry
 from fargate_private_templates.render.loader import load_template
 
 
@@ -137,3 +138,8 @@ def test_an_image_from_two_parameters_names_both() -> None:
         "container app pulls its image from mirror.example.com (its image is parameter Mirror's default and "
         "parameter ImageName's default), but subnet "
     )
+
+
+def test_a_pseudo_parameter_in_the_first_path_part_does_not_make_it_a_host() -> None:
+    # Deployed, team-${AWS::Region} is team-us-east-1, a Docker Hub namespace: the "::" of the name is no port.
+    assert image_registry({"Fn::Sub": "team-${AWS::Region}/app:1"}) == "docker.io"
