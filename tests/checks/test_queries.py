@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import json
+
 import pytest
 from conftest import PAIR, TEMPLATES, case
 from conftest import check_template as check
@@ -143,3 +146,16 @@ def test_an_image_from_two_parameters_names_both() -> None:
 def test_a_pseudo_parameter_in_the_first_path_part_does_not_make_it_a_host() -> None:
     # Deployed, team-${AWS::Region} is team-us-east-1, a Docker Hub namespace: the "::" of the name is no port.
     assert image_registry({"Fn::Sub": "team-${AWS::Region}/app:1"}) == "docker.io"
+
+
+def test_a_target_group_behind_two_load_balancers_has_both_checked() -> None:
+    templates = {
+        "network.yaml": load_template(PAIR / "network.yaml"),
+        "service.yaml": load_template(PAIR / "service.yaml"),
+    }
+    resources = templates["service.yaml"]["Resources"]
+    second = json.loads(json.dumps(resources["LoadBalancer"]).replace("PublicSubnet", "PrivateSubnet"))
+    resources["SecondLoadBalancer"] = second
+    resources["SecondListener"] = copy.deepcopy(resources["HttpListener"])
+    resources["SecondListener"]["Properties"]["LoadBalancerArn"] = {"Ref": "SecondLoadBalancer"}
+    assert [(f.logical_id, f.rule_id) for f in check_dicts(templates).findings] == [("SecondLoadBalancer", "E9004")] * 2
