@@ -375,3 +375,16 @@ def test_a_service_launched_on_instances_needs_no_awsvpc_configuration(launch_ty
     assert [f for f in check_dicts({"t.yaml": template}).findings if f.rule_id == "E9001"] == []
     service["LaunchType"] = "FARGATE"
     assert [f.rule_id for f in check_dicts({"t.yaml": template}).findings if f.rule_id == "E9001"] == ["E9001"]
+
+
+def test_map_public_ip_on_launch_from_a_parameter_is_a_warning_naming_it() -> None:
+    templates = pair("network.yaml")
+    network = templates["network.yaml"]
+    network.setdefault("Parameters", {})["MapIt"] = {"Type": "String"}
+    network["Resources"]["PrivateSubnet1"]["Properties"]["MapPublicIpOnLaunch"] = {"Ref": "MapIt"}
+    (finding,) = check_dicts(templates).findings
+    assert (finding.logical_id, finding.rule_id, finding.message) == (
+        "PrivateSubnet1",
+        "W9009",
+        "cannot resolve MapPublicIpOnLaunch: parameter MapIt",
+    )
