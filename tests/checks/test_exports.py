@@ -412,3 +412,10 @@ def test_literal_import_matches_a_stack_name_export() -> None:
     report = check_dicts(templates)
     assert report.findings == []
     assert path_texts(report) == [NAT_PATH_2]
+
+
+def test_an_import_outside_resources_and_outputs_is_reported_at_its_section() -> None:
+    templates = pair_dicts("network.yaml", "service.yaml")
+    templates["service.yaml"]["Metadata"] = {"Note": {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-Nothing"}}}
+    (finding,) = check_dicts(templates).findings
+    assert (finding.logical_id, finding.rule_id, finding.location) == ("Metadata", "E9007", ("Metadata", "Note"))
