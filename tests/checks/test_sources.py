@@ -71,3 +71,23 @@ def test_an_empty_file_is_refused_saying_what_was_expected(tmp_path: Path) -> No
     with pytest.raises(TemplateLoadError) as caught:
         read_sources([tmp_path / "empty.yaml"])
     assert str(caught.value) == f"{tmp_path / 'empty.yaml'}: the file is empty; expected a YAML or JSON template"
+
+
+def test_a_parent_with_more_children_than_the_bound_reads_up_to_it(tmp_path: Path) -> None:
+    child = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+    resources = []
+    for number in range(MAX_NESTED_FILES + 5):
+        (tmp_path / f"c{number}.yaml").write_text(child)
+        stack = f"    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: c{number}.yaml\n"
+        resources.append(f"  Child{number}:\n{stack}")
+    (tmp_path / "parent.yaml").write_text("Resources:\n" + "".join(resources))
+    assert len(read_sources([tmp_path / "parent.yaml"]).templates) == MAX_NESTED_FILES + 1
+
+
+def test_only_a_nested_stack_names_a_template_to_read(tmp_path: Path) -> None:
+    (tmp_path / "other.yaml").write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n")
+    (tmp_path / "parent.yaml").write_text(
+        "Resources:\n  Custom:\n    Type: Custom::Thing\n    Properties:\n      ServiceToken: x\n"
+        "      TemplateURL: other.yaml\n"
+    )
+    assert list(read_sources([tmp_path / "parent.yaml"]).templates) == [str(tmp_path / "parent.yaml")]
