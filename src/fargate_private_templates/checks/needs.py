@@ -55,7 +55,7 @@ def task_needs(resolver: Resolver, workload: Workload) -> list[TaskNeed]:
 def _container_needs(template: str, container: dict, parameters: dict | None = None) -> Iterator[TaskNeed]:
     name = f"container {container.get('Name', '?')}"
     yield from _image_needs(name, container.get("Image"))
-    if isinstance(container.get("RepositoryCredentials"), dict) or _is_if(container.get("RepositoryCredentials")):
+    if isinstance(container.get("RepositoryCredentials"), dict):
         # Fetched only to pull from a registry outside ECR, which needs NAT anyway: E9008 reports that path.
         yield TaskNeed(f"{name}: registry credentials (Secrets Manager)", ("secretsmanager",), rule_id="")
     for path, node in walk(container.get("Secrets")):
@@ -64,10 +64,6 @@ def _container_needs(template: str, container: dict, parameters: dict | None = N
     log_driver = nested_value(container, ("LogConfiguration", "LogDriver"))
     if log_driver == "awslogs":
         yield TaskNeed(f"{name}: logs (awslogs driver, CloudWatch Logs)", ("logs",))
-
-
-def _is_if(value: Any) -> bool:
-    return isinstance(value, dict) and "Fn::If" in value
 
 
 def _image_needs(name: str, image: Any) -> Iterator[TaskNeed]:
