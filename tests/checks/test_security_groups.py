@@ -204,6 +204,7 @@ def test_every_blocked_place_is_named_in_one_finding() -> None:
         "EcrDkrEndpoint (ecr.dkr), the S3 gateway endpoint, LogsEndpoint (logs), so the tasks cannot reach what they "
         f"need there; fix: add egress rules tcp 443 to {ENDPOINTS_FIX}"
     )
+    assert finding.location == ("Resources", "TaskSecurityGroup", "Properties", "SecurityGroupEgress")
 
 
 def test_egress_ports_from_a_parameter_are_a_warning_naming_them() -> None:
