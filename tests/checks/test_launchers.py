@@ -164,3 +164,11 @@ def test_a_nested_stack_whose_template_is_not_given_says_what_is_not_checked() -
         "templates, so what it launches is not checked and what is read from its outputs is unresolved; give that "
         "template too (its file name ending the TemplateURL, or the relative path it names)"
     )
+
+
+def test_ecs_parameters_under_a_condition_are_read_in_the_pipes_template() -> None:
+    templates = pair(PUBLIC)
+    target = templates[PUBLIC]["Resources"]["OrdersPipe"]["Properties"]["TargetParameters"]
+    target["EcsTaskParameters"] = {"Fn::If": ["Always", target["EcsTaskParameters"], {"Ref": "AWS::NoValue"}]}
+    templates[PUBLIC].setdefault("Conditions", {})["Always"] = {"Fn::Equals": ["a", "a"]}
+    assert ids(check_dicts(templates)) == [(PUBLIC, "OrdersPipe", "E9001")] + [(PUBLIC, "OrdersPipe", "E9002")] * 2
