@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES
+from conftest import TEMPLATES, pair_dicts
 from conftest import check_template as check
 from conftest import fixture as load
 from conftest import template_pair as pair
@@ -227,4 +227,13 @@ def test_a_cidr_from_the_vpcs_own_parameter_covers_the_vpc_whatever_a_parent_sta
     # Passed a literal, the parameter is still the VPC's CIDR: the subnets (Fn::Cidr of it) are inside it.
     nested = {"TemplateURL": "network-endpoints.yaml", "Parameters": {"VpcCidr": "10.0.0.0/16"}}
     templates["parent.yaml"] = {"Resources": {"Network": {"Type": "AWS::CloudFormation::Stack", "Properties": nested}}}
+    assert rule_ids(templates) == []
+
+
+def test_egress_to_a_cidr_with_host_bits_set_reads_as_the_network_it_names() -> None:
+    templates = pair_dicts("network-endpoints.yaml", "service.yaml")
+    to_vpc = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.1/16"}
+    to_s3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a"}
+    _task_egress(templates, "service.yaml", [to_vpc, to_s3])
+    # 10.0.0.1/16 is 10.0.0.0/16, which holds the endpoint subnets 10.0.0.0/24 and 10.0.1.0/24.
     assert rule_ids(templates) == []
