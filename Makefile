@@ -110,8 +110,8 @@ $(MUTATION_BOOTSTRAPPED): pyproject.toml requirements-mutation.txt
 	touch $@
 
 # Sampled mutation testing of the checker, the config validation and the Region tables (20 mutants per module, a new
-# seed each run): several hours on 2 cores, resumed with MUTATION_ARGS="--keep --seed S"; not part of `make test`. The suite it runs includes the Mermaid parse
-# test, so the parser is installed first.
+# seed each run): several hours on 2 cores, resumed with MUTATION_ARGS="--keep --seed S"; not part of `make test`.
+# The suite it runs includes the Mermaid parse test, so the parser is installed first.
 mutation: $(MUTATION_BOOTSTRAPPED) mermaid
 	$(MUTATION_VENV)/bin/python tools/mutation.py $(MUTATION_ARGS)
 
