@@ -172,3 +172,15 @@ def test_ecs_parameters_under_a_condition_are_read_in_the_pipes_template() -> No
     target["EcsTaskParameters"] = {"Fn::If": ["Always", target["EcsTaskParameters"], {"Ref": "AWS::NoValue"}]}
     templates[PUBLIC].setdefault("Conditions", {})["Always"] = {"Fn::Equals": ["a", "a"]}
     assert ids(check_dicts(templates)) == [(PUBLIC, "OrdersPipe", "E9001")] + [(PUBLIC, "OrdersPipe", "E9002")] * 2
+
+
+def test_the_images_a_pipe_starts_are_read_from_its_task_definition() -> None:
+    templates = pair()
+    del templates["network.yaml"]["Resources"]["PrivateDefaultRoute"]
+    task_definition = templates[PRIVATE]["Resources"]["TaskDefinition"]["Properties"]
+    task_definition["ContainerDefinitions"][0]["Image"] = "docker.io/library/busybox:1.36"
+    report = check_dicts(templates)
+    assert ids(report) == [(PRIVATE, "OrdersPipe", "E9003")] * 2 + [(PRIVATE, "OrdersPipe", "E9008")] * 2
+    assert report.findings[2].message == (
+        "container fulfil pulls its image from docker.io, but subnet network.yaml:PrivateSubnet1 has no NAT path"
+    )
