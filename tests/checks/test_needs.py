@@ -79,7 +79,11 @@ def test_ecs_exec_with_a_customer_managed_key_needs_kms() -> None:
     del template["Resources"]["KmsEndpoint"]
     findings = check_dicts({"t.yaml": template}).findings
     assert [f.rule_id for f in findings] == ["E9014"]
-    assert "customer-managed KMS key" in findings[0].message and "kms" in findings[0].message
+    assert findings[0].message == (
+        "subnet PrivateSubnet1 reaches neither NAT nor an endpoint for ECS Exec sessions encrypted with a "
+        "customer-managed KMS key; fix: add interface endpoint com.amazonaws.<region>.kms (private DNS on), or give "
+        "the subnet a NAT path"
+    )
 
 
 def test_the_generator_and_the_checker_read_the_same_prewarmed_metadata() -> None:
@@ -101,7 +105,7 @@ def test_the_generator_and_the_checker_read_the_same_prewarmed_metadata() -> Non
 
 def _needs_of_value_from(value_from: object, parameters: dict) -> list[tuple[str, tuple[str, ...], str]]:
     container = {"Name": "app", "Secrets": [{"Name": "DB", "ValueFrom": value_from}]}
-    return [(n.what, n.services, n.unproven) for n in _container_needs("t", container, parameters)]
+    return [(n.what, n.services, n.unproven) for n in _container_needs(container, parameters)]
 
 
 def test_a_secret_arn_parameter_is_read_by_the_service_its_pattern_admits() -> None:

@@ -46,13 +46,13 @@ def task_needs(resolver: Resolver, workload: Workload) -> list[TaskNeed]:
     needs: list[TaskNeed] = []
     parameters = resolver.templates.get(workload.template, {}).get("Parameters") or {}
     for container in containers(resolver, workload):
-        needs.extend(_container_needs(workload.template, container, parameters))
+        needs.extend(_container_needs(container, parameters))
     needs.extend(_pull_through_cache_needs(resolver, workload))
     needs.extend(_exec_needs(resolver, workload))
     return list(dict.fromkeys(needs))
 
 
-def _container_needs(template: str, container: dict, parameters: dict | None = None) -> Iterator[TaskNeed]:
+def _container_needs(container: dict, parameters: dict | None = None) -> Iterator[TaskNeed]:
     name = f"container {container.get('Name', '?')}"
     yield from _image_needs(name, container.get("Image"))
     if isinstance(container.get("RepositoryCredentials"), dict):
