@@ -51,6 +51,9 @@ def test_sub_list_form_needs_exactly_two_items_and_a_string_first() -> None:
     assert texts({"Fn::Sub": ["a-${X}", {}, "extra"]}) == [[Opaque("Fn::Sub")]]
     assert texts({"Fn::Sub": [1, {}]}) == [[Opaque("Fn::Sub")]]
     assert texts({"Fn::Sub": ["a-${X}"]}) == [[Opaque("Fn::Sub")]]
+    # Variables that are not a mapping define nothing: the names stay variables of the stack.
+    assert texts({"Fn::Sub": ["a-${X}", ["X"]]}) == [["a-", Variable("X")]]
+    assert texts({"Fn::Sub": ["a-${X}", "X"]}) == [["a-", Variable("X")]]
 
 
 def test_endpoint_service_reads_past_a_dotted_variable_in_the_region() -> None:

@@ -27,6 +27,7 @@ def service_subnets(template: dict, subnets: object) -> dict:
         ({"Fn::Select": "PrivateSubnet1"}, "cannot resolve a subnet of its tasks: a malformed Fn::Select"),
         ({"Fn::Select": "ab"}, "cannot resolve a subnet of its tasks: a malformed Fn::Select"),
         ({"Fn::Split": [","]}, "cannot resolve a subnet of its tasks: a malformed Fn::Split"),
+        ([{"Fn::GetAtt": ["PrivateSubnet1"]}], "cannot resolve a subnet of its tasks: a malformed Fn::GetAtt"),
         ([{"Ref": "AWS::Region"}], "cannot resolve a subnet of its tasks: pseudo parameter AWS::Region"),
         ([{"Ref": "Nowhere"}], "cannot resolve a subnet of its tasks: Nowhere, which app.yaml does not define"),
     ],

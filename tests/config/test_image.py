@@ -85,3 +85,14 @@ def test_registry_credentials_outside_third_party_are_refused() -> None:
     with pytest.raises(ConfigError) as caught:
         ImageOptions(credentials_secret_arn="arn:aws:secretsmanager:us-east-1:123456789012:secret:x")
     assert str(caught.value) == "image.credentials_secret_arn: only used with image.source 'third_party', not 'ecr'"
+
+
+def test_a_malformed_account_id_or_uri_says_what_is_allowed() -> None:
+    with pytest.raises(ConfigError) as error:
+        ImageOptions(source="ecr_cross_account", registry_account_id="12345")
+    assert str(error.value) == "image.registry_account_id: '12345' is not allowed; a 12-digit AWS account ID"
+    with pytest.raises(ConfigError) as error:
+        ImageOptions(source="third_party", uri="not a uri")
+    assert str(error.value) == (
+        "image.uri: 'not a uri' is not allowed; a full image reference like ghcr.io/org/app:1.0 (host/path:tag)"
+    )
