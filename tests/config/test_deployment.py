@@ -158,3 +158,16 @@ def test_traffic_shifting_on_an_nlb_is_refused_with_the_two_ways_out() -> None:
 def test_a_percentage_may_be_either_end_of_its_range(strategy: str, field: str, low: float, high: float) -> None:
     for value in (low, high):
         assert getattr(DeploymentOptions(strategy=strategy, **{field: value}), field) == value
+
+
+def test_a_test_header_on_a_rule_already_full_of_hosts_and_paths_is_refused_counting_them() -> None:
+    with pytest.raises(ConfigError) as raised:
+        ServiceConfig(
+            load_balancer=LoadBalancerOptions(kind="shared"),
+            routing=RoutingOptions(hosts=("a.example.com", "b.example.com"), paths=("/a", "/b", "/c")),
+            deployment=DeploymentOptions(strategy="blue_green", test_header_name="X-Test"),
+        )
+    assert str(raised.value) == (
+        "deployment.test_header_name: the test rule takes routing's 5 hosts and paths and the header, 6 condition "
+        "values; an ALB listener rule takes at most 5"
+    )

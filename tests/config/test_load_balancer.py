@@ -93,3 +93,11 @@ def test_a_listener_port_out_of_range_and_deletion_protection_on_the_shared_fron
         "load_balancer.deletion_protection: not used with load_balancer.kind 'shared'; the front-door stack has its "
         "own DeletionProtection parameter"
     )
+
+
+def test_port_80_is_the_albs_redirect_and_is_refused_saying_so() -> None:
+    with pytest.raises(ConfigError) as caught:
+        LoadBalancerOptions(listener_port=80)
+    assert str(caught.value) == (
+        "load_balancer.listener_port: 80 is taken by the ALB's HTTP-to-HTTPS redirect; choose another port"
+    )

@@ -279,3 +279,18 @@ def test_a_secret_that_is_neither_an_arn_nor_a_name_says_both_ways_to_give_one()
         "(arn:aws:secretsmanager:...:secret:... or arn:aws:ssm:...:parameter/...) nor a name that deploys in any "
         "account and Region ('secretsmanager:<secret name>' or 'ssm:<parameter name>')"
     )
+
+
+def test_egress_ports_without_443_are_refused_saying_what_needs_it() -> None:
+    with pytest.raises(ConfigError) as raised:
+        ServiceConfig(egress_ports=(5432,))
+    assert str(raised.value) == (
+        "egress_ports: (5432,) lacks 443, which the tasks need for the image registry, CloudWatch Logs and AWS APIs; "
+        "add 443"
+    )
+
+
+def test_sidecars_given_as_a_list_are_kept_as_a_tuple() -> None:
+    """A frozen config holds no list: the library's callers may pass one, as a TOML array reads."""
+    sidecar = SidecarOptions(name="log")
+    assert ServiceConfig(sidecars=[sidecar]).sidecars == (sidecar,)

@@ -150,7 +150,8 @@ def _refuse_cycles(sidecars: tuple[SidecarOptions, ...], container_name: str) ->
         if name in path:
             cycle = " -> ".join((*path[path.index(name) :], name))
             raise ConfigError(f"sidecars: the start order has a cycle ({cycle}); no container could start")
-        for other in waits.get(name, []):
+        # Every name is a key: depends_on names only containers of the task (refused above otherwise).
+        for other in waits[name]:
             visit(other, (*path, name))
 
     for name in waits:
