@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, TEMPLATES, catalogue_dict
 from conftest import check_files as _check
 from conftest import render_example as _render
-from troposphere import Template
+from troposphere import Template, ecs
 
 from fargate_private_templates import contract
 from fargate_private_templates.catalogue import CATALOGUE
@@ -195,6 +195,14 @@ def test_stack_outputs_mode_reads_through_get_stack_output_with_an_optional_role
     assert template.conditions["NetworkStackIsRemote"].to_dict() == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "NetworkStackRoleArn"}, ""]}]
     }
+
+
+def test_a_local_cluster_is_read_only_where_the_network_may_be_remote() -> None:
+    """With exports the network is in the stack's own account: its cluster is read whatever cluster is offered."""
+    imports = contract.NetworkImports(Template())
+    imports.run_in_local_cluster_when_remote(ecs.Cluster("Cluster"))
+    assert not imports.cluster_read_is_conditional
+    assert imports.cluster_name.to_dict() == imports.value(contract.NetworkExport.CLUSTER_NAME).to_dict()
 
 
 @pytest.mark.parametrize(("example", "service"), [("multi-account", "shop"), ("weak-references", "web")])

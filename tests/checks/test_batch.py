@@ -236,3 +236,15 @@ def test_container_properties_under_a_condition_are_read_in_their_template() -> 
         (PUBLIC, "ComputeEnvironment", "E9002"),
         (PUBLIC, "ComputeEnvironment", "E9002"),
     ]
+
+
+def test_a_compute_environments_subnets_are_read_in_its_own_template() -> None:
+    """One template holding the network and the job: subnets named by Ref resolve where the environment is."""
+    templates = {PRIVATE: pair()[PRIVATE]}
+    resources(templates).update(copy.deepcopy(load_template(NETWORK)["Resources"]))
+    environment = resources(templates)["ComputeEnvironment"]["Properties"]["ComputeResources"]
+    environment["Subnets"] = [{"Ref": "PrivateSubnet1"}, {"Ref": "PrivateSubnet2"}]
+    resources(templates)["JobSecurityGroup"]["Properties"]["VpcId"] = {"Ref": "VPC"}
+    report = check_dicts(templates)
+    assert report.findings == []
+    assert [p.subnet for p in report.paths] == ["PrivateSubnet1", "PrivateSubnet2"]

@@ -20,6 +20,13 @@ def test_e9001_messages_say_which_value() -> None:
         "AssignPublicIp is ENABLED in a Fn::If branch: its tasks get public IPs",
         "AssignPublicIp comes from parameter TaskPublicIp: cannot be proven DISABLED",
     ]
+    # A resource of its own template is named as the template names it.
+    template = fixture("E9001-good.yaml")
+    template["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] = {
+        "Ref": "Cluster"
+    }
+    (finding,) = check_dicts({"app.yaml": template}).findings
+    assert finding.message == "AssignPublicIp comes from Cluster: cannot be proven DISABLED"
 
 
 def test_e9002_names_subnet_route_table_and_gateway() -> None:

@@ -100,7 +100,8 @@ def _ecr_region(image: Any) -> str | None:
     if "ecr" not in labels or labels.index("ecr") + 1 >= len(labels):
         return None
     region = labels[labels.index("ecr") + 1]
-    if region == "${AWS::Region}" or any(isinstance(p, Variable) and f"${{{p.name}}}" == region for p in parts):
+    # ${AWS::Region} included: render_parts writes each variable as ${name}.
+    if any(isinstance(p, Variable) and f"${{{p.name}}}" == region for p in parts):
         return None
     return region
 
