@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from conftest import FIXTURES
 from conftest import check_template as check
 from conftest import first_container as container
@@ -101,6 +103,16 @@ def test_the_generator_and_the_checker_read_the_same_prewarmed_metadata() -> Non
     assert marker in findings[0].message
     cache_first_pull["Resources"]["TaskDefinition"]["Metadata"] = {PREWARMED_METADATA[0]: {PREWARMED_METADATA[1]: True}}
     assert check_dicts({"t.yaml": cache_first_pull}).findings == []
+    # Each task definition a service may run is read: the prewarmed one does not vouch for the other.
+    resources = cache_first_pull["Resources"]
+    resources["ColdTaskDefinition"] = copy.deepcopy(resources["TaskDefinition"])
+    del resources["ColdTaskDefinition"]["Metadata"]
+    cache_first_pull["Conditions"] = {"Warm": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}}
+    resources["Service"]["Properties"]["TaskDefinition"] = {
+        "Fn::If": ["Warm", {"Ref": "TaskDefinition"}, {"Ref": "ColdTaskDefinition"}]
+    }
+    findings = check_dicts({"t.yaml": cache_first_pull}).findings
+    assert [f.rule_id for f in findings] == ["E9014"] and "pull-through cache" in findings[0].message
 
 
 def _needs_of_value_from(value_from: object, parameters: dict) -> list[tuple[str, tuple[str, ...], str]]:
@@ -146,3 +158,15 @@ def test_a_host_ending_in_ecr_is_a_third_party_registry() -> None:
     (finding,) = check(template).findings
     assert (finding.logical_id, finding.rule_id) == ("Service", "E9008")
     assert finding.message.startswith("container app pulls its image from mirror.ecr, but subnet PrivateSubnet1")
+
+
+def test_only_the_host_of_an_image_says_ecr() -> None:
+    """The first path part is the registry: a repository named like an ECR host is still Docker Hub's or GHCR's."""
+
+    def needs(image: object) -> list[tuple[str, tuple[str, ...]]]:
+        return [(n.what, n.services) for n in _container_needs({"Name": "app", "Image": image})]
+
+    assert needs("ghcr.io/team/mirror.dkr.ecr.eu-west-1/app:1") == [("container app: image from ghcr.io", ())]
+    assert needs({"Fn::Sub": "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/team/app:1"}) == [
+        ("container app: image from ECR", ("ecr.api", "ecr.dkr", "s3"))
+    ]

@@ -97,7 +97,12 @@ def test_egress_to_a_cidr_the_templates_cannot_place_is_a_warning_and_s3_still_f
     error, warning = check_dicts(templates).findings
     assert error.rule_id == "E9010" and "to the S3 gateway endpoint," in error.message
     # The VPC CIDR is a parameter: whether 10.0.0.0/8 covers the endpoint subnets shows only at deploy time.
-    assert warning.rule_id == "W9009" and "EcrApiEndpoint (ecr.api), EcrDkrEndpoint (ecr.dkr)" in warning.message
+    assert warning.rule_id == "W9009"
+    assert warning.message == (
+        "cannot tell whether task security groups TaskSecurityGroup allow TCP 443 to EcrApiEndpoint (ecr.api), "
+        "EcrDkrEndpoint (ecr.dkr), LogsEndpoint (logs): cannot tell whether 10.0.0.0/8 covers subnet "
+        "network-endpoints.yaml:PrivateSubnet1"
+    )
 
 
 def test_egress_to_the_endpoint_group_and_a_prefix_list_passes() -> None:
@@ -237,3 +242,23 @@ def test_egress_to_a_cidr_with_host_bits_set_reads_as_the_network_it_names() -> 
     _task_egress(templates, "service.yaml", [to_vpc, to_s3])
     # 10.0.0.1/16 is 10.0.0.0/16, which holds the endpoint subnets 10.0.0.0/24 and 10.0.1.0/24.
     assert rule_ids(templates) == []
+
+
+def test_endpoints_whose_security_group_is_not_in_the_templates_are_reached_through_the_vpc_cidr() -> None:
+    templates = pair("network-endpoints.yaml")
+    for resource in templates["network-endpoints.yaml"]["Resources"].values():
+        if "SecurityGroupIds" in resource.get("Properties", {}):
+            resource["Properties"]["SecurityGroupIds"] = ["sg-0123456789abcdef0"]
+    _task_egress(templates, "service-alb.yaml", DATABASE_ONLY)
+    e9010 = [f for f in check_dicts(templates).findings if f.rule_id == "E9010"]
+    assert [f.message.rpartition("; fix: ")[2] for f in e9010] == [
+        "add egress rules tcp 443 to the VPC CIDR and to the S3 prefix list (pl-...) or 0.0.0.0/0"
+    ]
+
+
+def test_egress_to_a_prefix_list_cannot_be_proven_to_reach_an_interface_endpoint() -> None:
+    template = load("E9014-good.yaml")
+    template["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupEgress"] = [HTTPS_TO_S3]
+    (warning,) = check(template).findings
+    assert (warning.logical_id, warning.rule_id) == ("TaskSecurityGroup", "W9009")
+    assert warning.message.endswith(": a prefix list's entries are not in the templates")
