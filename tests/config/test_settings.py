@@ -43,6 +43,8 @@ def test_each_field_is_checked_and_named_by_its_full_path() -> None:
         Sample(ports=[443, 0])
     with pytest.raises(ConfigError, match=r"^sample\.ports: 'x' is not a list$"):
         Sample(ports="x")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"^sample\.ports: 443 is not a list$"):
+        Sample(ports=443)  # type: ignore[arg-type]
 
 
 def test_unset_fields_are_left_to_the_dataclass_and_lists_become_tuples() -> None:

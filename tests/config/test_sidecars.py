@@ -66,3 +66,23 @@ def test_a_command_that_is_not_a_list_of_strings_is_refused_naming_the_field() -
     with pytest.raises(ConfigError) as caught:
         SidecarOptions(name="log", command="run")
     assert str(caught.value) == "command: 'run' is not a list of strings"
+
+
+def test_a_task_holds_nine_sidecars_beside_the_main_container_and_no_more() -> None:
+    """ECS quota: at most 10 containers per task definition; the main container is one of them."""
+
+    def sidecars(count: int) -> tuple[SidecarOptions, ...]:
+        return tuple(SidecarOptions(name=f"helper{index}") for index in range(count))
+
+    assert len(ServiceConfig(cpu=4096, memory=16384, sidecars=sidecars(9)).sidecars) == 9
+    with pytest.raises(ConfigError) as caught:
+        ServiceConfig(cpu=4096, memory=16384, sidecars=sidecars(10))
+    assert str(caught.value) == "sidecars: 10 given; a task definition holds at most 10 containers"
+
+
+def test_two_names_that_give_the_same_parameter_names_are_both_named() -> None:
+    with pytest.raises(ConfigError) as caught:
+        ServiceConfig(sidecars=(SidecarOptions(name="log-router"), SidecarOptions(name="logrouter")))
+    assert str(caught.value) == (
+        "sidecars[1].name: 'logrouter' and 'log-router' give the same template parameter names; rename one"
+    )
