@@ -47,6 +47,8 @@ def _task_egress(templates: dict[str, dict], service: str, rules: list[dict]) ->
 
 
 DATABASE_ONLY = [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": "10.0.0.0/16"}]
+HTTPS_TO_VPC = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16"}
+HTTPS_TO_S3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a"}
 
 
 ENDPOINTS_FIX = "security group EndpointSecurityGroup (or the VPC CIDR) and to the S3 prefix list (pl-...) or 0.0.0.0/0"
@@ -109,8 +111,7 @@ def test_egress_to_the_endpoint_group_and_a_prefix_list_passes() -> None:
     templates = pair("network-endpoints.yaml")
     endpoint_group = {"Fn::ImportValue": {"Fn::Sub": "${NetworkStackName}-EndpointSecurityGroupId"}}
     to_group = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationSecurityGroupId": endpoint_group}
-    to_s3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a"}
-    _task_egress(templates, "service-alb.yaml", [to_group, to_s3])
+    _task_egress(templates, "service-alb.yaml", [to_group, HTTPS_TO_S3])
     outputs = templates["network-endpoints.yaml"]["Outputs"]
     outputs["EndpointSecurityGroupId"] = {
         "Value": {"Fn::GetAtt": ["EndpointSecurityGroup", "GroupId"]},
@@ -139,11 +140,6 @@ def test_an_endpoint_without_security_groups_fails_at_its_security_group_ids() -
         "or the VPC CIDR"
     )
     assert error.location == ("Resources", "LogsEndpoint", "Properties", "SecurityGroupIds")
-
-
-HTTPS_TO_VPC = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16"}
-
-HTTPS_TO_S3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a"}
 
 
 def test_egress_to_an_endpoint_in_a_subnet_from_a_parameter_cannot_be_proven() -> None:
@@ -238,8 +234,7 @@ def test_a_cidr_from_the_vpcs_own_parameter_covers_the_vpc_whatever_a_parent_sta
 def test_egress_to_a_cidr_with_host_bits_set_reads_as_the_network_it_names() -> None:
     templates = pair_dicts("network-endpoints.yaml", "service.yaml")
     to_vpc = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.1/16"}
-    to_s3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a"}
-    _task_egress(templates, "service.yaml", [to_vpc, to_s3])
+    _task_egress(templates, "service.yaml", [to_vpc, HTTPS_TO_S3])
     # 10.0.0.1/16 is 10.0.0.0/16, which holds the endpoint subnets 10.0.0.0/24 and 10.0.1.0/24.
     assert rule_ids(templates) == []
 
